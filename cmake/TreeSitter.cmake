@@ -1,0 +1,45 @@
+# tree-sitter runtime and the Python grammar, from the npm registry, pinned by sha256.
+# Debian's libtree-sitter-dev (0.20.7) cannot load ABI 15 grammars, and grammar 0.25 is needed for
+# current Python syntax (3.12 f-strings, 3.14 t-strings).
+set(POOLAUDIT_DEPS_DIR "${CMAKE_SOURCE_DIR}/.deps" CACHE PATH "Where npm tarballs are cached")
+
+function(poolaudit_fetch_npm package version sha256 out_dir)
+  set(tarball "${POOLAUDIT_DEPS_DIR}/${package}-${version}.tgz")
+  if(NOT EXISTS "${tarball}")
+    file(MAKE_DIRECTORY "${POOLAUDIT_DEPS_DIR}")
+    find_program(NPM npm REQUIRED)
+    execute_process(COMMAND "${NPM}" pack "${package}@${version}" --silent
+                    WORKING_DIRECTORY "${POOLAUDIT_DEPS_DIR}" RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0 OR NOT EXISTS "${tarball}")
+      message(FATAL_ERROR "npm pack ${package}@${version} failed (rc=${rc})")
+    endif()
+  endif()
+  file(SHA256 "${tarball}" actual)
+  if(NOT actual STREQUAL sha256)
+    file(REMOVE "${tarball}")
+    message(FATAL_ERROR "${tarball}: sha256 ${actual} != expected ${sha256}")
+  endif()
+  set(dest "${CMAKE_BINARY_DIR}/_deps/${package}-${version}")
+  if(NOT EXISTS "${dest}/package/package.json")
+    file(ARCHIVE_EXTRACT INPUT "${tarball}" DESTINATION "${dest}")
+  endif()
+  set(${out_dir} "${dest}/package" PARENT_SCOPE)
+endfunction()
+
+poolaudit_fetch_npm(tree-sitter 0.25.1
+  07aeba8dd71630e7e72b2d4ca3bd2680c3471824100cc5ebff44e78a6ed0b6d3 ts_runtime_dir)
+poolaudit_fetch_npm(tree-sitter-python 0.25.0
+  63b76b3fa8181fd79eaad4abcdb21e2babcb504dbfc7710a89934fa456d26096 ts_python_dir)
+
+set(ts_lib "${ts_runtime_dir}/vendor/tree-sitter/lib")
+add_library(tree_sitter_runtime STATIC "${ts_lib}/src/lib.c")
+target_include_directories(tree_sitter_runtime SYSTEM PUBLIC "${ts_lib}/include")
+target_include_directories(tree_sitter_runtime PRIVATE "${ts_lib}/src")
+target_compile_definitions(tree_sitter_runtime PRIVATE _DEFAULT_SOURCE)
+set_target_properties(tree_sitter_runtime PROPERTIES C_STANDARD 11 POSITION_INDEPENDENT_CODE ON)
+target_compile_options(tree_sitter_runtime PRIVATE -w)
+
+add_library(tree_sitter_python STATIC "${ts_python_dir}/src/parser.c" "${ts_python_dir}/src/scanner.c")
+target_include_directories(tree_sitter_python PRIVATE "${ts_python_dir}/src")
+set_target_properties(tree_sitter_python PROPERTIES C_STANDARD 11 POSITION_INDEPENDENT_CODE ON)
+target_compile_options(tree_sitter_python PRIVATE -w)

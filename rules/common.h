@@ -1,0 +1,42 @@
+#pragma once
+// Helpers shared by rule files: reporting on engine configurations with provenance notes.
+#include <algorithm>
+#include <string>
+#include <vector>
+#include <string_view>
+
+#include "core/finding.h"
+#include "sqla/facts.h"
+
+namespace rules {
+
+/// Reports on an engine call, with notes for the configuration's branch conditions.
+inline core::Finding& report_engine(core::Sink& out, const sqla::EngineSite& site,
+                                    const sqla::EngineConfig& config, std::string message) {
+  core::Finding& f = out.report(site.where, std::move(message));
+  for (const core::Note& n : config.branch_notes) f.notes.push_back(n);
+  return f;
+}
+
+/// Adds a note at an argument: "pool_size=5 passed here" (or "... via **opts").
+inline void note_argument(core::Finding& f, const py::Argument& arg, std::string_view what) {
+  std::string message = std::string(what);
+  if (!arg.via.empty()) message += " (through " + arg.via + ")";
+  f.notes.push_back(core::Note{arg.where, std::move(message)});
+}
+
+/// Adds a note at where the pool class was chosen.
+inline void note_pool(core::Finding& f, const sqla::PoolChoice& pool) {
+  if (!pool.origin.valid()) return;
+  std::string message = std::string(sqla::pool_name(pool.kind)) + " ";
+  message += pool.explicit_class || pool.instance ? "chosen here" : "is " + pool.how;
+  f.notes.push_back(core::Note{pool.origin, std::move(message)});
+}
+
+/// A keyword's value rendered as Python would show it: pool_size=5.
+inline std::string show(const py::Argument& arg) { return arg.name + "=" + arg.value->render(); }
+
+/// Joins names as 'a', 'b' (SQLAlchemy's own TypeError format).
+std::string quoted_list(const std::vector<std::string>& names);
+
+}  // namespace rules

@@ -1,0 +1,319 @@
+#include "app/analyze.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "app/audit_report.h"
+#include "app/diagnostics.h"
+#include "app/walk.h"
+#include "core/mask.h"
+#include "py/grammar.h"
+#include "sqla/dump.h"
+#include "ts/tree.h"
+
+namespace app {
+namespace fs = std::filesystem;
+namespace {
+
+struct FileResult {
+  std::optional<sqla::FileFacts> python;
+  std::optional<sqla::IniFile> ini;
+  std::vector<core::Finding> diagnostics;
+  bool skipped = false;
+};
+
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+/// Checks a file's bytes; returns the reason it cannot be audited, or "" when it can.
+std::string text_problem(std::string_view bytes) {
+  if (bytes.find('\0') != std::string_view::npos) return "binary file (contains NUL bytes); skipped";
+  if (!valid_utf8(bytes)) return "not valid UTF-8; skipped";
+  return {};
+}
+
+std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, std::string& problem) {
+  std::error_code ec;
+  const auto size = fs::file_size(file.path, ec);
+  if (ec) {
+    problem = "cannot read file: " + ec.message() + "; skipped";
+    return std::nullopt;
+  }
+  if (size > max_size) {
+    problem = "file is " + std::to_string(size >> 20) + " MiB, larger than the " +
+              std::to_string(max_size >> 20) + " MiB limit (--max-file-size); skipped";
+    return std::nullopt;
+  }
+  std::ifstream in(file.path, std::ios::binary);
+  if (!in) {
+    problem = std::string("cannot read file: ") + std::strerror(errno) + "; skipped";
+    return std::nullopt;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    problem = "cannot read file; skipped";
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+/// The first error or missing node, found without recursion.
+ts::Node first_syntax_error(ts::Node root) {
+  ts::Node node = root;
+  while (node) {
+    if (node.is_error() || node.is_missing()) return node;
+    ts::Node next;
+    for (uint32_t i = 0; i < node.child_count(); ++i) {
+      ts::Node c = node.child(i);
+      if (c.has_error() || c.is_missing()) {
+        next = c;
+        break;
+      }
+    }
+    if (!next) return node;
+    node = next;
+  }
+  return root;
+}
+
+core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error) {
+  core::Finding f;
+  f.code = std::string(kSyntaxError.code);
+  f.name = std::string(kSyntaxError.name);
+  f.severity = kSyntaxError.severity;
+  f.where = source.location(error.start_byte(), error.end_byte());
+  std::string_view text = error.text(source.text());
+  text = text.substr(0, text.find('\n'));
+  if (text.size() > 40) text = text.substr(0, 40);
+  if (error.is_missing()) {
+    f.message = std::string("syntax error: missing `") + error.type() + "`; audited where the parser recovered";
+  } else {
+    f.message = "syntax error at `" + std::string(text) + "`; audited where the parser recovered";
+  }
+  f.fix = std::string(kSyntaxError.fix);
+  return f;
+}
+
+FileResult process(const InputFile& file, ts::Parser& parser, const sqla::ProjectContext& context,
+                   uint64_t max_size) {
+  FileResult result;
+  std::string problem;
+  std::optional<std::string> bytes = read_file(file, max_size, problem);
+  if (bytes) problem = text_problem(*bytes);
+  if (!problem.empty()) {
+    result.diagnostics.push_back(unreadable_diagnostic(file.display_path, problem));
+    result.skipped = true;
+    return result;
+  }
+  std::string text = std::move(*bytes);
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 BOM is not code
+  core::SourceFile source(file.display_path, std::move(text));
+  if (file.kind == FileKind::kIni) {
+    result.ini = sqla::read_ini(source);
+    return result;
+  }
+  ts::Tree tree = parser.parse(source.text());
+  if (!tree) {
+    result.diagnostics.push_back(unreadable_diagnostic(file.display_path, "the parser gave up; skipped"));
+    result.skipped = true;
+    return result;
+  }
+  const ts::Node root = tree.root();
+  if (root.has_error()) result.diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(root)));
+  result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, context);
+  return result;  // the tree is freed here: memory does not grow with the project
+}
+
+/// Same finding from several branch configurations: keep one, without branch notes.
+void dedupe(std::vector<core::Finding>& findings) {
+  std::vector<core::Finding> out;
+  for (core::Finding& f : findings) {
+    auto same = std::find_if(out.begin(), out.end(), [&](const core::Finding& o) {
+      return o.code == f.code && o.where == f.where && o.message == f.message;
+    });
+    if (same == out.end()) {
+      out.push_back(std::move(f));
+      continue;
+    }
+    std::erase_if(same->notes, [](const core::Note& n) { return n.message.rfind("configuration when ", 0) == 0; });
+  }
+  findings = std::move(out);
+}
+
+void mask(core::Finding& f) {
+  f.message = core::mask_credentials(f.message);
+  f.fix = core::mask_credentials(f.fix);
+  for (core::Note& n : f.notes) n.message = core::mask_credentials(n.message);
+}
+
+std::vector<core::Finding> run_rules(const sqla::ProjectFacts& facts, const std::vector<const rules::Rule*>& selected) {
+  std::vector<core::Finding> all;
+  for (const rules::Rule* rule : selected) {
+    std::vector<core::Finding> found;
+    core::Sink sink(rule->info, found);
+    rule->check(facts, sink);
+    dedupe(found);
+    for (core::Finding& f : found) {
+      mask(f);
+      all.push_back(std::move(f));
+    }
+  }
+  std::sort(all.begin(), all.end(), core::finding_less);
+  return all;
+}
+
+bool matches(const rules::Rule& rule, const std::string& selector) {
+  if (selector == "ALL") return true;
+  return std::string_view(rule.info.code).rfind(selector, 0) == 0 || rule.info.name == selector;
+}
+
+}  // namespace
+
+std::optional<std::vector<const rules::Rule*>> select_rules(const std::vector<std::string>& select,
+                                                           const std::vector<std::string>& ignore,
+                                                           std::string& error) {
+  const auto all = rules::all_rules();
+  for (const auto* list : {&select, &ignore}) {
+    for (const std::string& s : *list) {
+      if (std::none_of(all.begin(), all.end(), [&](const rules::Rule* r) { return matches(*r, s); })) {
+        error = "unknown rule id or prefix: " + s + " (see --list-rules)";
+        return std::nullopt;
+      }
+    }
+  }
+  std::vector<const rules::Rule*> out;
+  for (const rules::Rule* r : all) {
+    const bool chosen = select.empty() ? r->info.default_on
+                                       : std::any_of(select.begin(), select.end(), [&](const std::string& s) { return matches(*r, s); });
+    const bool dropped = std::any_of(ignore.begin(), ignore.end(), [&](const std::string& s) { return matches(*r, s); });
+    if (chosen && !dropped) out.push_back(r);
+  }
+  return out;
+}
+
+std::optional<core::Report> analyze(const Options& options, const std::vector<const rules::Rule*>& selected,
+                                    std::string& error) {
+  const py::Grammar& grammar = py::Grammar::get();
+  if (!grammar.missing().empty()) {
+    error = "internal error: the Python grammar lacks " + grammar.missing().front();
+    return std::nullopt;
+  }
+  std::vector<std::string> paths = options.paths;
+  if (paths.empty()) paths.push_back(".");
+  WalkResult walked = walk(paths, options.exclude);
+  if (!walked.error.empty()) {
+    error = walked.error;
+    return std::nullopt;
+  }
+  sqla::ProjectContext context;
+  const size_t n = walked.files.size();
+  std::vector<FileResult> results(n);
+  unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(n, 1)));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    ts::Parser parser;
+    parser.set_language(grammar.language());
+    for (size_t i = next++; i < n; i = next++) {
+      results[i] = process(walked.files[i], parser, context, options.max_file_size);
+    }
+  };
+  if (jobs <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+  }
+  sqla::ProjectFacts facts;
+  facts.context = context;
+  core::Report report;
+  report.root = paths.size() == 1 ? paths[0] : std::to_string(paths.size()) + " paths";
+  report.diagnostics = std::move(walked.diagnostics);
+  for (FileResult& r : results) {
+    for (core::Finding& d : r.diagnostics) report.diagnostics.push_back(std::move(d));
+    if (r.skipped) ++report.summary.skipped;
+    else ++report.summary.files;
+    if (r.python) facts.files.push_back(std::move(*r.python));
+    if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
+  }
+  std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
+  report.findings = run_rules(facts, selected);
+  build_audit(facts, selected, report);
+  return report;
+}
+
+std::vector<core::Finding> analyze_source(std::string_view text, std::string_view path) {
+  std::vector<core::Finding> out;
+  const std::string problem = text_problem(text);
+  if (!problem.empty()) {
+    out.push_back(unreadable_diagnostic(std::string(path), problem));
+    return out;
+  }
+  std::string owned(text);
+  if (owned.rfind("\xEF\xBB\xBF", 0) == 0) owned.erase(0, 3);
+  core::SourceFile source{std::string(path), std::move(owned)};
+  ts::Parser parser;
+  parser.set_language(py::Grammar::get().language());
+  ts::Tree tree = parser.parse(source.text());
+  if (!tree) return out;
+  if (tree.root().has_error()) out.push_back(syntax_diagnostic(source, first_syntax_error(tree.root())));
+  sqla::ProjectFacts facts;
+  facts.files.push_back(sqla::analyze_python(source, tree.root(), "input", false, facts.context));
+  std::vector<const rules::Rule*> all(rules::all_rules().begin(), rules::all_rules().end());
+  for (core::Finding& f : run_rules(facts, all)) out.push_back(std::move(f));
+  return out;
+}
+
+bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::string& error) {
+  WalkResult walked = walk(paths, {});
+  if (!walked.error.empty()) {
+    error = walked.error;
+    return false;
+  }
+  sqla::ProjectContext context;
+  ts::Parser parser;
+  parser.set_language(py::Grammar::get().language());
+  for (const InputFile& file : walked.files) {
+    FileResult r = process(file, parser, context, 64u << 20);
+    for (const core::Finding& d : r.diagnostics) out << d.where.path << ": " << d.code << " " << d.message << "\n";
+    if (r.python) sqla::dump(*r.python, out);
+    if (r.ini) sqla::dump(*r.ini, out);
+  }
+  return true;
+}
+
+}  // namespace app

@@ -1,0 +1,153 @@
+#include "app/audit_report.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "core/mask.h"
+
+namespace app {
+namespace {
+
+std::string at(const core::Location& where) {
+  return where.path + ":" + std::to_string(where.range.begin.line);
+}
+
+core::InventoryEngine inventory_engine(const sqla::EngineSite& site) {
+  core::InventoryEngine e;
+  e.where = site.where;
+  e.factory = std::string(sqla::factory_name(site.factory));
+  e.name = site.assigned_to;
+  e.function = site.function;
+  for (const sqla::EngineConfig& c : site.configs) {
+    if (c.url && e.url.empty()) {
+      e.url = c.url->masked();
+      e.backend = c.url->dialect + (c.url->driver.empty() ? "" : "+" + c.url->driver);
+    }
+    core::InventoryConfig ic;
+    ic.branch = c.branch;
+    ic.pool = c.pool.kind == sqla::Pool::kUnknown ? "unknown" : std::string(sqla::pool_name(c.pool.kind));
+    if (c.pool.explicit_class || c.pool.instance) {
+      ic.pool_source = c.pool.how + (c.pool.origin.valid() ? " (" + at(c.pool.origin) + ")" : "");
+    } else if (c.pool.kind != sqla::Pool::kUnknown) {
+      ic.pool_source = c.pool.how;
+    } else {
+      ic.pool_source = c.complete ? "URL not resolved" : "options not fully resolved";
+    }
+    for (const py::Argument& a : c.keywords) {
+      if (a.name == "url") continue;
+      ic.options.emplace_back(a.name, core::mask_credentials(a.value->render()));
+    }
+    ic.complete = c.complete;
+    e.configs.push_back(std::move(ic));
+  }
+  return e;
+}
+
+struct CheckSpec {
+  std::string_view id;
+  std::string_view title;
+  std::vector<std::string_view> rules;
+};
+
+}  // namespace
+
+void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules::Rule*>& selected,
+                 core::Report& report) {
+  size_t engines = 0;
+  size_t async_engines = 0;
+  size_t alembic_envs = 0;
+  size_t urls = 0;
+  for (const sqla::FileFacts& file : facts.files) {
+    for (const sqla::EngineSite& site : file.engines) {
+      ++engines;
+      const bool is_async = std::any_of(site.configs.begin(), site.configs.end(),
+                                        [](const sqla::EngineConfig& c) { return c.is_async; });
+      if (is_async) ++async_engines;
+      report.inventory.engines.push_back(inventory_engine(site));
+    }
+    for (const sqla::SessionFactorySite& s : file.session_factories) {
+      report.inventory.session_factories.push_back(core::InventorySessionFactory{
+          s.where, s.callee, s.assigned_to, core::mask_credentials(s.bind)});
+    }
+    if (file.is_alembic_env) {
+      ++alembic_envs;
+      core::InventoryAlembicEnv env;
+      env.where = core::Location{file.path, {{1, 1}, {1, 1}}};
+      for (const sqla::EngineSite& site : file.engines) {
+        env.where = site.where;
+        env.engine = std::string(sqla::factory_name(site.factory));
+        for (const sqla::EngineConfig& c : site.configs) {
+          const std::string pool = c.pool.kind == sqla::Pool::kUnknown ? "default pool" : std::string(sqla::pool_name(c.pool.kind));
+          if (env.pool.find(pool) == std::string::npos) env.pool += (env.pool.empty() ? "" : " / ") + pool;
+        }
+      }
+      report.inventory.alembic_envs.push_back(std::move(env));
+    }
+    urls += file.url_literals.size();
+  }
+  for (const sqla::IniFile& ini : facts.ini_files) {
+    urls += static_cast<size_t>(std::count_if(ini.entries.begin(), ini.entries.end(),
+                                              [](const sqla::IniEntry& e) { return e.key.find("url") != std::string::npos; }));
+  }
+
+  const std::vector<CheckSpec> specs = {
+      {"pool-class", "Each engine's pool class suits its database", {"PA109"}},
+      {"pool-options", "Engine options are coherent with the pool class", {"PA101", "PA102", "PA103", "PA110", "PA112", "PA120", "PA121"}},
+      {"async-pools", "Async engines use async-safe pools", {"PA108"}},
+      {"alembic-nullpool", "Alembic migrations use NullPool and release their engine", {"PA301", "PA302"}},
+      {"credentials", "Credentials are kept out of code and ini files", {"PA113", "PA303"}},
+  };
+  for (const CheckSpec& spec : specs) {
+    core::Check check;
+    check.id = std::string(spec.id);
+    check.title = std::string(spec.title);
+    bool any_selected = false;
+    for (std::string_view code : spec.rules) {
+      check.rules.emplace_back(code);
+      if (std::any_of(selected.begin(), selected.end(), [&](const rules::Rule* r) { return r->info.code == code; })) {
+        any_selected = true;
+      }
+    }
+    for (const core::Finding& f : report.findings) {
+      if (!f.suppressed && std::find(spec.rules.begin(), spec.rules.end(), std::string_view(f.code)) != spec.rules.end()) {
+        ++check.findings;
+      }
+    }
+    size_t subjects = engines;
+    std::string noun = "engine";
+    if (spec.id == "async-pools") { subjects = async_engines; noun = "async engine"; }
+    if (spec.id == "alembic-nullpool") { subjects = alembic_envs; noun = "Alembic env.py"; }
+    if (spec.id == "credentials") { subjects = urls + facts.files.size(); noun = "file"; }
+    if (!any_selected) {
+      check.status = core::CheckStatus::kNotApplicable;
+      check.detail = "rules not selected";
+    } else if (check.findings > 0) {
+      check.status = core::CheckStatus::kFail;
+      check.detail = std::to_string(check.findings) + (check.findings == 1 ? " finding" : " findings");
+    } else if (subjects == 0) {
+      check.status = core::CheckStatus::kNotApplicable;
+      check.detail = "no " + noun + " found";
+    } else {
+      check.status = core::CheckStatus::kPass;
+      if (spec.id == "credentials") {
+        check.detail = std::to_string(facts.files.size() + facts.ini_files.size()) + " files checked";
+      } else {
+        check.detail = std::to_string(subjects) + " " + noun + (subjects == 1 ? "" : "s") + " checked";
+      }
+    }
+    report.checks.push_back(std::move(check));
+  }
+  for (const core::Finding& f : report.findings) {
+    if (f.suppressed) {
+      ++report.summary.suppressed;
+      continue;
+    }
+    switch (f.severity) {
+      case core::Severity::kError: ++report.summary.errors; break;
+      case core::Severity::kWarning: ++report.summary.warnings; break;
+      case core::Severity::kInfo: ++report.summary.infos; break;
+    }
+  }
+}
+
+}  // namespace app

@@ -1,0 +1,41 @@
+#pragma once
+// PA0xx input diagnostics: reported, the file skipped, the rest of the tree still audited.
+#include <string>
+
+#include "core/finding.h"
+
+namespace app {
+
+inline constexpr core::RuleInfo kSyntaxError{
+    "PA001", "syntax-error", core::Severity::kWarning, true,
+    "The file has a syntax error; it is audited where the parser recovered",
+    "The parser could not read part of this file. poolaudit still audits the parts it could read, "
+    "so findings in the broken region may be missing.",
+    "Fix the syntax error (python -m py_compile FILE shows it)"};
+
+inline constexpr core::RuleInfo kUnreadable{
+    "PA002", "unreadable-file", core::Severity::kWarning, true,
+    "The file could not be read as UTF-8 text and was skipped",
+    "Binary files, files that are not valid UTF-8, files larger than --max-file-size and files "
+    "that cannot be opened are skipped; the rest of the tree is audited.",
+    "Exclude the file (--exclude) or fix its encoding"};
+
+inline constexpr core::RuleInfo kConfigProblem{
+    "PA003", "configuration-problem", core::Severity::kWarning, true,
+    "A project file poolaudit reads could not be understood",
+    "A project file (alembic.ini, pyproject.toml, ...) could not be parsed; facts from it are missing.",
+    "Fix the file's syntax"};
+
+/// A PA002 diagnostic for a whole file or directory.
+inline core::Finding unreadable_diagnostic(const std::string& path, std::string message) {
+  core::Finding f;
+  f.code = std::string(kUnreadable.code);
+  f.name = std::string(kUnreadable.name);
+  f.severity = kUnreadable.severity;
+  f.where = core::Location{path, {{1, 1}, {1, 1}}};
+  f.message = std::move(message);
+  f.fix = std::string(kUnreadable.fix);
+  return f;
+}
+
+}  // namespace app

@@ -1,0 +1,143 @@
+#include "app/run.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/analyze.h"
+#include "core/mask.h"
+#include "report/reporter.h"
+
+#ifndef POOLAUDIT_VERSION
+#define POOLAUDIT_VERSION "0.0.0"
+#endif
+
+namespace app {
+namespace {
+
+void list_rules(std::ostream& out) {
+  for (const rules::Rule* r : rules::all_rules()) {
+    out << r->info.code << "  " << r->info.name << "  " << core::severity_name(r->info.severity)
+        << (r->info.default_on ? "" : " (opt-in)") << "  " << r->info.summary << "\n";
+  }
+}
+
+bool explain(const std::string& code, std::ostream& out) {
+  const rules::Rule* r = rules::find_rule(code);
+  if (!r) return false;
+  out << r->info.code << " " << r->info.name << " (" << core::severity_name(r->info.severity)
+      << (r->info.default_on ? ", on by default" : ", opt-in: --select " + std::string(r->info.code)) << ")\n\n"
+      << r->info.summary << "\n\n"
+      << r->info.explanation << "\n\nFix: " << r->info.fix << "\n";
+  return true;
+}
+
+std::optional<core::Severity> threshold(const std::string& fail_on) {
+  if (fail_on == "never") return std::nullopt;
+  return core::parse_severity(fail_on);
+}
+
+/// Writes through a temporary file in the same directory and renames it over the target, so a
+/// reader never sees half a report and a failed run leaves the old one in place.
+bool write_atomically(const std::string& path, const std::string& content, std::string& error) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const std::string temp = (dir / ("." + target.filename().string() + ".poolaudit-" + std::to_string(getpid()))).string();
+  {
+    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      error = "cannot write " + path + ": cannot create a file in " + dir.string();
+      return false;
+    }
+    file << content;
+    file.flush();
+    if (!file) {
+      error = "cannot write " + path + ": write failed";
+      std::remove(temp.c_str());
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(temp, target, ec);
+  if (ec) {
+    std::remove(temp.c_str());
+    error = "cannot write " + path + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* version() { return "poolaudit " POOLAUDIT_VERSION " (tree-sitter-python 0.25.0)"; }
+
+int run(const Options& options, std::ostream& out, std::ostream& err, bool out_is_tty) {
+  if (options.version) {
+    out << version() << "\n";
+    return kExitClean;
+  }
+  if (options.list_rules) {
+    list_rules(out);
+    return kExitClean;
+  }
+  if (!options.explain.empty()) {
+    if (explain(options.explain, out)) return kExitClean;
+    err << "poolaudit: unknown rule: " << options.explain << " (see --list-rules)\n";
+    return kExitUsage;
+  }
+  std::string error;
+  if (!options.dump_facts.empty()) {
+    if (dump_facts(options.dump_facts, out, error)) return kExitClean;
+    err << "poolaudit: " << error << "\n";
+    return kExitUsage;
+  }
+  if (options.format != "text" && options.format != "markdown" && options.format != "json") {
+    err << "poolaudit: unknown format: " << options.format << " (text, markdown, json)\n";
+    return kExitUsage;
+  }
+  if (options.fail_on != "never" && !core::parse_severity(options.fail_on)) {
+    err << "poolaudit: --fail-on takes error, warning, info or never, not " << options.fail_on << "\n";
+    return kExitUsage;
+  }
+  auto selected = select_rules(options.select, options.ignore, error);
+  if (!selected) {
+    err << "poolaudit: " << error << "\n";
+    return kExitUsage;
+  }
+  auto report = analyze(options, *selected, error);
+  if (!report) {
+    err << "poolaudit: " << error << "\n";
+    return kExitUsage;
+  }
+  report->version = POOLAUDIT_VERSION;
+  std::ostringstream rendered;
+  const bool to_terminal = options.output.empty() && out_is_tty;
+  const bool color = options.color == "always" ||
+                     (options.color == "auto" && to_terminal && std::getenv("NO_COLOR") == nullptr);
+  if (options.format == "json") report::write_json(*report, rendered);
+  else if (options.format == "markdown") report::write_markdown(*report, rendered);
+  else report::write_text(*report, report::TextStyle{color, options.quiet}, rendered);
+  // Last line of defence: no password leaves the process, whatever a rule wrote.
+  const std::string text = core::mask_credentials(rendered.str());
+  if (options.output.empty()) {
+    out << text;
+    out.flush();
+  } else if (!write_atomically(options.output, text, error)) {
+    err << "poolaudit: " << error << "\n";
+    return kExitUsage;
+  }
+  if (options.exit_zero) return kExitClean;
+  const auto limit = threshold(options.fail_on);
+  if (!limit) return kExitClean;
+  for (const core::Finding& f : report->findings) {
+    if (!f.suppressed && f.severity >= *limit) return kExitFindings;
+  }
+  return kExitClean;
+}
+
+}  // namespace app

@@ -1,0 +1,157 @@
+#include "app/walk.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "app/diagnostics.h"
+
+namespace app {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::array<std::string_view, 11> kExcludedDirs = {
+    ".git", ".venv", "venv", "env", "site-packages", "node_modules", "__pycache__", ".tox", "build",
+    "dist", ".mypy_cache"};
+
+bool excluded(const std::string& display, const std::string& name,
+              const std::vector<std::string>& patterns) {
+  for (const std::string& p : patterns) {
+    if (fnmatch(p.c_str(), display.c_str(), 0) == 0) return true;
+    if (fnmatch(p.c_str(), name.c_str(), 0) == 0) return true;
+    // "dir/" or "dir/**" style patterns exclude what is below.
+    std::string prefix = p;
+    while (!prefix.empty() && (prefix.back() == '*' || prefix.back() == '/')) prefix.pop_back();
+    if (!prefix.empty() && prefix.find_first_of("*?[") == std::string::npos &&
+        (display == prefix || display.rfind(prefix + "/", 0) == 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<FileKind> classify(const fs::path& p) {
+  const std::string ext = p.extension().string();
+  if (ext == ".py" || ext == ".pyi") return ext == ".py" ? std::optional<FileKind>(FileKind::kPython) : std::nullopt;
+  if (ext == ".ini") return FileKind::kIni;
+  return std::nullopt;
+}
+
+class ModuleNamer {
+ public:
+  /// Dotted name: walk up while the directory is a package (has __init__.py).
+  std::pair<std::string, bool> name(const fs::path& file) {
+    std::string stem = file.stem().string();
+    const bool is_package = stem == "__init__";
+    std::vector<std::string> parts;
+    if (!is_package) parts.push_back(stem);
+    fs::path dir = file.parent_path();
+    for (int depth = 0; depth < 64 && !dir.empty(); ++depth) {
+      if (!is_package_dir(dir)) break;
+      parts.push_back(dir.filename().string());
+      const fs::path parent = dir.parent_path();
+      if (parent == dir) break;
+      dir = parent;
+    }
+    std::string out;
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) out += (out.empty() ? "" : ".") + *it;
+    return {out, is_package};
+  }
+
+ private:
+  bool is_package_dir(const fs::path& dir) {
+    auto it = cache_.find(dir.string());
+    if (it != cache_.end()) return it->second;
+    std::error_code ec;
+    const bool result = fs::exists(dir / "__init__.py", ec);
+    cache_.emplace(dir.string(), result);
+    return result;
+  }
+  std::map<std::string, bool> cache_;
+};
+
+}  // namespace
+
+std::string display_path(const std::string& path) {
+  std::error_code ec;
+  fs::path p(path);
+  fs::path abs = fs::absolute(p, ec);
+  fs::path cwd = fs::current_path(ec);
+  std::string out;
+  if (!ec) {
+    fs::path rel = abs.lexically_normal().lexically_relative(cwd);
+    if (!rel.empty() && rel.native().rfind("..", 0) != 0) out = rel.generic_string();
+  }
+  if (out.empty()) out = p.lexically_normal().generic_string();
+  if (out.rfind("./", 0) == 0) out = out.substr(2);
+  return out;
+}
+
+WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::string>& exclude) {
+  WalkResult result;
+  ModuleNamer namer;
+  std::set<std::string> seen;
+  auto add = [&](const fs::path& p, FileKind kind) {
+    InputFile f;
+    f.path = p.string();
+    f.display_path = display_path(f.path);
+    if (!seen.insert(f.display_path).second) return;
+    f.kind = kind;
+    if (kind == FileKind::kPython) std::tie(f.module_name, f.is_package) = namer.name(fs::absolute(p).lexically_normal());
+    result.files.push_back(std::move(f));
+  };
+  for (const std::string& root : paths) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(root, ec);
+    if (ec || !fs::exists(status)) {
+      result.error = "path does not exist: " + root;
+      return result;
+    }
+    if (!fs::is_directory(status)) {
+      // A file named explicitly is audited even if its extension is unusual (stdin-like use).
+      const auto kind = classify(root);
+      add(root, kind.value_or(FileKind::kPython));
+      continue;
+    }
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    if (ec) {
+      result.diagnostics.push_back(unreadable_diagnostic(display_path(root), "cannot read directory: " + ec.message()));
+      continue;
+    }
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        result.diagnostics.push_back(unreadable_diagnostic(display_path(it->path().string()),
+                                                           "cannot read directory: " + ec.message()));
+        ec.clear();
+        continue;
+      }
+      const fs::directory_entry& entry = *it;
+      const std::string name = entry.path().filename().string();
+      const std::string display = display_path(entry.path().string());
+      std::error_code type_ec;
+      const bool is_symlink = entry.is_symlink(type_ec);
+      if (entry.is_directory(type_ec)) {
+        // Never follow directory links (loops); skip the usual virtualenv and build folders.
+        if (is_symlink || std::find(kExcludedDirs.begin(), kExcludedDirs.end(), name) != kExcludedDirs.end() ||
+            excluded(display, name, exclude)) {
+          it.disable_recursion_pending();
+        }
+        continue;
+      }
+      if (!entry.is_regular_file(type_ec)) continue;  // FIFOs, sockets, devices, dangling links
+      const auto kind = classify(entry.path());
+      if (!kind || excluded(display, name, exclude)) continue;
+      add(entry.path(), *kind);
+    }
+  }
+  std::sort(result.files.begin(), result.files.end(),
+            [](const InputFile& a, const InputFile& b) { return a.display_path < b.display_path; });
+  return result;
+}
+
+}  // namespace app

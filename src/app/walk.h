@@ -1,0 +1,32 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/finding.h"
+
+namespace app {
+
+enum class FileKind { kPython, kIni };
+
+/// A file to audit.
+struct InputFile {
+  std::string path;          ///< as opened
+  std::string display_path;  ///< relative to the current directory, '/' separators
+  std::string module_name;   ///< dotted import name (Python files)
+  bool is_package = false;   ///< __init__.py
+  FileKind kind = FileKind::kPython;
+};
+
+struct WalkResult {
+  std::vector<InputFile> files;           ///< sorted by display path, no duplicates
+  std::vector<core::Finding> diagnostics;  ///< unreadable directories and the like (PA002)
+  std::string error;                       ///< a path that does not exist: usage error
+};
+
+/// Collects .py and .ini files under `paths`, skipping the default excludes and `exclude` globs.
+WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::string>& exclude);
+
+/// Display form of a path: relative to the current directory when below it, '/' separators.
+std::string display_path(const std::string& path);
+
+}  // namespace app

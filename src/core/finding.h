@@ -1,0 +1,65 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/location.h"
+
+namespace core {
+
+enum class Severity { kInfo, kWarning, kError };
+
+/// "info" / "warning" / "error".
+std::string_view severity_name(Severity severity);
+/// Parses "info" / "warning" / "error".
+std::optional<Severity> parse_severity(std::string_view text);
+
+/// A secondary location that explains a finding: where a value came from, which branch.
+struct Note {
+  Location where;
+  std::string message;
+  friend bool operator==(const Note&, const Note&) = default;
+};
+
+/// One reported problem (a rule finding, or a PA0xx input diagnostic).
+struct Finding {
+  std::string code;      ///< "PA101"
+  std::string name;      ///< "nullpool-pool-sizing"
+  Severity severity = Severity::kWarning;
+  Location where;        ///< anchored on the first line of the offending statement or call
+  std::string message;   ///< one sentence: the consequence; no trailing period
+  std::string fix;       ///< how to fix it
+  std::vector<Note> notes;
+  bool suppressed = false;
+  friend bool operator==(const Finding&, const Finding&) = default;
+};
+
+/// Orders by (path, line, column, code, message): the one output order.
+bool finding_less(const Finding& a, const Finding& b);
+
+/// Static description of a rule (or diagnostic): what it is called and why it exists.
+struct RuleInfo {
+  std::string_view code;         ///< permanent id, "PA101"
+  std::string_view name;         ///< kebab-case label, "nullpool-pool-sizing"
+  Severity severity;             ///< default severity
+  bool default_on;               ///< selected without --select
+  std::string_view summary;      ///< one line
+  std::string_view explanation;  ///< why, example, fix, when it is not reported (Markdown)
+  std::string_view fix;          ///< the default fix hint
+};
+
+/// Collects the findings of one rule for one file (or the project); a rule cannot mis-tag them.
+class Sink {
+ public:
+  Sink(const RuleInfo& info, std::vector<Finding>& out) : info_(info), out_(out) {}
+  /// Adds a finding with the rule's code, name, default severity and fix.
+  Finding& report(Location where, std::string message);
+  const RuleInfo& info() const { return info_; }
+
+ private:
+  const RuleInfo& info_;
+  std::vector<Finding>& out_;
+};
+
+}  // namespace core

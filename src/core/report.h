@@ -1,0 +1,85 @@
+#pragma once
+// The one result model every reporter renders. Plain data: strings are final (paths relative
+// with '/', URLs masked), so a reporter only formats.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/finding.h"
+
+namespace core {
+
+/// One engine configuration (a branch combination) in the inventory.
+struct InventoryConfig {
+  std::string branch;                                     ///< "" when unconditional
+  std::string pool;                                       ///< "NullPool", "QueuePool", "unknown"
+  std::string pool_source;                                ///< "poolclass=NullPool (app/db.py:12)" / "default for postgresql URLs"
+  std::vector<std::pair<std::string, std::string>> options;  ///< keyword -> rendered value
+  bool complete = true;                                   ///< false: more keywords may come from unresolved **kwargs
+};
+
+struct InventoryEngine {
+  Location where;
+  std::string factory;   ///< "create_engine"
+  std::string name;      ///< assigned to, "" when not assigned
+  std::string function;  ///< enclosing function, "" at module level
+  std::string url;       ///< masked, "" when unknown
+  std::string backend;   ///< "postgresql+asyncpg", "" when unknown
+  std::vector<InventoryConfig> configs;
+};
+
+struct InventorySessionFactory {
+  Location where;
+  std::string factory;   ///< "sessionmaker"
+  std::string name;
+  std::string bind;
+};
+
+struct InventoryAlembicEnv {
+  Location where;        ///< the env.py file (line 1) or its engine call
+  std::string engine;    ///< factory used, "" when the connection is handed in
+  std::string pool;      ///< pool of its engine
+};
+
+struct Inventory {
+  std::vector<InventoryEngine> engines;
+  std::vector<InventorySessionFactory> session_factories;
+  std::vector<InventoryAlembicEnv> alembic_envs;
+};
+
+enum class CheckStatus { kPass, kFail, kNotApplicable };
+
+/// One line of the verification checklist, with the rules behind it.
+struct Check {
+  std::string id;                    ///< "pool-options-coherent"
+  std::string title;                 ///< "Pool options are coherent with the pool class"
+  std::vector<std::string> rules;    ///< codes that decide it
+  CheckStatus status = CheckStatus::kNotApplicable;
+  size_t findings = 0;               ///< unsuppressed findings of those rules
+  std::string detail;                ///< "3 engines checked", "no Alembic env.py found"
+};
+
+struct Summary {
+  size_t errors = 0;
+  size_t warnings = 0;
+  size_t infos = 0;
+  size_t suppressed = 0;
+  size_t files = 0;          ///< files audited (Python + ini)
+  size_t skipped = 0;        ///< files reported by PA0xx and skipped
+};
+
+struct Report {
+  std::string tool = "poolaudit";
+  std::string version;
+  std::string root;                   ///< what was audited, as given
+  std::vector<Finding> findings;      ///< sorted, rule findings only
+  std::vector<Finding> diagnostics;   ///< PA0xx input diagnostics, sorted
+  Inventory inventory;
+  std::vector<Check> checks;
+  Summary summary;
+};
+
+/// "pass" / "fail" / "n/a".
+const char* check_status_name(CheckStatus status);
+
+}  // namespace core

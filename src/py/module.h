@@ -1,0 +1,150 @@
+#pragma once
+// One pass of abstract interpretation over a Python module: imports, bindings and values per
+// branch, functions and classes. Calls are reported to an observer (the sqla layer) with their
+// arguments resolved once per reaching branch combination.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/source_file.h"
+#include "py/value.h"
+#include "ts/tree.h"
+
+namespace py {
+
+/// A branch condition: `if settings.is_lambda:`, a conditional expression, an `except` clause.
+struct Condition {
+  core::Location where;
+  std::string text;  ///< the condition's source text, normalised (`not` stripped into `taken`)
+};
+
+/// Which way a condition went on one path.
+struct CondTag {
+  uint32_t id = 0;
+  bool taken = true;
+  friend bool operator==(const CondTag&, const CondTag&) = default;
+};
+using Tags = std::vector<CondTag>;  // sorted by id
+
+/// A value on the paths described by its tags.
+struct Alt {
+  ValuePtr value;
+  Tags tags;
+};
+using Alts = std::vector<Alt>;
+
+/// One argument after `*`/`**` expansion, with where it was written.
+struct Argument {
+  std::string name;          ///< keyword name ("" for positional)
+  ValuePtr value;
+  core::Location where;      ///< the keyword argument, or the dict entry it came from
+  std::string via;           ///< "**opts" when it came through a dict splat
+};
+
+/// The arguments of one call on one combination of branches.
+struct ArgumentSet {
+  std::vector<Argument> positional;
+  std::vector<Argument> keywords;
+  bool complete = true;  ///< false when an unresolved `*x` / `**x` may add arguments
+  Tags tags;             ///< the branch conditions of this combination (path and values)
+  const Argument* find(std::string_view name) const;
+  const Argument* at(size_t index) const {
+    return index < positional.size() ? &positional[index] : nullptr;
+  }
+  /// The keyword `name`, else the positional argument at `index`.
+  const Argument* get(std::string_view name, size_t index) const;
+};
+
+struct FunctionInfo {
+  std::string name;
+  std::string qualified_name;   ///< "Class.method", "outer.inner"
+  core::Location where;         ///< the `def` line
+  ts::Node node;                ///< the function_definition
+  bool is_async = false;
+  bool is_generator = false;
+  int parent_function = -1;     ///< enclosing function index, -1 at module/class level
+  std::string class_name;       ///< the enclosing class, when a method
+  std::vector<Value> decorators;           ///< resolved decorator expressions (a call: its callee)
+  std::vector<std::string> decorator_texts;
+  std::vector<std::string> parameters;
+  Alts returns;                 ///< values of `return` statements
+};
+
+struct ClassInfo {
+  std::string name;
+  core::Location where;
+  std::vector<Value> bases;
+  std::vector<std::pair<std::string, Alts>> attributes;  ///< class-body bindings in order
+};
+
+/// Where a call is being evaluated.
+struct Scope {
+  int function = -1;         ///< index into Module::functions(), -1 = module level
+  int class_index = -1;      ///< inside a class body
+  int loop_depth = 0;        ///< inside `for` / `while` bodies of this scope
+};
+
+class Module;
+
+/// One call evaluated on one branch combination.
+struct CallSite {
+  const Module& module;
+  ts::Node node;
+  ts::Node callee_node;
+  const Value& callee;       ///< resolved callee (Symbol for imports, Function for project code)
+  const Value* receiver;     ///< for `x.method(...)`: the value of `x`
+  std::string_view method;   ///< for `x.method(...)`: "method"
+  const ArgumentSet& args;
+  const Scope& scope;
+  std::string_view assigned_to;  ///< `name = call(...)`: the target's source text
+  bool awaited = false;
+};
+
+/// Receives every call the interpreter evaluates; may give the call's result.
+class CallObserver {
+ public:
+  virtual ~CallObserver() = default;
+  virtual std::optional<Value> on_call(const CallSite& call) = 0;
+};
+
+/// The analysed module. Owns nothing of the tree: node handles stay valid while the tree lives.
+class Module {
+ public:
+  /// `module_name` is the dotted name ("app.db"); `is_package` for `__init__.py`.
+  static std::unique_ptr<Module> analyze(const core::SourceFile& source, ts::Node root,
+                                         std::string module_name, bool is_package,
+                                         CallObserver* observer);
+  ~Module();
+  const core::SourceFile& source() const { return source_; }
+  const std::string& name() const { return name_; }
+  const std::vector<FunctionInfo>& functions() const { return functions_; }
+  const std::vector<ClassInfo>& classes() const { return classes_; }
+  const Condition& condition(uint32_t id) const { return conditions_[id]; }
+  /// Module-level bindings at the end of the module (in first-binding order).
+  const std::vector<std::pair<std::string, Alts>>& globals() const { return globals_; }
+  const Alts* global(std::string_view name) const;
+  /// Text of a node.
+  std::string_view text(ts::Node node) const { return node.text(source_.text()); }
+  core::Location location(ts::Node node) const {
+    return source_.location(node.start_byte(), node.end_byte());
+  }
+  /// Human description of tags: "`settings.is_lambda` is true (line 4)".
+  std::string describe(const Tags& tags) const;
+
+ private:
+  friend class Interpreter;
+  explicit Module(const core::SourceFile& source) : source_(source) {}
+  const core::SourceFile& source_;
+  std::string name_;
+  std::vector<FunctionInfo> functions_;
+  std::vector<ClassInfo> classes_;
+  std::vector<Condition> conditions_;
+  std::vector<std::pair<std::string, Alts>> globals_;
+};
+
+/// Union of two tag sets; nullopt when they contradict (same condition, opposite ways).
+std::optional<Tags> merge_tags(const Tags& a, const Tags& b);
+
+}  // namespace py

@@ -1,0 +1,97 @@
+#include <nlohmann/json.hpp>
+
+#include "report/reporter.h"
+
+namespace report {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json finding_json(const core::Finding& f) {
+  ordered_json j;
+  j["rule"] = f.code;
+  j["name"] = f.name;
+  j["severity"] = std::string(core::severity_name(f.severity));
+  j["path"] = f.where.path;
+  j["line"] = f.where.range.begin.line;
+  j["column"] = f.where.range.begin.column;
+  j["end_line"] = f.where.range.end.line;
+  j["end_column"] = f.where.range.end.column;
+  j["message"] = f.message;
+  j["fix"] = f.fix;
+  ordered_json notes = ordered_json::array();
+  for (const core::Note& n : f.notes) {
+    notes.push_back({{"path", n.where.path}, {"line", n.where.range.begin.line}, {"message", n.message}});
+  }
+  j["notes"] = std::move(notes);
+  j["suppressed"] = f.suppressed;
+  return j;
+}
+
+ordered_json location_json(const core::Location& where) {
+  return {{"path", where.path}, {"line", where.range.begin.line}};
+}
+
+}  // namespace
+
+void write_json(const core::Report& report, std::ostream& out) {
+  ordered_json j;
+  j["schema_version"] = 1;
+  j["tool"] = {{"name", report.tool}, {"version", report.version}};
+  j["root"] = report.root;
+  const core::Summary& s = report.summary;
+  j["summary"] = {{"error", s.errors}, {"warning", s.warnings}, {"info", s.infos},
+                  {"suppressed", s.suppressed}, {"files", s.files}, {"skipped", s.skipped}};
+  ordered_json findings = ordered_json::array();
+  for (const core::Finding& f : report.findings) findings.push_back(finding_json(f));
+  j["findings"] = std::move(findings);
+  ordered_json diagnostics = ordered_json::array();
+  for (const core::Finding& d : report.diagnostics) diagnostics.push_back(finding_json(d));
+  j["diagnostics"] = std::move(diagnostics);
+
+  ordered_json engines = ordered_json::array();
+  for (const core::InventoryEngine& e : report.inventory.engines) {
+    ordered_json je = location_json(e.where);
+    je["factory"] = e.factory;
+    je["name"] = e.name;
+    je["function"] = e.function;
+    je["backend"] = e.backend;
+    je["url"] = e.url;
+    ordered_json configs = ordered_json::array();
+    for (const core::InventoryConfig& c : e.configs) {
+      ordered_json options = ordered_json::object();
+      for (const auto& [k, v] : c.options) options[k] = v;
+      configs.push_back({{"branch", c.branch}, {"pool", c.pool}, {"pool_source", c.pool_source},
+                         {"options", std::move(options)}, {"complete", c.complete}});
+    }
+    je["configurations"] = std::move(configs);
+    engines.push_back(std::move(je));
+  }
+  ordered_json factories = ordered_json::array();
+  for (const core::InventorySessionFactory& f : report.inventory.session_factories) {
+    ordered_json jf = location_json(f.where);
+    jf["factory"] = f.factory;
+    jf["name"] = f.name;
+    jf["bind"] = f.bind;
+    factories.push_back(std::move(jf));
+  }
+  ordered_json envs = ordered_json::array();
+  for (const core::InventoryAlembicEnv& a : report.inventory.alembic_envs) {
+    ordered_json ja = location_json(a.where);
+    ja["engine"] = a.engine;
+    ja["pool"] = a.pool;
+    envs.push_back(std::move(ja));
+  }
+  j["inventory"] = {{"engines", std::move(engines)},
+                    {"session_factories", std::move(factories)},
+                    {"alembic_envs", std::move(envs)}};
+  ordered_json checks = ordered_json::array();
+  for (const core::Check& c : report.checks) {
+    checks.push_back({{"id", c.id}, {"title", c.title}, {"status", core::check_status_name(c.status)},
+                      {"rules", c.rules}, {"findings", c.findings}, {"detail", c.detail}});
+  }
+  j["checks"] = std::move(checks);
+  out << j.dump(2) << "\n";
+}
+
+}  // namespace report

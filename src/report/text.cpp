@@ -1,0 +1,104 @@
+#include <string>
+
+#include "report/reporter.h"
+
+namespace report {
+namespace {
+
+struct Colors {
+  bool on;
+  const char* code(const char* c) const { return on ? c : ""; }
+  const char* bold() const { return code("\033[1m"); }
+  const char* reset() const { return code("\033[0m"); }
+  const char* dim() const { return code("\033[2m"); }
+  const char* severity(core::Severity s) const {
+    switch (s) {
+      case core::Severity::kError: return code("\033[1;31m");
+      case core::Severity::kWarning: return code("\033[1;33m");
+      case core::Severity::kInfo: return code("\033[1;36m");
+    }
+    return "";
+  }
+};
+
+void write_finding(const core::Finding& f, const Colors& c, std::ostream& out) {
+  const auto& b = f.where.range.begin;
+  out << c.bold() << f.where.path << ":" << b.line << ":" << b.column << ":" << c.reset() << " "
+      << c.severity(f.severity) << core::severity_name(f.severity) << ":" << c.reset() << " " << f.message
+      << " [" << f.code << "]\n";
+  for (const core::Note& n : f.notes) {
+    out << "  " << c.bold() << n.where.path << ":" << n.where.range.begin.line << ":"
+        << n.where.range.begin.column << ":" << c.reset() << " note: " << n.message << "\n";
+  }
+  if (!f.fix.empty()) out << "  " << c.dim() << "fix: " << f.fix << c.reset() << "\n";
+}
+
+std::string plural(size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+void write_text(const core::Report& report, const TextStyle& style, std::ostream& out) {
+  const Colors c{style.color};
+  for (const core::Finding& d : report.diagnostics) write_finding(d, c, out);
+  for (const core::Finding& f : report.findings) {
+    if (!f.suppressed) write_finding(f, c, out);
+  }
+  if (!style.quiet) {
+    out << "\n" << c.bold() << "poolaudit " << report.version << " audit of " << report.root << c.reset()
+        << " (" << plural(report.summary.files, "file") << ")\n";
+    out << "\n" << c.bold() << "Checks" << c.reset() << "\n";
+    for (const core::Check& check : report.checks) {
+      const char* mark = check.status == core::CheckStatus::kPass   ? "PASS"
+                         : check.status == core::CheckStatus::kFail ? "FAIL"
+                                                                    : "N/A ";
+      const char* color = check.status == core::CheckStatus::kPass   ? c.code("\033[32m")
+                          : check.status == core::CheckStatus::kFail ? c.code("\033[31m")
+                                                                     : c.dim();
+      out << "  " << color << mark << c.reset() << "  " << check.title;
+      if (!check.detail.empty()) out << c.dim() << " (" << check.detail << ")" << c.reset();
+      out << "\n";
+    }
+    const core::Inventory& inv = report.inventory;
+    if (!inv.engines.empty() || !inv.session_factories.empty() || !inv.alembic_envs.empty()) {
+      out << "\n" << c.bold() << "Inventory" << c.reset() << "\n";
+    }
+    for (const core::InventoryEngine& e : inv.engines) {
+      out << "  engine " << e.where.path << ":" << e.where.range.begin.line << " " << e.factory;
+      if (!e.name.empty()) out << " " << e.name;
+      if (!e.function.empty()) out << " in " << e.function << "()";
+      if (!e.backend.empty()) out << " [" << e.backend << "]";
+      if (!e.url.empty()) out << " " << e.url;
+      out << "\n";
+      for (const core::InventoryConfig& ic : e.configs) {
+        out << "    " << (ic.branch.empty() ? "" : "when " + ic.branch + ": ") << "pool " << ic.pool;
+        if (!ic.pool_source.empty()) out << " (" << ic.pool_source << ")";
+        std::string opts;
+        for (const auto& [k, v] : ic.options) opts += (opts.empty() ? "" : ", ") + k + "=" + v;
+        if (!ic.complete) opts += opts.empty() ? "..." : ", ...";
+        if (!opts.empty()) out << "; " << opts;
+        out << "\n";
+      }
+    }
+    for (const core::InventorySessionFactory& s : inv.session_factories) {
+      out << "  session factory " << s.where.path << ":" << s.where.range.begin.line << " " << s.factory;
+      if (!s.name.empty()) out << " " << s.name;
+      if (!s.bind.empty()) out << " bind=" << s.bind;
+      out << "\n";
+    }
+    for (const core::InventoryAlembicEnv& a : inv.alembic_envs) {
+      out << "  alembic env " << a.where.path << ":" << a.where.range.begin.line;
+      out << (a.engine.empty() ? " (connection handed in)" : " " + a.engine + " pool " + a.pool) << "\n";
+    }
+  }
+  const core::Summary& s = report.summary;
+  out << "\n" << c.bold() << plural(s.errors, "error") << ", " << plural(s.warnings, "warning") << ", "
+      << plural(s.infos, "info") << c.reset();
+  if (s.suppressed) out << ", " << s.suppressed << " suppressed";
+  out << " in " << plural(s.files, "file");
+  if (s.skipped) out << " (" << s.skipped << " skipped)";
+  out << "\n";
+}
+
+}  // namespace report

@@ -1,0 +1,68 @@
+#include "sqla/dump.h"
+
+#include "core/mask.h"
+
+namespace sqla {
+namespace {
+
+std::string at(const core::Location& where) {
+  if (!where.valid()) return "?";
+  return where.path + ":" + std::to_string(where.range.begin.line) + ":" + std::to_string(where.range.begin.column);
+}
+
+}  // namespace
+
+void dump(const FileFacts& facts, std::ostream& out) {
+  out << "file " << facts.path << " module=" << facts.module_name;
+  if (facts.is_test) out << " test";
+  if (facts.is_alembic_env) out << " alembic-env";
+  out << "\n";
+  for (const EngineSite& site : facts.engines) {
+    out << "  engine " << at(site.where) << " " << factory_name(site.factory) << " callee=" << site.callee;
+    if (!site.assigned_to.empty()) out << " as=" << site.assigned_to;
+    if (!site.function.empty()) out << " in=" << site.function;
+    if (site.wrapped_async) out << " wrapped-async";
+    out << "\n";
+    for (const EngineConfig& c : site.configs) {
+      out << "    config" << (c.branch.empty() ? "" : " when " + c.branch) << (c.complete ? "" : " incomplete")
+          << (c.is_async ? " async" : "") << "\n";
+      out << "      pool " << pool_name(c.pool.kind);
+      if (!c.pool.how.empty()) out << " (" << c.pool.how << ")";
+      if (c.pool.origin.valid()) out << " @" << at(c.pool.origin);
+      out << "\n";
+      if (c.url) {
+        out << "      url " << core::mask_credentials(c.url->text) << " dialect=" << c.url->dialect
+            << " driver=" << (c.url->driver.empty() ? "-" : c.url->driver) << " host=" << c.url->host
+            << " port=" << (c.url->port.empty() ? "-" : c.url->port) << (c.url->partial ? " partial" : "")
+            << (c.url->password ? " password" : "") << " @" << at(c.url_origin) << "\n";
+      }
+      for (const py::Argument& a : c.keywords) {
+        out << "      " << a.name << "=" << core::mask_credentials(a.value->render()) << " @" << at(a.where);
+        if (!a.via.empty()) out << " via " << a.via;
+        out << "\n";
+      }
+    }
+  }
+  for (const SessionFactorySite& s : facts.session_factories) {
+    out << "  session-factory " << at(s.where) << " " << s.callee;
+    if (!s.assigned_to.empty()) out << " as=" << s.assigned_to;
+    if (!s.bind.empty()) out << " bind=" << s.bind;
+    out << "\n";
+  }
+  for (const DisposeCall& d : facts.disposals) {
+    out << "  dispose " << at(d.where) << " " << d.receiver << (d.awaited ? " awaited" : "") << "\n";
+  }
+  for (const UrlLiteral& u : facts.url_literals) {
+    out << "  url-literal " << at(u.where) << " " << u.url.masked() << (u.url.password ? " password" : "") << "\n";
+  }
+  for (const core::Location& m : facts.migration_runs) out << "  migration-run " << at(m) << "\n";
+}
+
+void dump(const IniFile& ini, std::ostream& out) {
+  out << "ini " << ini.path << (ini.is_alembic ? " alembic" : "") << "\n";
+  for (const IniEntry& e : ini.entries) {
+    out << "  [" << e.section << "] " << e.key << " = " << core::mask_credentials(e.value) << " @" << at(e.where) << "\n";
+  }
+}
+
+}  // namespace sqla

@@ -1,0 +1,12 @@
+#pragma once
+#include <ostream>
+
+#include "sqla/facts.h"
+
+namespace sqla {
+
+/// Prints the resolved facts of one file in a stable, line-oriented text form (--dump-facts).
+void dump(const FileFacts& facts, std::ostream& out);
+void dump(const IniFile& ini, std::ostream& out);
+
+}  // namespace sqla

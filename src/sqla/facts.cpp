@@ -1,0 +1,432 @@
+#include "sqla/facts.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "py/grammar.h"
+
+namespace sqla {
+namespace {
+
+using py::ValueKind;
+
+std::string_view last_component(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  return dot == std::string_view::npos ? name : name.substr(dot + 1);
+}
+
+bool is_session_factory(std::string_view qualified) {
+  if (qualified.rfind("sqlalchemy.", 0) != 0 && qualified.rfind("sqlmodel.", 0) != 0) return false;
+  const std::string_view last = last_component(qualified);
+  return last == "sessionmaker" || last == "async_sessionmaker" || last == "scoped_session" ||
+         last == "async_scoped_session";
+}
+
+/// Turns a raw argument set into an engine configuration (without derived facts).
+struct RawConfig {
+  py::ArgumentSet args;
+  std::string branch;
+  std::vector<core::Note> notes;
+};
+
+class FactsBuilder : public py::CallObserver {
+ public:
+  FactsBuilder(FileFacts& facts, const ProjectContext& context) : facts_(facts), context_(context) {}
+
+  std::optional<py::Value> on_call(const py::CallSite& call) override {
+    const py::Value& callee = call.callee;
+    const std::string function = call.scope.function >= 0
+                                     ? call.module.functions()[static_cast<size_t>(call.scope.function)].qualified_name
+                                     : std::string();
+    if (callee.kind == ValueKind::kSymbol) {
+      if (auto factory = factory_from_symbol(callee.text)) return engine_call(call, *factory, function);
+      if (auto pool = pool_from_symbol(callee.text)) {
+        py::Value v;
+        v.kind = ValueKind::kObject;
+        v.text = callee.text;
+        v.origin = call.module.location(call.node);
+        return v;
+      }
+      const std::string_view last = last_component(callee.text);
+      if (last == "AsyncEngine" && callee.text.rfind("sqlalchemy.", 0) == 0) {
+        // The old Alembic async template: AsyncEngine(engine_from_config(...)).
+        if (const py::Argument* inner = call.args.at(0)) {
+          if (inner->value->kind == ValueKind::kObject && inner->value->object_id >= 0 &&
+              static_cast<size_t>(inner->value->object_id) < facts_.engines.size()) {
+            facts_.engines[static_cast<size_t>(inner->value->object_id)].wrapped_async = true;
+            return *inner->value;
+          }
+        }
+      }
+      if (is_session_factory(callee.text)) {
+        if (seen_session_calls_.insert(call.node.start_byte()).second) {
+          SessionFactorySite site;
+          site.where = call.module.location(call.node);
+          site.callee = std::string(call.module.text(call.callee_node));
+          site.assigned_to = std::string(call.assigned_to);
+          site.function = function;
+          if (const py::Argument* bind = call.args.find("bind")) site.bind = bind->value->render();
+          else if (const py::Argument* first = call.args.at(0)) site.bind = first->value->render();
+          facts_.session_factories.push_back(std::move(site));
+        }
+      }
+      if (callee.text == "alembic.command.upgrade" || callee.text == "alembic.command.downgrade") {
+        if (!facts_.is_alembic_env) facts_.migration_runs.push_back(call.module.location(call.node));
+      }
+    }
+    if (call.method == "dispose") {
+      if (seen_dispose_.insert(call.node.start_byte()).second) {
+        ts::Node callee_node = call.callee_node;
+        ts::Node receiver = py::field(callee_node, py::Field::kObject);
+        facts_.disposals.push_back(DisposeCall{call.module.location(call.node),
+                                               std::string(call.module.text(receiver)), call.awaited,
+                                               function});
+      }
+    }
+    return std::nullopt;
+  }
+
+  void finish(const py::Module& module) {
+    for (size_t i = 0; i < facts_.engines.size(); ++i) {
+      EngineSite& site = facts_.engines[i];
+      for (RawConfig& raw : raw_[i]) {
+        EngineConfig config = derive(site, raw.args);
+        config.branch = std::move(raw.branch);
+        config.branch_notes = std::move(raw.notes);
+        // Branches that end up with the same configuration are one configuration.
+        const bool duplicate = std::any_of(site.configs.begin(), site.configs.end(), [&](const EngineConfig& c) {
+          return same_config(c, config);
+        });
+        if (!duplicate) site.configs.push_back(std::move(config));
+      }
+    }
+    (void)module;
+  }
+
+ private:
+  py::Value engine_call(const py::CallSite& call, Factory factory, const std::string& function) {
+    const uint32_t key = call.node.start_byte();
+    auto it = site_index_.find(key);
+    size_t index;
+    if (it == site_index_.end()) {
+      index = facts_.engines.size();
+      site_index_.emplace(key, index);
+      EngineSite site;
+      site.where = call.module.location(call.node);
+      site.factory = factory;
+      site.callee = std::string(call.module.text(call.callee_node));
+      site.assigned_to = std::string(call.assigned_to);
+      site.function = function;
+      facts_.engines.push_back(std::move(site));
+      raw_.emplace_back();
+    } else {
+      index = it->second;
+    }
+    RawConfig raw;
+    raw.args = call.args;
+    raw.branch = call.module.describe(call.args.tags);
+    for (const py::CondTag& tag : call.args.tags) {
+      const py::Condition& c = call.module.condition(tag.id);
+      raw.notes.push_back(core::Note{c.where, std::string("configuration when `") + c.text + "` is " +
+                                                  (tag.taken ? "true" : "false")});
+    }
+    if (raw_[index].size() < 16) raw_[index].push_back(std::move(raw));
+    py::Value v;
+    v.kind = ValueKind::kObject;
+    v.text = is_async_factory(factory) ? "sqlalchemy.ext.asyncio.AsyncEngine" : "sqlalchemy.engine.Engine";
+    v.object_id = static_cast<int>(index);
+    v.origin = call.module.location(call.node);
+    return v;
+  }
+
+  static bool same_config(const EngineConfig& a, const EngineConfig& b) {
+    if (a.complete != b.complete || a.keywords.size() != b.keywords.size()) return false;
+    for (size_t i = 0; i < a.keywords.size(); ++i) {
+      if (a.keywords[i].name != b.keywords[i].name) return false;
+      if (!(a.keywords[i].where == b.keywords[i].where)) return false;
+      if (!a.keywords[i].value->same_as(*b.keywords[i].value) &&
+          !(a.keywords[i].value->is_unknown() && b.keywords[i].value->is_unknown())) {
+        return false;
+      }
+    }
+    const bool ua = a.url.has_value();
+    const bool ub = b.url.has_value();
+    return ua == ub && (!ua || a.url->text == b.url->text);
+  }
+
+  /// engine_from_config coerces a few keys from strings; others keep the string (PA116).
+  static py::ValuePtr coerce(const std::string& key, const py::ValuePtr& value) {
+    if (value->kind != ValueKind::kString || value->partial || !is_coerced_config_key(key)) return value;
+    const std::string& s = value->text;
+    if (key == "echo" || key == "echo_pool" || key == "future") {
+      std::string lower;
+      for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") {
+        return std::make_shared<const py::Value>(py::Value::of_bool(true, value->origin));
+      }
+      if (lower == "false" || lower == "0" || lower == "no" || lower == "off") {
+        return std::make_shared<const py::Value>(py::Value::of_bool(false, value->origin));
+      }
+      return value;  // "debug" stays a string, as in SQLAlchemy
+    }
+    char* end = nullptr;
+    const long long n = std::strtoll(s.c_str(), &end, 10);
+    if (end != s.c_str() && *end == '\0') {
+      return std::make_shared<const py::Value>(py::Value::of_int(n, value->origin));
+    }
+    return value;
+  }
+
+  EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args) const {
+    EngineConfig config;
+    config.complete = args.complete;
+    const py::Argument* url_arg = nullptr;
+    if (is_from_config(site.factory)) {
+      const py::Argument* configuration = args.get("configuration", 0);
+      std::string prefix = "sqlalchemy.";
+      if (const py::Argument* p = args.get("prefix", 1)) {
+        if (p->value->kind == ValueKind::kString && !p->value->partial) prefix = p->value->text;
+        else config.complete = false;
+      }
+      if (configuration && configuration->value->kind == ValueKind::kDict) {
+        const py::DictValue& dict = *configuration->value->dict;
+        if (!dict.complete) config.complete = false;
+        for (const py::DictEntry& e : dict.entries) {
+          if (e.key.rfind(prefix, 0) != 0) continue;
+          std::string key = e.key.substr(prefix.size());
+          config.keywords.push_back(py::Argument{key, coerce(key, e.value), e.where, "configuration"});
+        }
+      } else {
+        config.complete = false;
+      }
+      for (const py::Argument& k : args.keywords) {
+        if (k.name == "configuration" || k.name == "prefix") continue;
+        std::erase_if(config.keywords, [&](const py::Argument& a) { return a.name == k.name; });
+        config.keywords.push_back(k);  // keyword arguments override the configuration
+      }
+    } else {
+      url_arg = args.get("url", 0);
+      for (const py::Argument& k : args.keywords) {
+        if (k.name != "url") config.keywords.push_back(k);
+      }
+    }
+    if (!url_arg) url_arg = config.arg("url");
+    if (url_arg && url_arg->value->kind == ValueKind::kString) {
+      config.url = parse_database_url(url_arg->value->text, url_arg->value->partial);
+      config.url_origin = url_arg->value->origin.valid() ? url_arg->value->origin : url_arg->where;
+    }
+    config.is_async = is_async_factory(site.factory) || site.wrapped_async ||
+                      (config.url && config.url->is_async_driver());
+    config.pool = choose_pool(config);
+    return config;
+  }
+
+  PoolChoice choose_pool(const EngineConfig& config) const {
+    PoolChoice choice;
+    if (const py::Argument* pool = config.arg("pool")) {
+      if (pool->value->kind != ValueKind::kNone) {
+        choice.instance = true;
+        choice.origin = pool->where;
+        choice.how = "pool=" + pool->value->render();
+        if (pool->value->kind == ValueKind::kObject) {
+          choice.kind = pool_from_symbol(pool->value->text).value_or(Pool::kCustom);
+        }
+        return choice;
+      }
+    }
+    if (const py::Argument* cls = config.arg("poolclass")) {
+      const py::Value& v = *cls->value;
+      if (v.kind == ValueKind::kSymbol) {
+        choice.explicit_class = true;
+        choice.kind = pool_from_symbol(v.text).value_or(Pool::kCustom);
+        choice.origin = cls->where;  // the keyword or dict entry that chose it
+        choice.how = "poolclass=" + std::string(choice.kind == Pool::kCustom ? v.text : pool_name(choice.kind));
+        return choice;
+      }
+      if (v.kind != ValueKind::kNone) return choice;  // Unknown: silence
+    }
+    if (!config.complete || !config.url || (config.url->partial && config.url->dialect.empty())) return choice;
+    const DatabaseUrl& url = *config.url;
+    const Version version = context_.sqlalchemy_or_latest();
+    choice.origin = config.url_origin;
+    if (url.is_sqlite()) {
+      if (url.partial && !url.is_sqlite_memory() && url.database.find('{') != std::string::npos) return choice;
+      const bool aiosqlite = url.driver == "aiosqlite";
+      if (url.is_sqlite_memory()) {
+        choice.kind = aiosqlite ? Pool::kStatic : Pool::kSingletonThread;
+        choice.how = std::string("the default for ") + (aiosqlite ? "aiosqlite" : "pysqlite") + " :memory: databases";
+      } else if (aiosqlite) {
+        choice.kind = version >= Version{2, 0, 38} ? Pool::kAsyncAdaptedQueue : Pool::kNull;
+        choice.how = "the default for aiosqlite file databases on SQLAlchemy " + version.str();
+      } else {
+        choice.kind = version >= Version{2, 0, 0} ? Pool::kQueue : Pool::kNull;
+        choice.how = "the default for SQLite file databases on SQLAlchemy " + version.str();
+      }
+      return choice;
+    }
+    choice.kind = config.is_async ? Pool::kAsyncAdaptedQueue : Pool::kQueue;
+    choice.how = "the default for " + url.dialect + " URLs";
+    return choice;
+  }
+
+  FileFacts& facts_;
+  const ProjectContext& context_;
+  std::unordered_map<uint32_t, size_t> site_index_;
+  std::vector<std::vector<RawConfig>> raw_;
+  std::set<uint32_t> seen_session_calls_;
+  std::set<uint32_t> seen_dispose_;
+};
+
+/// Literal text of a string node, `{...}` for interpolations.
+std::pair<std::string, bool> literal_text(ts::Node string_node, std::string_view src) {
+  std::string text;
+  bool partial = false;
+  for (uint32_t i = 0; i < string_node.child_count(); ++i) {
+    ts::Node c = string_node.child(i);
+    const py::Kind k = py::kind_of(c);
+    if (k == py::Kind::kStringContent) {
+      text.append(c.text(src));
+    } else if (k == py::Kind::kInterpolation) {
+      partial = true;
+      text.append(c.text(src));
+    }
+  }
+  return {text, partial};
+}
+
+void collect_url_literals(const core::SourceFile& source, ts::Node root, FileFacts& facts) {
+  const std::string_view src = source.text();
+  if (src.find("://") == std::string_view::npos) return;
+  // Iterative walk: generated code nests deeper than the native stack allows.
+  TSTreeCursor cursor = ts_tree_cursor_new(root.raw());
+  bool done = false;
+  while (!done) {
+    ts::Node node(ts_tree_cursor_current_node(&cursor));
+    bool descend = true;
+    if (py::kind_of(node) == py::Kind::kString) {
+      descend = false;
+      const std::string_view raw = node.text(src);
+      if (raw.find("://") != std::string_view::npos) {
+        auto [text, partial] = literal_text(node, src);
+        if (auto url = parse_database_url(text, partial)) {
+          facts.url_literals.push_back(UrlLiteral{source.location(node.start_byte(), node.end_byte()), std::move(*url)});
+        }
+      }
+    } else if (node.end_byte() - node.start_byte() < 3) {
+      descend = false;
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+      if (!ts_tree_cursor_goto_parent(&cursor)) {
+        done = true;
+        break;
+      }
+    }
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
+}  // namespace
+
+const py::Argument* EngineConfig::arg(std::string_view name) const {
+  for (auto it = keywords.rbegin(); it != keywords.rend(); ++it) {
+    if (it->name == name) return &*it;
+  }
+  return nullptr;
+}
+
+std::optional<bool> EngineConfig::has(std::string_view name) const {
+  if (arg(name)) return true;
+  if (!complete) return std::nullopt;
+  return false;
+}
+
+bool is_test_path(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  const std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (file == "conftest.py" || file.rfind("test_", 0) == 0 ||
+      (file.size() > 8 && file.substr(file.size() - 8) == "_test.py")) {
+    return true;
+  }
+  const std::string with_slashes = "/" + std::string(path);
+  return with_slashes.find("/tests/") != std::string::npos || with_slashes.find("/test/") != std::string::npos;
+}
+
+FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const std::string& module_name,
+                         bool is_package, const ProjectContext& context) {
+  FileFacts facts;
+  facts.path = source.path();
+  facts.module_name = module_name;
+  facts.is_test = is_test_path(source.path());
+  const std::string_view path = source.path();
+  const bool named_env = path == "env.py" || (path.size() > 7 && path.substr(path.size() - 7) == "/env.py");
+  if (named_env && source.text().find("alembic") != std::string_view::npos) facts.is_alembic_env = true;
+  FactsBuilder builder(facts, context);
+  auto module = py::Module::analyze(source, root, module_name, is_package, &builder);
+  builder.finish(*module);
+  if (named_env) {
+    // env.py is Alembic's when it imports alembic's context.
+    bool imports_alembic = false;
+    for (const auto& [name, alts] : module->globals()) {
+      for (const py::Alt& a : alts) {
+        if (a.value->kind == ValueKind::kSymbol && a.value->text.rfind("alembic", 0) == 0) imports_alembic = true;
+      }
+    }
+    facts.is_alembic_env = imports_alembic;
+  }
+  collect_url_literals(source, root, facts);
+  return facts;
+}
+
+IniFile read_ini(const core::SourceFile& source) {
+  IniFile ini;
+  ini.path = source.path();
+  const std::string_view path = source.path();
+  ini.is_alembic = path == "alembic.ini" || (path.size() > 12 && path.substr(path.size() - 12) == "/alembic.ini");
+  std::string section;
+  bool in_value = false;
+  for (uint32_t line = 1; line <= source.line_count(); ++line) {
+    std::string_view text = source.line_text(line);
+    size_t start = text.find_first_not_of(" \t");
+    if (start == std::string_view::npos) {
+      in_value = false;
+      continue;
+    }
+    const char first = text[start];
+    if (first == '#' || first == ';') continue;
+    if (start > 0 && in_value) {
+      // A continuation line of a multi-line value (ConfigParser joins them with newlines).
+      ini.entries.back().value += "\n" + std::string(text.substr(start));
+      continue;
+    }
+    in_value = false;
+    if (first == '[') {
+      const size_t close = text.find(']', start);
+      section = std::string(text.substr(start + 1, close == std::string_view::npos ? std::string_view::npos : close - start - 1));
+      continue;
+    }
+    const size_t sep = text.find_first_of("=:", start);
+    if (sep == std::string_view::npos) continue;
+    std::string_view key = text.substr(start, sep - start);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+    size_t value_start = text.find_first_not_of(" \t", sep + 1);
+    if (value_start == std::string_view::npos) value_start = text.size();
+    std::string_view value = text.substr(value_start);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    IniEntry entry;
+    entry.section = section;
+    entry.key = std::string(key);
+    entry.value = std::string(value);
+    // Columns: 1-based code points; ini keys are ASCII in practice.
+    entry.where = core::Location{ini.path, {{line, static_cast<uint32_t>(value_start + 1)},
+                                            {line, static_cast<uint32_t>(value_start + value.size() + 1)}}};
+    ini.entries.push_back(std::move(entry));
+    in_value = true;
+  }
+  return ini;
+}
+
+}  // namespace sqla

@@ -1,0 +1,124 @@
+#pragma once
+// What poolaudit knows about a project: engines and their configurations per branch, session
+// factories, Alembic environments, database URLs written in code and ini files. Built from the
+// py:: layer; rules read only these facts, never syntax trees.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/finding.h"
+#include "core/source_file.h"
+#include "py/module.h"
+#include "sqla/knowledge.h"
+#include "sqla/url.h"
+#include "ts/tree.h"
+
+namespace sqla {
+
+/// The pool an engine configuration ends up with, and why.
+struct PoolChoice {
+  Pool kind = Pool::kUnknown;
+  bool explicit_class = false;  ///< poolclass= given
+  bool instance = false;        ///< pool=<instance> given
+  core::Location origin;        ///< where the class was written (explicit) or the URL (implied)
+  std::string how;              ///< "poolclass=NullPool", "default for sqlite :memory:"
+};
+
+/// The target versions the project declares (or the latest when unknown).
+struct ProjectContext {
+  std::optional<Version> sqlalchemy;
+  std::string sqlalchemy_origin;  ///< "requirements.txt:3"
+  Version sqlalchemy_or_latest() const { return sqlalchemy.value_or(kLatestSqlalchemy); }
+};
+
+/// One configuration an engine call can receive: one per reaching combination of branches.
+struct EngineConfig {
+  std::vector<py::Argument> keywords;  ///< engine keywords; engine_from_config: config entries, then kwargs
+  bool complete = true;                ///< no unresolved `**x` / config mapping can add keywords
+  std::optional<DatabaseUrl> url;
+  core::Location url_origin;
+  PoolChoice pool;
+  bool is_async = false;
+  std::string branch;                  ///< "`IS_LAMBDA` is true (line 3)"; "" when unconditional
+  std::vector<core::Note> branch_notes;
+
+  const py::Argument* arg(std::string_view name) const;
+  /// True when the keyword is present; nullopt when absent but the set is incomplete.
+  std::optional<bool> has(std::string_view name) const;
+};
+
+struct EngineSite {
+  core::Location where;          ///< the whole call; findings anchor on its first line
+  Factory factory = Factory::kCreateEngine;
+  std::string callee;            ///< as written: "sa.create_engine"
+  std::string assigned_to;       ///< "engine", "self.engine", "" when not assigned
+  std::string function;          ///< enclosing function ("" at module level)
+  bool wrapped_async = false;    ///< AsyncEngine(engine_from_config(...))
+  std::vector<EngineConfig> configs;
+};
+
+/// A sessionmaker / async_sessionmaker / scoped_session / Session(...) call (inventory).
+struct SessionFactorySite {
+  core::Location where;
+  std::string callee;
+  std::string assigned_to;
+  std::string bind;              ///< source text of the bind, when given
+  std::string function;
+};
+
+/// `x.dispose()`, for Alembic env.py and lifecycle rules.
+struct DisposeCall {
+  core::Location where;
+  std::string receiver;
+  bool awaited = false;
+  std::string function;
+};
+
+/// A database URL written as a string literal.
+struct UrlLiteral {
+  core::Location where;
+  DatabaseUrl url;
+};
+
+struct FileFacts {
+  std::string path;
+  std::string module_name;
+  bool is_test = false;          ///< tests/, test_*.py, *_test.py, conftest.py
+  bool is_alembic_env = false;   ///< an Alembic env.py (imports alembic.context)
+  std::vector<EngineSite> engines;
+  std::vector<SessionFactorySite> session_factories;
+  std::vector<DisposeCall> disposals;
+  std::vector<UrlLiteral> url_literals;
+  std::vector<core::Location> migration_runs;  ///< alembic.command.upgrade(...) from code
+};
+
+struct IniEntry {
+  std::string section;
+  std::string key;
+  std::string value;
+  core::Location where;  ///< the value
+};
+
+struct IniFile {
+  std::string path;
+  bool is_alembic = false;
+  std::vector<IniEntry> entries;
+};
+
+struct ProjectFacts {
+  ProjectContext context;
+  std::vector<FileFacts> files;
+  std::vector<IniFile> ini_files;
+};
+
+/// Analyses one parsed Python file. `module_name` is its dotted import name.
+FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const std::string& module_name,
+                         bool is_package, const ProjectContext& context);
+
+/// Reads an ini file (ConfigParser syntax).
+IniFile read_ini(const core::SourceFile& source);
+
+/// True for paths that hold tests.
+bool is_test_path(std::string_view path);
+
+}  // namespace sqla
