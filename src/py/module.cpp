@@ -16,7 +16,7 @@ namespace {
 constexpr size_t kMaxAlts = 16;         // alternatives per name / argument combinations per call
 constexpr int kMaxExprDepth = 150;      // deeper expressions evaluate to Unknown
 constexpr int kMaxStmtDepth = 80;       // deeper blocks are not interpreted
-constexpr size_t kMaxDictEntries = 512;  // larger dicts are marked incomplete
+constexpr size_t kMaxDictEntries = 128;  // larger dicts are marked incomplete
 
 ValuePtr make(Value v) { return std::make_shared<const Value>(std::move(v)); }
 
@@ -57,7 +57,12 @@ void dedupe(Alts& alts) {
       }
     }
   }
-  if (alts.size() > kMaxAlts) alts.resize(kMaxAlts);
+  if (alts.size() > kMaxAlts) {
+    // Too many paths to follow: the value is Unknown (silence), which also keeps the cost of every
+    // later statement bounded.
+    core::Location origin = alts[0].value ? alts[0].value->origin : core::Location{};
+    alts.assign(1, Alt{std::make_shared<const Value>(Value::unknown(std::move(origin), "too many branches")), {}});
+  }
 }
 
 }  // namespace
@@ -1450,6 +1455,21 @@ class Interpreter {
     for (size_t ci = 0; ci < callees.size(); ++ci) {
       const Alt& callee = callees[ci];
       const Value* receiver = ci < receivers.size() ? receivers[ci].value.get() : nullptr;
+      if (callee.value->is_symbol("os.getenv") || callee.value->is_symbol("os.environ.get")) {
+        // An environment value is unknown; its default is what runs when the variable is unset.
+        for (const ArgumentSet& s : sets) {
+          const Argument* name = s.get("key", 0);
+          const Argument* fallback = s.get("default", 1);
+          if (fallback) {
+            out.push_back(Alt{fallback->value, s.tags});
+          } else {
+            std::string what = "environment variable";
+            if (name && name->value->kind == ValueKind::kString) what += " " + name->value->text;
+            out.push_back(Alt{make(Value::unknown(m_.location(n), what)), s.tags});
+          }
+        }
+        continue;
+      }
       if (callee.value->is_symbol("builtins.dict")) {
         for (const ArgumentSet& s : sets) out.push_back(Alt{make(dict_from_call(s, n)), s.tags});
         continue;
