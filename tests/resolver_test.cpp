@@ -18,7 +18,11 @@ sqla::FileFacts facts_of(const std::string& code, const std::string& path = "app
   ts::Parser parser;
   REQUIRE(parser.set_language(py::Grammar::get().language()));
   ts::Tree tree = parser.parse(source.text());
-  return sqla::analyze_python(source, tree.root(), "app.db", false, context);
+  sqla::ProjectFacts project;
+  project.context = context;
+  project.files.push_back(sqla::analyze_python(source, tree.root(), "app.db", false, context));
+  sqla::resolve_project(project);
+  return std::move(project.files[0]);
 }
 
 const sqla::EngineConfig& only_config(const sqla::FileFacts& f) {

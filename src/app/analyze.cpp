@@ -271,6 +271,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
   }
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
+  sqla::resolve_project(facts);
   report.findings = run_rules(facts, selected);
   build_audit(facts, selected, report);
   return report;
@@ -293,6 +294,7 @@ std::vector<core::Finding> analyze_source(std::string_view text, std::string_vie
   if (tree.root().has_error()) out.push_back(syntax_diagnostic(source, first_syntax_error(tree.root())));
   sqla::ProjectFacts facts;
   facts.files.push_back(sqla::analyze_python(source, tree.root(), "input", false, facts.context));
+  sqla::resolve_project(facts);
   std::vector<const rules::Rule*> all(rules::all_rules().begin(), rules::all_rules().end());
   for (core::Finding& f : run_rules(facts, all)) out.push_back(std::move(f));
   return out;
@@ -307,12 +309,16 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
   sqla::ProjectContext context;
   ts::Parser parser;
   parser.set_language(py::Grammar::get().language());
+  sqla::ProjectFacts facts;
   for (const InputFile& file : walked.files) {
     FileResult r = process(file, parser, context, 64u << 20);
     for (const core::Finding& d : r.diagnostics) out << d.where.path << ": " << d.code << " " << d.message << "\n";
-    if (r.python) sqla::dump(*r.python, out);
-    if (r.ini) sqla::dump(*r.ini, out);
+    if (r.python) facts.files.push_back(std::move(*r.python));
+    if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
   }
+  sqla::resolve_project(facts);
+  for (const sqla::FileFacts& f : facts.files) sqla::dump(f, out);
+  for (const sqla::IniFile& i : facts.ini_files) sqla::dump(i, out);
   return true;
 }
 

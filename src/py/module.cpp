@@ -929,10 +929,15 @@ class Interpreter {
 
   /// Adds the entries of `source` (a dict value) to `d`; unknown sources make `d` incomplete.
   static void merge_into(DictValue& d, const Value& source) {
+    if (source.kind == ValueKind::kSymbol) {
+      d.pending.push_back(std::make_shared<const Value>(source));
+      return;
+    }
     if (source.kind != ValueKind::kDict || !source.dict) {
       d.complete = false;
       return;
     }
+    for (const ValuePtr& p : source.dict->pending) d.pending.push_back(p);
     for (const DictEntry& e : source.dict->entries) set_entry(d, e.key, e.value, e.where);
     if (!source.dict->complete) d.complete = false;
   }
@@ -1371,7 +1376,11 @@ class Interpreter {
               for (const DictEntry& e : src.value->dict->entries) {
                 copy.keywords.push_back(Argument{e.key, e.value, e.where, via});
               }
+              for (const ValuePtr& p : src.value->dict->pending) copy.keywords.push_back(Argument{"**", p, m_.location(c), via});
               if (!src.value->dict->complete) copy.complete = false;
+            } else if (src.value->kind == ValueKind::kSymbol) {
+              // Another module's dict: expanded when the project is resolved.
+              copy.keywords.push_back(Argument{"**", src.value, m_.location(c), via});
             } else {
               copy.complete = false;
             }
@@ -1482,11 +1491,7 @@ class Interpreter {
           CallSite site{m_, n, callee_node, *callee.value, receiver, method, s, scope_, assigned_to, awaited};
           result = observer_->on_call(site);
         }
-        if (!result) {
-          result = Value::unknown(m_.location(n), "call of " + (callee.value->kind == ValueKind::kSymbol
-                                                                    ? callee.value->text
-                                                                    : collapse_space(m_.text(callee_node))));
-        }
+        if (!result) result = call_result(*callee.value, s, n, callee_node);
         out.push_back(Alt{make(std::move(*result)), std::move(*tags)});
       }
     }
@@ -1494,12 +1499,54 @@ class Interpreter {
     return out;
   }
 
+  /// What a call gives when no observer knows the callee.
+  Value call_result(const Value& callee, const ArgumentSet& s, ts::Node n, ts::Node callee_node) {
+    const core::Location where = m_.location(n);
+    if (callee.kind != ValueKind::kSymbol) {
+      return Value::unknown(where, "call of " + collapse_space(m_.text(callee_node)));
+    }
+    const std::string& name = callee.text;
+    const size_t dot = name.rfind('.');
+    const std::string_view last = dot == std::string::npos ? std::string_view(name) : std::string_view(name).substr(dot + 1);
+    // Field defaults of settings classes: pydantic Field(default=...), dataclasses.field(default=...).
+    if ((last == "Field" && (name.rfind("pydantic", 0) == 0 || name.rfind("sqlmodel", 0) == 0)) ||
+        name == "dataclasses.field") {
+      const Argument* d = s.find("default");
+      if (!d && last == "Field") d = s.at(0);
+      if (d && d->value->kind != ValueKind::kUnknown && !(d->value->kind == ValueKind::kSymbol && d->value->text == "builtins.Ellipsis")) {
+        return *d->value;
+      }
+      return Value::unknown(where, "field without a default");
+    }
+    if (name == "builtins.int" || name == "builtins.str" || name == "builtins.bool") {
+      const Argument* a = s.at(0);
+      if (a && s.positional.size() == 1 && s.keywords.empty()) {
+        const Value& v = *a->value;
+        if (name == "builtins.int" && v.kind == ValueKind::kInt) return v;
+        if (name == "builtins.int" && v.kind == ValueKind::kString && !v.partial) {
+          int64_t out = 0;
+          auto [p, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), out);
+          if (ec == std::errc() && p == v.text.data() + v.text.size()) return Value::of_int(out, v.origin);
+        }
+        if (name == "builtins.str" && v.kind == ValueKind::kString) return v;
+        if (name == "builtins.bool" && v.kind == ValueKind::kBool) return v;
+      }
+      return Value::unknown(where, "call of " + name);
+    }
+    if (name.rfind("builtins.", 0) == 0) return Value::unknown(where, "call of " + name);
+    // A call of an imported or project name: resolved later against the project's modules.
+    return Value::symbol(name + "()", where);
+  }
+
   Value dict_from_call(const ArgumentSet& s, ts::Node n) {
     auto dict = std::make_shared<DictValue>();
     if (!s.complete) dict->complete = false;
     if (const Argument* first = s.at(0)) merge_into(*dict, *first->value);
     if (s.positional.size() > 1) dict->complete = false;
-    for (const Argument& k : s.keywords) set_entry(*dict, k.name, k.value, k.where);
+    for (const Argument& k : s.keywords) {
+      if (k.name == "**") merge_into(*dict, *k.value);
+      else set_entry(*dict, k.name, k.value, k.where);
+    }
     return dict_value(std::move(dict), m_.location(n));
   }
 
@@ -1529,7 +1576,10 @@ class Interpreter {
         const bool known_key = key && key->value->kind == ValueKind::kString && !key->value->partial;
         if (method == "update") {
           if (key) merge_into(*dict, *key->value);
-          for (const Argument& k : s.keywords) set_entry(*dict, k.name, k.value, k.where);
+          for (const Argument& k : s.keywords) {
+            if (k.name == "**") merge_into(*dict, *k.value);
+            else set_entry(*dict, k.name, k.value, k.where);
+          }
           if (!s.complete) dict->complete = false;
         } else if (method == "setdefault") {
           if (known_key) {
@@ -1560,7 +1610,7 @@ class Interpreter {
         } else if (method == "get") {
           const DictEntry* e = known_key ? dict->find(key->value->text) : nullptr;
           if (e) result = *e->value;
-          else if (known_key && dict->complete) result = s.at(1) ? *s.at(1)->value : Value::none(m_.location(call));
+          else if (known_key && dict->complete && dict->pending.empty()) result = s.at(1) ? *s.at(1)->value : Value::none(m_.location(call));
           else result = Value::unknown(m_.location(call));
         }
         updated.push_back(Alt{make(dict_value(std::move(dict), d.value->origin)), *tags});

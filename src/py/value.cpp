@@ -66,7 +66,7 @@ std::optional<bool> Value::truthy() const {
     case ValueKind::kString: return partial ? std::optional<bool>() : std::optional<bool>(!text.empty());
     case ValueKind::kDict:
       if (dict && !dict->entries.empty()) return true;
-      return dict && dict->complete ? std::optional<bool>(false) : std::nullopt;
+      return dict && dict->complete && dict->pending.empty() ? std::optional<bool>(false) : std::nullopt;
     case ValueKind::kList: return !items.empty();
     case ValueKind::kSymbol:
     case ValueKind::kFunction:
@@ -96,6 +96,7 @@ std::string Value::render() const {
           if (out.size() > 1) out += ", ";
           out += "'" + e.key + "': " + (e.value ? e.value->render() : "<unknown>");
         }
+        for (const auto& p : dict->pending) out += (out.size() > 1 ? ", **" : "**") + p->render();
         if (!dict->complete) out += out.size() > 1 ? ", ..." : "...";
       }
       return out + "}";
@@ -128,7 +129,10 @@ bool Value::same_as(const Value& other) const {
     case ValueKind::kFunction: return object_id == other.object_id && text == other.text;
     case ValueKind::kDict: {
       if (!dict || !other.dict) return dict == other.dict;
-      if (dict->complete != other.dict->complete) return false;
+      if (dict->complete != other.dict->complete || dict->pending.size() != other.dict->pending.size()) return false;
+      for (size_t i = 0; i < dict->pending.size(); ++i) {
+        if (!dict->pending[i]->same_as(*other.dict->pending[i])) return false;
+      }
       if (dict->entries.size() != other.dict->entries.size()) return false;
       for (size_t i = 0; i < dict->entries.size(); ++i) {
         const auto& a = dict->entries[i];

@@ -19,7 +19,9 @@ enum class ValueKind : uint8_t {
   kInt,
   kFloat,
   kString,    ///< `text` is the decoded literal; `partial` for f-strings (fields kept as {expr})
-  kSymbol,    ///< a qualified name through imports: "sqlalchemy.pool.NullPool"
+  kSymbol,    ///< a qualified name through imports: "sqlalchemy.pool.NullPool"; a call of a
+              ///< name appends "()" ("app.config.get_settings().DATABASE_URL"), resolved later
+              ///< against the project's modules (sqla::resolve_project)
   kDict,
   kList,      ///< list, tuple or set
   kObject,    ///< an instance made by a known factory: `text` = type, `object_id` = site index
@@ -39,6 +41,9 @@ struct DictEntry {
 /// listed (an unresolved `**x`, a non-string key, an update from an unknown mapping).
 struct DictValue {
   std::vector<DictEntry> entries;
+  /// `**x` sources that are Symbols (a name of another module): expanded when the project is
+  /// resolved; until then the dict is not complete.
+  std::vector<std::shared_ptr<const Value>> pending;
   bool complete = true;
   const DictEntry* find(std::string_view key) const;
 };

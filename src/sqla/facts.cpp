@@ -25,12 +25,40 @@ bool is_session_factory(std::string_view qualified) {
          last == "async_scoped_session";
 }
 
-/// Turns a raw argument set into an engine configuration (without derived facts).
-struct RawConfig {
-  py::ArgumentSet args;
-  std::string branch;
-  std::vector<core::Note> notes;
-};
+/// The values a module exports to others (see ModuleExports).
+ModuleExports exports_of(const py::Module& module) {
+  ModuleExports out;
+  auto known = [](const py::Alts& alts) {
+    return std::any_of(alts.begin(), alts.end(), [](const py::Alt& a) { return !a.value->is_unknown(); });
+  };
+  for (const auto& [name, alts] : module.globals()) {
+    if (known(alts)) out.names.emplace(name, alts);
+  }
+  const std::string prefix = module.name().empty() ? "" : module.name() + ".";
+  for (const py::ClassInfo& c : module.classes()) {
+    out.classes.insert(c.name);
+    for (const auto& [attr, alts] : c.attributes) {
+      if (known(alts)) out.names.emplace(c.name + "." + attr, alts);
+    }
+  }
+  // Attributes inherited from a base class of the same module (a settings base class).
+  for (const py::ClassInfo& c : module.classes()) {
+    for (const py::Value& base : c.bases) {
+      if (base.kind != ValueKind::kSymbol || base.text.rfind(prefix, 0) != 0) continue;
+      const std::string base_name = base.text.substr(prefix.size());
+      for (const py::ClassInfo& b : module.classes()) {
+        if (b.name != base_name) continue;
+        for (const auto& [attr, alts] : b.attributes) {
+          if (known(alts)) out.names.emplace(c.name + "." + attr, alts);  // emplace keeps overrides
+        }
+      }
+    }
+  }
+  for (const py::FunctionInfo& f : module.functions()) {
+    if (f.parent_function < 0 && f.class_name.empty() && known(f.returns)) out.names.emplace(f.name + "()", f.returns);
+  }
+  return out;
+}
 
 class FactsBuilder : public py::CallObserver {
  public:
@@ -56,7 +84,10 @@ class FactsBuilder : public py::CallObserver {
         if (const py::Argument* inner = call.args.at(0)) {
           if (inner->value->kind == ValueKind::kObject && inner->value->object_id >= 0 &&
               static_cast<size_t>(inner->value->object_id) < facts_.engines.size()) {
-            facts_.engines[static_cast<size_t>(inner->value->object_id)].wrapped_async = true;
+            EngineSite& inner_site = facts_.engines[static_cast<size_t>(inner->value->object_id)];
+            inner_site.wrapped_async = true;
+            // `connectable = AsyncEngine(engine_from_config(...))`: the wrapper's name is the engine's.
+            if (inner_site.assigned_to.empty()) inner_site.assigned_to = std::string(call.assigned_to);
             return *inner->value;
           }
         }
@@ -89,22 +120,7 @@ class FactsBuilder : public py::CallObserver {
     return std::nullopt;
   }
 
-  void finish(const py::Module& module) {
-    for (size_t i = 0; i < facts_.engines.size(); ++i) {
-      EngineSite& site = facts_.engines[i];
-      for (RawConfig& raw : raw_[i]) {
-        EngineConfig config = derive(site, raw.args);
-        config.branch = std::move(raw.branch);
-        config.branch_notes = std::move(raw.notes);
-        // Branches that end up with the same configuration are one configuration.
-        const bool duplicate = std::any_of(site.configs.begin(), site.configs.end(), [&](const EngineConfig& c) {
-          return same_config(c, config);
-        });
-        if (!duplicate) site.configs.push_back(std::move(config));
-      }
-    }
-    (void)module;
-  }
+  void finish(const py::Module& module) { facts_.exports = exports_of(module); }
 
  private:
   py::Value engine_call(const py::CallSite& call, Factory factory, const std::string& function) {
@@ -121,19 +137,19 @@ class FactsBuilder : public py::CallObserver {
       site.assigned_to = std::string(call.assigned_to);
       site.function = function;
       facts_.engines.push_back(std::move(site));
-      raw_.emplace_back();
     } else {
       index = it->second;
     }
-    RawConfig raw;
+    RawEngineCall raw;
     raw.args = call.args;
     raw.branch = call.module.describe(call.args.tags);
     for (const py::CondTag& tag : call.args.tags) {
       const py::Condition& c = call.module.condition(tag.id);
-      raw.notes.push_back(core::Note{c.where, std::string("configuration when `") + c.text + "` is " +
-                                                  (tag.taken ? "true" : "false")});
+      raw.branch_notes.push_back(core::Note{c.where, std::string("configuration when `") + c.text + "` is " +
+                                                         (tag.taken ? "true" : "false")});
     }
-    if (raw_[index].size() < 16) raw_[index].push_back(std::move(raw));
+    auto& raws = facts_.engines[index].raw;
+    if (raws.size() < 16) raws.push_back(std::move(raw));
     py::Value v;
     v.kind = ValueKind::kObject;
     v.text = is_async_factory(factory) ? "sqlalchemy.ext.asyncio.AsyncEngine" : "sqlalchemy.engine.Engine";
@@ -142,140 +158,9 @@ class FactsBuilder : public py::CallObserver {
     return v;
   }
 
-  static bool same_config(const EngineConfig& a, const EngineConfig& b) {
-    if (a.complete != b.complete || a.keywords.size() != b.keywords.size()) return false;
-    for (size_t i = 0; i < a.keywords.size(); ++i) {
-      if (a.keywords[i].name != b.keywords[i].name) return false;
-      if (!(a.keywords[i].where == b.keywords[i].where)) return false;
-      if (!a.keywords[i].value->same_as(*b.keywords[i].value) &&
-          !(a.keywords[i].value->is_unknown() && b.keywords[i].value->is_unknown())) {
-        return false;
-      }
-    }
-    const bool ua = a.url.has_value();
-    const bool ub = b.url.has_value();
-    return ua == ub && (!ua || a.url->text == b.url->text);
-  }
-
-  /// engine_from_config coerces a few keys from strings; others keep the string (PA116).
-  static py::ValuePtr coerce(const std::string& key, const py::ValuePtr& value) {
-    if (value->kind != ValueKind::kString || value->partial || !is_coerced_config_key(key)) return value;
-    const std::string& s = value->text;
-    if (key == "echo" || key == "echo_pool" || key == "future") {
-      std::string lower;
-      for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") {
-        return std::make_shared<const py::Value>(py::Value::of_bool(true, value->origin));
-      }
-      if (lower == "false" || lower == "0" || lower == "no" || lower == "off") {
-        return std::make_shared<const py::Value>(py::Value::of_bool(false, value->origin));
-      }
-      return value;  // "debug" stays a string, as in SQLAlchemy
-    }
-    char* end = nullptr;
-    const long long n = std::strtoll(s.c_str(), &end, 10);
-    if (end != s.c_str() && *end == '\0') {
-      return std::make_shared<const py::Value>(py::Value::of_int(n, value->origin));
-    }
-    return value;
-  }
-
-  EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args) const {
-    EngineConfig config;
-    config.complete = args.complete;
-    const py::Argument* url_arg = nullptr;
-    if (is_from_config(site.factory)) {
-      const py::Argument* configuration = args.get("configuration", 0);
-      std::string prefix = "sqlalchemy.";
-      if (const py::Argument* p = args.get("prefix", 1)) {
-        if (p->value->kind == ValueKind::kString && !p->value->partial) prefix = p->value->text;
-        else config.complete = false;
-      }
-      if (configuration && configuration->value->kind == ValueKind::kDict) {
-        const py::DictValue& dict = *configuration->value->dict;
-        if (!dict.complete) config.complete = false;
-        for (const py::DictEntry& e : dict.entries) {
-          if (e.key.rfind(prefix, 0) != 0) continue;
-          std::string key = e.key.substr(prefix.size());
-          config.keywords.push_back(py::Argument{key, coerce(key, e.value), e.where, "configuration"});
-        }
-      } else {
-        config.complete = false;
-      }
-      for (const py::Argument& k : args.keywords) {
-        if (k.name == "configuration" || k.name == "prefix") continue;
-        std::erase_if(config.keywords, [&](const py::Argument& a) { return a.name == k.name; });
-        config.keywords.push_back(k);  // keyword arguments override the configuration
-      }
-    } else {
-      url_arg = args.get("url", 0);
-      for (const py::Argument& k : args.keywords) {
-        if (k.name != "url") config.keywords.push_back(k);
-      }
-    }
-    if (!url_arg) url_arg = config.arg("url");
-    if (url_arg && url_arg->value->kind == ValueKind::kString) {
-      config.url = parse_database_url(url_arg->value->text, url_arg->value->partial);
-      config.url_origin = url_arg->value->origin.valid() ? url_arg->value->origin : url_arg->where;
-    }
-    config.is_async = is_async_factory(site.factory) || site.wrapped_async ||
-                      (config.url && config.url->is_async_driver());
-    config.pool = choose_pool(config);
-    return config;
-  }
-
-  PoolChoice choose_pool(const EngineConfig& config) const {
-    PoolChoice choice;
-    if (const py::Argument* pool = config.arg("pool")) {
-      if (pool->value->kind != ValueKind::kNone) {
-        choice.instance = true;
-        choice.origin = pool->where;
-        choice.how = "pool=" + pool->value->render();
-        if (pool->value->kind == ValueKind::kObject) {
-          choice.kind = pool_from_symbol(pool->value->text).value_or(Pool::kCustom);
-        }
-        return choice;
-      }
-    }
-    if (const py::Argument* cls = config.arg("poolclass")) {
-      const py::Value& v = *cls->value;
-      if (v.kind == ValueKind::kSymbol) {
-        choice.explicit_class = true;
-        choice.kind = pool_from_symbol(v.text).value_or(Pool::kCustom);
-        choice.origin = cls->where;  // the keyword or dict entry that chose it
-        choice.how = "poolclass=" + std::string(choice.kind == Pool::kCustom ? v.text : pool_name(choice.kind));
-        return choice;
-      }
-      if (v.kind != ValueKind::kNone) return choice;  // Unknown: silence
-    }
-    if (!config.complete || !config.url || (config.url->partial && config.url->dialect.empty())) return choice;
-    const DatabaseUrl& url = *config.url;
-    const Version version = context_.sqlalchemy_or_latest();
-    choice.origin = config.url_origin;
-    if (url.is_sqlite()) {
-      if (url.partial && !url.is_sqlite_memory() && url.database.find('{') != std::string::npos) return choice;
-      const bool aiosqlite = url.driver == "aiosqlite";
-      if (url.is_sqlite_memory()) {
-        choice.kind = aiosqlite ? Pool::kStatic : Pool::kSingletonThread;
-        choice.how = std::string("the default for ") + (aiosqlite ? "aiosqlite" : "pysqlite") + " :memory: databases";
-      } else if (aiosqlite) {
-        choice.kind = version >= Version{2, 0, 38} ? Pool::kAsyncAdaptedQueue : Pool::kNull;
-        choice.how = "the default for aiosqlite file databases on SQLAlchemy " + version.str();
-      } else {
-        choice.kind = version >= Version{2, 0, 0} ? Pool::kQueue : Pool::kNull;
-        choice.how = "the default for SQLite file databases on SQLAlchemy " + version.str();
-      }
-      return choice;
-    }
-    choice.kind = config.is_async ? Pool::kAsyncAdaptedQueue : Pool::kQueue;
-    choice.how = "the default for " + url.dialect + " URLs";
-    return choice;
-  }
-
   FileFacts& facts_;
   const ProjectContext& context_;
   std::unordered_map<uint32_t, size_t> site_index_;
-  std::vector<std::vector<RawConfig>> raw_;
   std::set<uint32_t> seen_session_calls_;
   std::set<uint32_t> seen_dispose_;
 };

@@ -4,6 +4,8 @@
 // py:: layer; rules read only these facts, never syntax trees.
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/finding.h"
@@ -35,6 +37,8 @@ struct ProjectContext {
 struct EngineConfig {
   std::vector<py::Argument> keywords;  ///< engine keywords; engine_from_config: config entries, then kwargs
   bool complete = true;                ///< no unresolved `**x` / config mapping can add keywords
+  bool call_complete = true;           ///< the call's own arguments are known (no unresolved `**x`);
+                                       ///< engine_from_config's mapping may still be unresolved
   std::optional<DatabaseUrl> url;
   core::Location url_origin;
   PoolChoice pool;
@@ -47,6 +51,13 @@ struct EngineConfig {
   std::optional<bool> has(std::string_view name) const;
 };
 
+/// An engine call's arguments on one branch combination, before project resolution.
+struct RawEngineCall {
+  py::ArgumentSet args;
+  std::string branch;
+  std::vector<core::Note> branch_notes;
+};
+
 struct EngineSite {
   core::Location where;          ///< the whole call; findings anchor on its first line
   Factory factory = Factory::kCreateEngine;
@@ -54,7 +65,8 @@ struct EngineSite {
   std::string assigned_to;       ///< "engine", "self.engine", "" when not assigned
   std::string function;          ///< enclosing function ("" at module level)
   bool wrapped_async = false;    ///< AsyncEngine(engine_from_config(...))
-  std::vector<EngineConfig> configs;
+  std::vector<RawEngineCall> raw;       ///< as the file phase saw them
+  std::vector<EngineConfig> configs;    ///< derived by resolve_project()
 };
 
 /// A sessionmaker / async_sessionmaker / scoped_session / Session(...) call (inventory).
@@ -80,6 +92,13 @@ struct UrlLiteral {
   DatabaseUrl url;
 };
 
+/// Values a module makes visible to other modules: globals ("POOL_SIZE"), class attributes
+/// ("Settings.DATABASE_URL") and results of module-level functions ("get_settings()").
+struct ModuleExports {
+  std::unordered_map<std::string, py::Alts> names;
+  std::unordered_set<std::string> classes;
+};
+
 struct FileFacts {
   std::string path;
   std::string module_name;
@@ -90,6 +109,7 @@ struct FileFacts {
   std::vector<DisposeCall> disposals;
   std::vector<UrlLiteral> url_literals;
   std::vector<core::Location> migration_runs;  ///< alembic.command.upgrade(...) from code
+  ModuleExports exports;
 };
 
 struct IniEntry {
@@ -110,6 +130,10 @@ struct ProjectFacts {
   std::vector<FileFacts> files;
   std::vector<IniFile> ini_files;
 };
+
+/// The project phase: resolves names across modules (settings objects, constants imported from
+/// other modules, `**` of another module's dict) and derives every engine configuration.
+void resolve_project(ProjectFacts& facts);
 
 /// Analyses one parsed Python file. `module_name` is its dotted import name.
 FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const std::string& module_name,

@@ -1,0 +1,330 @@
+// The project phase: names that point into other modules of the project are resolved here, then
+// every engine call's argument sets become EngineConfigs (URL, pool class, completeness).
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "sqla/facts.h"
+
+namespace sqla {
+namespace {
+
+using py::ValueKind;
+
+constexpr int kMaxDepth = 12;
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  while (!path.empty()) {
+    const size_t dot = path.find('.');
+    out.emplace_back(path.substr(0, dot));
+    if (dot == std::string_view::npos) break;
+    path.remove_prefix(dot + 1);
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts, size_t from, size_t to) {
+  std::string out;
+  for (size_t i = from; i < to; ++i) out += (out.empty() ? "" : ".") + parts[i];
+  return out;
+}
+
+bool ends_with_call(std::string_view token) { return token.size() > 2 && token.substr(token.size() - 2) == "()"; }
+
+/// Looks names up in the modules of the project.
+class Resolver {
+ public:
+  explicit Resolver(const ProjectFacts& facts) {
+    for (const FileFacts& f : facts.files) {
+      if (f.module_name.empty()) continue;
+      modules_.emplace(f.module_name, &f.exports);
+      top_level_.insert(f.module_name.substr(0, f.module_name.find('.')));
+    }
+  }
+
+  /// A value with project names replaced by what they hold. Several possible values (branches in
+  /// another module) or an unresolvable project name give Unknown: the rule of silence.
+  py::ValuePtr resolve(const py::ValuePtr& value, int depth = 0) const {
+    if (!value || depth > kMaxDepth) return value;
+    if (value->kind == ValueKind::kSymbol) {
+      if (auto alts = lookup(value->text, depth)) {
+        if (alts->size() == 1) return resolve((*alts)[0].value, depth + 1);
+        return unknown(*value, "one of several values of " + value->text);
+      }
+      const std::string head = value->text.substr(0, value->text.find('.'));
+      if (value->text.find("()") != std::string::npos || top_level_.count(head)) {
+        return unknown(*value, value->text);
+      }
+      return value;  // a library name: sqlalchemy.pool.NullPool
+    }
+    if (value->kind == ValueKind::kDict && value->dict && needs_work(*value->dict)) {
+      auto dict = std::make_shared<py::DictValue>();
+      dict->complete = value->dict->complete;
+      for (const py::ValuePtr& p : value->dict->pending) {
+        py::ValuePtr source = resolve(p, depth + 1);
+        if (source->kind == ValueKind::kDict && source->dict) {
+          for (const py::DictEntry& e : source->dict->entries) dict->entries.push_back(e);
+          if (!source->dict->complete) dict->complete = false;
+        } else {
+          dict->complete = false;
+        }
+      }
+      for (const py::DictEntry& e : value->dict->entries) {
+        std::erase_if(dict->entries, [&](const py::DictEntry& d) { return d.key == e.key; });
+        dict->entries.push_back(py::DictEntry{e.key, resolve(e.value, depth + 1), e.where});
+      }
+      py::Value copy = *value;
+      copy.dict = std::move(dict);
+      return std::make_shared<const py::Value>(std::move(copy));
+    }
+    return value;
+  }
+
+ private:
+  static py::ValuePtr unknown(const py::Value& from, std::string what) {
+    return std::make_shared<const py::Value>(py::Value::unknown(from.origin, std::move(what)));
+  }
+
+  static bool needs_work(const py::DictValue& d) {
+    if (!d.pending.empty()) return true;
+    return std::any_of(d.entries.begin(), d.entries.end(), [](const py::DictEntry& e) {
+      return e.value->kind == ValueKind::kSymbol || e.value->kind == ValueKind::kDict;
+    });
+  }
+
+  const ModuleExports* find_module(const std::string& name) const {
+    auto it = modules_.find(name);
+    if (it != modules_.end()) return it->second;
+    // src/ layouts and namespace packages: the import name may carry more leading packages
+    // than the module name computed from __init__.py files; accept a unique suffix match.
+    const ModuleExports* found = nullptr;
+    for (const auto& [module, exports] : modules_) {
+      if (name.size() > module.size() && name.compare(name.size() - module.size(), module.size(), module) == 0 &&
+          name[name.size() - module.size() - 1] == '.') {
+        if (found) return nullptr;
+        found = exports;
+      }
+    }
+    return found;
+  }
+
+  std::optional<py::Alts> lookup(const std::string& path, int depth) const {
+    if (depth > kMaxDepth) return std::nullopt;
+    const std::vector<std::string> tokens = split_path(path);
+    for (size_t k = tokens.size() - 1; k >= 1; --k) {
+      if (ends_with_call(tokens[k - 1])) continue;
+      if (const ModuleExports* m = find_module(join(tokens, 0, k))) {
+        if (auto alts = lookup_in(*m, tokens, k, depth)) return alts;
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<py::Alts> lookup_in(const ModuleExports& m, const std::vector<std::string>& tokens, size_t at,
+                                    int depth) const {
+    const std::string& first = tokens[at];
+    const py::Alts* alts = nullptr;
+    size_t next = at + 1;
+    auto find = [&](const std::string& name) {
+      auto it = m.names.find(name);
+      return it == m.names.end() ? nullptr : &it->second;
+    };
+    alts = find(first);
+    const std::string class_name = ends_with_call(first) ? first.substr(0, first.size() - 2) : first;
+    if (!alts && m.classes.count(class_name) && at + 1 < tokens.size()) {
+      // Settings().X or Settings.X: a class attribute (field default).
+      alts = find(class_name + "." + tokens[at + 1]);
+      next = at + 2;
+    }
+    if (!alts) return std::nullopt;
+    if (next == tokens.size()) return *alts;
+    if (alts->size() != 1) return std::nullopt;
+    const py::Value& v = *(*alts)[0].value;
+    if (v.kind != ValueKind::kSymbol) return std::nullopt;
+    return lookup(v.text + "." + join(tokens, next, tokens.size()), depth + 1);
+  }
+
+  std::unordered_map<std::string, const ModuleExports*> modules_;
+  std::unordered_set<std::string> top_level_;
+};
+
+PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context);
+
+bool same_config(const EngineConfig& a, const EngineConfig& b) {
+  if (a.complete != b.complete || a.call_complete != b.call_complete || a.keywords.size() != b.keywords.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.keywords.size(); ++i) {
+    if (a.keywords[i].name != b.keywords[i].name) return false;
+    if (!(a.keywords[i].where == b.keywords[i].where)) return false;
+    if (!a.keywords[i].value->same_as(*b.keywords[i].value) &&
+        !(a.keywords[i].value->is_unknown() && b.keywords[i].value->is_unknown())) {
+      return false;
+    }
+  }
+  const bool ua = a.url.has_value();
+  const bool ub = b.url.has_value();
+  return ua == ub && (!ua || a.url->text == b.url->text);
+}
+
+/// engine_from_config coerces a few keys from strings; others keep the string (PA116).
+py::ValuePtr coerce(const std::string& key, const py::ValuePtr& value) {
+  if (value->kind != ValueKind::kString || value->partial || !is_coerced_config_key(key)) return value;
+  const std::string& s = value->text;
+  if (key == "echo" || key == "echo_pool" || key == "future") {
+    std::string lower;
+    for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") {
+      return std::make_shared<const py::Value>(py::Value::of_bool(true, value->origin));
+    }
+    if (lower == "false" || lower == "0" || lower == "no" || lower == "off") {
+      return std::make_shared<const py::Value>(py::Value::of_bool(false, value->origin));
+    }
+    return value;  // "debug" stays a string, as in SQLAlchemy
+  }
+  char* end = nullptr;
+  const long long n = std::strtoll(s.c_str(), &end, 10);
+  if (end != s.c_str() && *end == '\0') {
+    return std::make_shared<const py::Value>(py::Value::of_int(n, value->origin));
+  }
+  return value;
+}
+
+EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const ProjectContext& context) {
+  EngineConfig config;
+  config.complete = args.complete;
+  config.call_complete = args.complete;
+  const py::Argument* url_arg = nullptr;
+  if (is_from_config(site.factory)) {
+    const py::Argument* configuration = args.get("configuration", 0);
+    std::string prefix = "sqlalchemy.";
+    if (const py::Argument* p = args.get("prefix", 1)) {
+      if (p->value->kind == ValueKind::kString && !p->value->partial) prefix = p->value->text;
+      else config.complete = false;
+    }
+    if (configuration && configuration->value->kind == ValueKind::kDict) {
+      const py::DictValue& dict = *configuration->value->dict;
+      if (!dict.complete) config.complete = false;
+      for (const py::DictEntry& e : dict.entries) {
+        if (e.key.rfind(prefix, 0) != 0) continue;
+        std::string key = e.key.substr(prefix.size());
+        config.keywords.push_back(py::Argument{key, coerce(key, e.value), e.where, "configuration"});
+      }
+    } else {
+      config.complete = false;
+    }
+    for (const py::Argument& k : args.keywords) {
+      if (k.name == "configuration" || k.name == "prefix") continue;
+      std::erase_if(config.keywords, [&](const py::Argument& a) { return a.name == k.name; });
+      config.keywords.push_back(k);  // keyword arguments override the configuration
+    }
+  } else {
+    url_arg = args.get("url", 0);
+    for (const py::Argument& k : args.keywords) {
+      if (k.name != "url") config.keywords.push_back(k);
+    }
+  }
+  if (!url_arg) url_arg = config.arg("url");
+  if (url_arg && url_arg->value->kind == ValueKind::kString) {
+    config.url = parse_database_url(url_arg->value->text, url_arg->value->partial);
+    config.url_origin = url_arg->value->origin.valid() ? url_arg->value->origin : url_arg->where;
+  }
+  config.is_async = is_async_factory(site.factory) || site.wrapped_async ||
+                    (config.url && config.url->is_async_driver());
+  config.pool = choose_pool(config, context);
+  return config;
+}
+
+PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context) {
+  PoolChoice choice;
+  if (const py::Argument* pool = config.arg("pool")) {
+    if (pool->value->kind != ValueKind::kNone) {
+      choice.instance = true;
+      choice.origin = pool->where;
+      choice.how = "pool=" + pool->value->render();
+      if (pool->value->kind == ValueKind::kObject) {
+        choice.kind = pool_from_symbol(pool->value->text).value_or(Pool::kCustom);
+      }
+      return choice;
+    }
+  }
+  if (const py::Argument* cls = config.arg("poolclass")) {
+    const py::Value& v = *cls->value;
+    if (v.kind == ValueKind::kSymbol) {
+      choice.explicit_class = true;
+      choice.kind = pool_from_symbol(v.text).value_or(Pool::kCustom);
+      choice.origin = cls->where;  // the keyword or dict entry that chose it
+      choice.how = "poolclass=" + std::string(choice.kind == Pool::kCustom ? v.text : pool_name(choice.kind));
+      return choice;
+    }
+    if (v.kind != ValueKind::kNone) return choice;  // Unknown: silence
+  }
+  if (!config.complete || !config.url || (config.url->partial && config.url->dialect.empty())) return choice;
+  const DatabaseUrl& url = *config.url;
+  const Version version = context.sqlalchemy_or_latest();
+  choice.origin = config.url_origin;
+  if (url.is_sqlite()) {
+    if (url.partial && !url.is_sqlite_memory() && url.database.find('{') != std::string::npos) return choice;
+    const bool aiosqlite = url.driver == "aiosqlite";
+    if (url.is_sqlite_memory()) {
+      choice.kind = aiosqlite ? Pool::kStatic : Pool::kSingletonThread;
+      choice.how = std::string("the default for ") + (aiosqlite ? "aiosqlite" : "pysqlite") + " :memory: databases";
+    } else if (aiosqlite) {
+      choice.kind = version >= Version{2, 0, 38} ? Pool::kAsyncAdaptedQueue : Pool::kNull;
+      choice.how = "the default for aiosqlite file databases on SQLAlchemy " + version.str();
+    } else {
+      choice.kind = version >= Version{2, 0, 0} ? Pool::kQueue : Pool::kNull;
+      choice.how = "the default for SQLite file databases on SQLAlchemy " + version.str();
+    }
+    return choice;
+  }
+  choice.kind = config.is_async ? Pool::kAsyncAdaptedQueue : Pool::kQueue;
+  choice.how = "the default for " + url.dialect + " URLs";
+  return choice;
+}
+
+}  // namespace
+
+void resolve_project(ProjectFacts& facts) {
+  const Resolver resolver(facts);
+  for (FileFacts& file : facts.files) {
+    for (EngineSite& site : file.engines) {
+      site.configs.clear();
+      for (const RawEngineCall& raw : site.raw) {
+        py::ArgumentSet args;
+        args.complete = raw.args.complete;
+        args.tags = raw.args.tags;
+        for (const py::Argument& a : raw.args.positional) {
+          args.positional.push_back(py::Argument{a.name, resolver.resolve(a.value), a.where, a.via});
+        }
+        for (const py::Argument& a : raw.args.keywords) {
+          if (a.name != "**") {
+            args.keywords.push_back(py::Argument{a.name, resolver.resolve(a.value), a.where, a.via});
+            continue;
+          }
+          // `**settings.ENGINE_OPTIONS`: another module's dict, expanded now.
+          py::ValuePtr source = resolver.resolve(a.value);
+          if (source->kind == ValueKind::kDict && source->dict) {
+            for (const py::DictEntry& e : source->dict->entries) {
+              args.keywords.push_back(py::Argument{e.key, e.value, e.where, a.via});
+            }
+            if (!source->dict->complete) args.complete = false;
+          } else {
+            args.complete = false;
+          }
+        }
+        EngineConfig config = derive(site, args, facts.context);
+        config.branch = raw.branch;
+        config.branch_notes = raw.branch_notes;
+        // Branches that end up with the same configuration are one configuration.
+        const bool duplicate = std::any_of(site.configs.begin(), site.configs.end(),
+                                           [&](const EngineConfig& c) { return same_config(c, config); });
+        if (!duplicate) site.configs.push_back(std::move(config));
+      }
+    }
+  }
+}
+
+}  // namespace sqla
