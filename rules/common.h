@@ -14,6 +14,7 @@ namespace rules {
 inline core::Finding& report_engine(core::Sink& out, const sqla::EngineSite& site,
                                     const sqla::EngineConfig& config, std::string message) {
   core::Finding& f = out.report(site.where, std::move(message));
+  if (!site.through.empty()) f.notes.push_back(core::Note{site.where, "the engine is created inside " + site.through + "()"});
   for (const core::Note& n : config.branch_notes) f.notes.push_back(n);
   return f;
 }

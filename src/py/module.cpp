@@ -186,7 +186,11 @@ class Interpreter {
     const ts::Node node = m_.functions_[static_cast<size_t>(index)].node;
     Env local;
     local.parent = &parent;
-    for (const std::string& p : m_.functions_[static_cast<size_t>(index)].parameters) {
+    const FunctionInfo& info = m_.functions_[static_cast<size_t>(index)];
+    std::vector<std::string> all = info.parameters;
+    if (!info.args_parameter.empty()) all.push_back(info.args_parameter);
+    if (!info.kwargs_parameter.empty()) all.push_back(info.kwargs_parameter);
+    for (const std::string& p : all) {
       local.names[p] = single(Value::unknown(m_.location(node), "parameter " + p));
       local.order.push_back(p);
     }
@@ -649,7 +653,14 @@ class Interpreter {
           break;
         default: break;
       }
-      if (name) f.parameters.emplace_back(m_.text(name));
+      if (!name) continue;
+      const Kind pk = kind_of(p);
+      const bool typed_splat = pk == Kind::kTypedParameter && p.named_child_count() > 0 &&
+                               kind_of(p.named_child(0)) != Kind::kIdentifier;
+      const Kind splat = typed_splat ? kind_of(p.named_child(0)) : pk;
+      if (splat == Kind::kDictionarySplatPattern) f.kwargs_parameter = std::string(m_.text(name));
+      else if (splat == Kind::kListSplatPattern) f.args_parameter = std::string(m_.text(name));
+      else f.parameters.emplace_back(m_.text(name));
     }
     const int index = static_cast<int>(m_.functions_.size());
     Value v;
@@ -1462,7 +1473,25 @@ class Interpreter {
     std::vector<ArgumentSet> sets = eval_arguments(arg_list);
     Alts out;
     for (size_t ci = 0; ci < callees.size(); ++ci) {
-      const Alt& callee = callees[ci];
+      Alt callee = callees[ci];
+      if (callee.value->kind == ValueKind::kObject && callee.value->text == "functools.partial" &&
+          !callee.value->items.empty()) {
+        // partial(create_engine, poolclass=NullPool)(url, pool_size=5): the bound arguments come first.
+        const Value& bound = *callee.value;
+        for (ArgumentSet& s : sets) {
+          ArgumentSet merged;
+          merged.tags = s.tags;
+          merged.complete = s.complete && bound.boolean;
+          for (size_t i = 1; i < bound.items.size(); ++i) merged.positional.push_back(Argument{{}, bound.items[i], bound.origin, {}});
+          for (Argument& a : s.positional) merged.positional.push_back(std::move(a));
+          if (bound.dict) {
+            for (const DictEntry& e : bound.dict->entries) merged.keywords.push_back(Argument{e.key, e.value, e.where, {}});
+          }
+          for (Argument& a : s.keywords) merged.keywords.push_back(std::move(a));
+          s = std::move(merged);
+        }
+        callee = Alt{bound.items[0], callee.tags};
+      }
       const Value* receiver = ci < receivers.size() ? receivers[ci].value.get() : nullptr;
       if (callee.value->is_symbol("os.getenv") || callee.value->is_symbol("os.environ.get")) {
         // An environment value is unknown; its default is what runs when the variable is unset.
@@ -1488,9 +1517,11 @@ class Interpreter {
         if (!tags) continue;
         std::optional<Value> result;
         if (observer_) {
-          CallSite site{m_, n, callee_node, *callee.value, receiver, method, s, scope_, assigned_to, awaited};
+          CallSite site{m_, n, callee_node, *callee.value, receiver, method, s, scope_, assigned_to, awaited,
+                        wrapper_call_};
           result = observer_->on_call(site);
         }
+        if (!result && callee.value->kind == ValueKind::kFunction) result = inline_wrapper(*callee.value, s, n);
         if (!result) result = call_result(*callee.value, s, n, callee_node);
         out.push_back(Alt{make(std::move(*result)), std::move(*tags)});
       }
@@ -1499,9 +1530,83 @@ class Interpreter {
     return out;
   }
 
+  /// A project function that forwards `**kwargs` to an engine factory counts as a factory at its
+  /// call sites (one level): its body runs again with the call's arguments bound.
+  std::optional<Value> inline_wrapper(const Value& callee, const ArgumentSet& call_args, ts::Node call) {
+    if (wrapper_call_ || callee.object_id < 0) return std::nullopt;
+    const auto index = static_cast<size_t>(callee.object_id);
+    if (index >= m_.functions_.size()) return std::nullopt;
+    const FunctionInfo& f = m_.functions_[index];
+    if (f.kwargs_parameter.empty() || f.is_generator || !f.class_name.empty()) return std::nullopt;
+    const std::string_view body_text = m_.text(f.node);
+    if (body_text.find("engine") == std::string_view::npos) return std::nullopt;  // cheap relevance test
+    Env local;
+    for (const Env* e = env_; e; e = e->parent) {
+      if (!e->parent) local.parent = e;  // the module scope: wrappers are module-level functions
+    }
+    auto bind_local = [&](const std::string& name, Alts alts) {
+      local.names[name] = std::move(alts);
+      local.order.push_back(name);
+    };
+    for (size_t i = 0; i < f.parameters.size(); ++i) {
+      const Argument* a = call_args.get(f.parameters[i], i);
+      bind_local(f.parameters[i], single(a ? *a->value : Value::unknown(f.where, "parameter " + f.parameters[i])));
+    }
+    auto extra = std::make_shared<DictValue>();
+    extra->complete = call_args.complete;
+    for (const Argument& k : call_args.keywords) {
+      if (std::find(f.parameters.begin(), f.parameters.end(), k.name) != f.parameters.end()) continue;
+      if (k.name == "**") merge_into(*extra, *k.value);
+      else set_entry(*extra, k.name, k.value, k.where);
+    }
+    bind_local(f.kwargs_parameter, single(dict_value(std::move(extra), m_.location(call))));
+    if (!f.args_parameter.empty()) bind_local(f.args_parameter, single(Value::unknown(f.where, "parameter " + f.args_parameter)));
+    // Run the body as run_function does, remembering the outer call for the observer.
+    Env* saved_env = env_;
+    auto saved_journal = std::move(journal_);
+    journal_.clear();
+    Tags saved_path = path_;
+    const bool saved_dead = dead_;
+    const Scope saved_scope = scope_;
+    const size_t saved_pending = pending_.size();
+    Alts saved_returns = std::move(m_.functions_[index].returns);
+    m_.functions_[index].returns.clear();
+    dead_ = false;
+    scope_ = Scope{static_cast<int>(index), -1, 0};
+    env_ = &local;
+    wrapper_call_ = call;
+    exec_block(field(f.node, Field::kBody));
+    wrapper_call_ = ts::Node();
+    env_ = saved_env;
+    journal_ = std::move(saved_journal);
+    path_ = std::move(saved_path);
+    dead_ = saved_dead;
+    scope_ = saved_scope;
+    pending_.resize(saved_pending);
+    Alts returns = std::move(m_.functions_[index].returns);
+    m_.functions_[index].returns = std::move(saved_returns);
+    if (returns.size() == 1) return *returns[0].value;
+    return std::nullopt;
+  }
+
   /// What a call gives when no observer knows the callee.
   Value call_result(const Value& callee, const ArgumentSet& s, ts::Node n, ts::Node callee_node) {
     const core::Location where = m_.location(n);
+    if (callee.kind == ValueKind::kSymbol && callee.text == "functools.partial" && s.at(0)) {
+      Value v;
+      v.kind = ValueKind::kObject;
+      v.text = "functools.partial";
+      v.origin = where;
+      v.boolean = s.complete;  // the bound arguments are all known
+      for (const Argument& a : s.positional) v.items.push_back(a.value);
+      auto bound = std::make_shared<DictValue>();
+      for (const Argument& k : s.keywords) {
+        if (k.name == "**") v.boolean = false;
+        else bound->entries.push_back(DictEntry{k.name, k.value, k.where});
+      }
+      v.dict = std::move(bound);
+      return v;
+    }
     if (callee.kind != ValueKind::kSymbol) {
       return Value::unknown(where, "call of " + collapse_space(m_.text(callee_node)));
     }
@@ -1637,6 +1742,7 @@ class Interpreter {
   int stmt_depth_ = 0;
   std::vector<int> pending_;
   std::vector<std::string> star_modules_;
+  ts::Node wrapper_call_;  // the call site of a wrapper being analysed (inline_wrapper)
 };
 
 std::unique_ptr<Module> Module::analyze(const core::SourceFile& source, ts::Node root,

@@ -68,7 +68,9 @@ struct FunctionInfo {
   std::string class_name;       ///< the enclosing class, when a method
   std::vector<Value> decorators;           ///< resolved decorator expressions (a call: its callee)
   std::vector<std::string> decorator_texts;
-  std::vector<std::string> parameters;
+  std::vector<std::string> parameters;   ///< named parameters in order (not *args / **kwargs)
+  std::string args_parameter;           ///< the `*args` name, if any
+  std::string kwargs_parameter;         ///< the `**kwargs` name, if any
   Alts returns;                 ///< values of `return` statements
 };
 
@@ -100,6 +102,9 @@ struct CallSite {
   const Scope& scope;
   std::string_view assigned_to;  ///< `name = call(...)`: the target's source text
   bool awaited = false;
+  /// When the call runs inside a project wrapper analysed at its call site
+  /// (`make_engine(url, **kw)` called as `make_engine(URL, pool_size=5)`): that outer call.
+  ts::Node wrapper_call;
 };
 
 /// Receives every call the interpreter evaluates; may give the call's result.

@@ -124,18 +124,22 @@ class FactsBuilder : public py::CallObserver {
 
  private:
   py::Value engine_call(const py::CallSite& call, Factory factory, const std::string& function) {
-    const uint32_t key = call.node.start_byte();
+    // Inside a wrapper analysed at its call site, the engine is the call site's.
+    const bool wrapped = static_cast<bool>(call.wrapper_call);
+    const ts::Node anchor = wrapped ? call.wrapper_call : call.node;
+    const uint32_t key = anchor.start_byte();
     auto it = site_index_.find(key);
     size_t index;
     if (it == site_index_.end()) {
       index = facts_.engines.size();
       site_index_.emplace(key, index);
       EngineSite site;
-      site.where = call.module.location(call.node);
+      site.where = call.module.location(anchor);
       site.factory = factory;
-      site.callee = std::string(call.module.text(call.callee_node));
-      site.assigned_to = std::string(call.assigned_to);
-      site.function = function;
+      site.callee = std::string(call.module.text(wrapped ? py::field(anchor, py::Field::kFunction) : call.callee_node));
+      site.assigned_to = wrapped ? std::string() : std::string(call.assigned_to);
+      site.function = wrapped ? std::string() : function;
+      if (wrapped) site.through = function;
       facts_.engines.push_back(std::move(site));
     } else {
       index = it->second;

@@ -65,6 +65,7 @@ struct EngineSite {
   std::string assigned_to;       ///< "engine", "self.engine", "" when not assigned
   std::string function;          ///< enclosing function ("" at module level)
   bool wrapped_async = false;    ///< AsyncEngine(engine_from_config(...))
+  std::string through;           ///< the project wrapper this call goes through ("make_engine")
   std::vector<RawEngineCall> raw;       ///< as the file phase saw them
   std::vector<EngineConfig> configs;    ///< derived by resolve_project()
 };
