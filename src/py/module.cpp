@@ -807,6 +807,13 @@ class Interpreter {
         Alts keys = eval(key);
         if (kind_of(object) != Kind::kIdentifier) {
           eval(object);
+          if (observer_ && keys.size() == 1) {
+            for (const Alt& v : values) {
+              if (auto tags = merge_tags(path_, v.tags)) {
+                observer_->on_item_store(m_, statement, m_.text(object), *keys[0].value, v.value, *tags);
+              }
+            }
+          }
           return;
         }
         std::string name(m_.text(object));

@@ -112,6 +112,10 @@ class CallObserver {
  public:
   virtual ~CallObserver() = default;
   virtual std::optional<Value> on_call(const CallSite& call) = 0;
+  /// `obj[key] = value` where `obj` is not a local dict (`app.config["X"] = ...`), once per
+  /// value alternative; `tags` are the path's and the value's conditions.
+  virtual void on_item_store(const Module& /*module*/, ts::Node /*statement*/, std::string_view /*object*/,
+                             const Value& /*key*/, const ValuePtr& /*value*/, const Tags& /*tags*/) {}
 };
 
 /// The analysed module. Owns nothing of the tree: node handles stay valid while the tree lives.

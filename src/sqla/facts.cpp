@@ -108,6 +108,33 @@ class FactsBuilder : public py::CallObserver {
         if (!facts_.is_alembic_env) facts_.migration_runs.push_back(call.module.location(call.node));
       }
     }
+    if (!call.method.empty() && is_config_object(call)) {
+      if (call.method == "update") {
+        for (const py::Argument& k : call.args.keywords) flask_write(call.module, k.name, k.value, k.where, call.args.tags);
+        if (const py::Argument* first = call.args.at(0); first && first->value->kind == ValueKind::kDict) {
+          for (const py::DictEntry& e : first->value->dict->entries) flask_write(call.module, e.key, e.value, e.where, call.args.tags);
+        }
+      } else if (call.method == "from_object") {
+        if (const py::Argument* first = call.args.at(0)) {
+          py::ValuePtr v = first->value;
+          if (v->kind == ValueKind::kString && !v->partial) {
+            v = std::make_shared<const py::Value>(py::Value::symbol(v->text, v->origin));  // "app.config.Prod"
+          }
+          facts_.flask_config_objects.push_back(v);
+        }
+      }
+    }
+    if (callee.kind == ValueKind::kSymbol && callee.text.rfind("flask_sqlalchemy", 0) == 0 &&
+        last_component(callee.text) == "SQLAlchemy" && seen_extensions_.insert(call.node.start_byte()).second) {
+      FlaskExtensionSite site;
+      site.where = call.module.location(call.node);
+      site.callee = std::string(call.module.text(call.callee_node));
+      if (const py::Argument* o = call.args.find("engine_options")) {
+        site.engine_options = o->value;
+        site.options_where = o->where;
+      }
+      facts_.flask_extensions.push_back(std::move(site));
+    }
     if (call.method == "dispose") {
       if (seen_dispose_.insert(call.node.start_byte()).second) {
         ts::Node callee_node = call.callee_node;
@@ -120,9 +147,35 @@ class FactsBuilder : public py::CallObserver {
     return std::nullopt;
   }
 
+  void on_item_store(const py::Module& module, ts::Node statement, std::string_view object, const py::Value& key,
+                     const py::ValuePtr& value, const py::Tags& tags) override {
+    if (!ends_with_config(object) || key.kind != ValueKind::kString) return;
+    flask_write(module, key.text, value, module.location(statement), tags);
+  }
+
   void finish(const py::Module& module) { facts_.exports = exports_of(module); }
 
  private:
+  static bool ends_with_config(std::string_view text) {
+    return text == "config" || (text.size() > 7 && text.substr(text.size() - 7) == ".config");
+  }
+
+  static bool is_config_object(const py::CallSite& call) {
+    return ends_with_config(call.module.text(py::field(call.callee_node, py::Field::kObject)));
+  }
+
+  void flask_write(const py::Module& module, const std::string& key, const py::ValuePtr& value,
+                   const core::Location& where, const py::Tags& tags) {
+    if (key.rfind("SQLALCHEMY_", 0) != 0) return;
+    FlaskConfigWrite w{key, value, where, {}};
+    for (const py::CondTag& tag : tags) {
+      const py::Condition& c = module.condition(tag.id);
+      w.branch_notes.push_back(core::Note{c.where, std::string("configuration when `") + c.text + "` is " +
+                                                       (tag.taken ? "true" : "false")});
+    }
+    facts_.flask_config.push_back(std::move(w));
+  }
+
   py::Value engine_call(const py::CallSite& call, Factory factory, const std::string& function) {
     // Inside a wrapper analysed at its call site, the engine is the call site's.
     const bool wrapped = static_cast<bool>(call.wrapper_call);
@@ -167,6 +220,7 @@ class FactsBuilder : public py::CallObserver {
   std::unordered_map<uint32_t, size_t> site_index_;
   std::set<uint32_t> seen_session_calls_;
   std::set<uint32_t> seen_dispose_;
+  std::set<uint32_t> seen_extensions_;
 };
 
 /// Literal text of a string node, `{...}` for interpolations.

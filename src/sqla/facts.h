@@ -66,6 +66,7 @@ struct EngineSite {
   std::string function;          ///< enclosing function ("" at module level)
   bool wrapped_async = false;    ///< AsyncEngine(engine_from_config(...))
   std::string through;           ///< the project wrapper this call goes through ("make_engine")
+  bool flask_sqlalchemy = false; ///< built by Flask-SQLAlchemy from app config (it adds defaults)
   std::vector<RawEngineCall> raw;       ///< as the file phase saw them
   std::vector<EngineConfig> configs;    ///< derived by resolve_project()
 };
@@ -93,6 +94,22 @@ struct UrlLiteral {
   DatabaseUrl url;
 };
 
+/// `app.config["SQLALCHEMY_..."] = value` / `app.config.update(SQLALCHEMY_...=...)`.
+struct FlaskConfigWrite {
+  std::string key;
+  py::ValuePtr value;
+  core::Location where;
+  std::vector<core::Note> branch_notes;
+};
+
+/// A Flask-SQLAlchemy extension: `SQLAlchemy(app, engine_options={...})`.
+struct FlaskExtensionSite {
+  core::Location where;
+  std::string callee;
+  py::ValuePtr engine_options;    ///< the constructor's engine_options, or null
+  core::Location options_where;
+};
+
 /// Values a module makes visible to other modules: globals ("POOL_SIZE"), class attributes
 /// ("Settings.DATABASE_URL") and results of module-level functions ("get_settings()").
 struct ModuleExports {
@@ -110,6 +127,9 @@ struct FileFacts {
   std::vector<DisposeCall> disposals;
   std::vector<UrlLiteral> url_literals;
   std::vector<core::Location> migration_runs;  ///< alembic.command.upgrade(...) from code
+  std::vector<FlaskConfigWrite> flask_config;
+  std::vector<py::ValuePtr> flask_config_objects;  ///< `app.config.from_object(X)` arguments
+  std::vector<FlaskExtensionSite> flask_extensions;
   ModuleExports exports;
 };
 

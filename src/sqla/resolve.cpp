@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <map>
+#include <set>
 #include <unordered_map>
 
 #include "sqla/facts.h"
@@ -285,10 +287,103 @@ PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context
   return choice;
 }
 
+/// One candidate app configuration for Flask-SQLAlchemy: a config class, then app.config writes.
+struct FlaskCandidate {
+  std::string label;
+  std::map<std::string, py::Argument> keys;  // SQLALCHEMY_* -> value and where it was set
+  std::vector<core::Note> notes;
+};
+
+/// Flask-SQLAlchemy builds the engine from app config. 3.x (assumed until the project's version is
+/// known): constructor engine_options first, SQLALCHEMY_ENGINE_OPTIONS over them, and StaticPool
+/// forced for SQLite in-memory URIs (extension.py `_apply_driver_defaults`).
+void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
+  FileFacts* home = nullptr;
+  const FlaskExtensionSite* extension = nullptr;
+  for (FileFacts& f : facts.files) {
+    if (!f.flask_extensions.empty() && !extension) {
+      home = &f;
+      extension = &f.flask_extensions.front();
+    }
+  }
+  if (!extension) return;
+  if (std::any_of(home->engines.begin(), home->engines.end(), [](const EngineSite& e) { return e.flask_sqlalchemy; })) {
+    return;  // already resolved
+  }
+  std::vector<FlaskCandidate> candidates;
+  // Every config class with SQLALCHEMY_ keys is a configuration the app can run with (which one
+  // `app.config.from_object(...)` picks usually depends on the environment).
+  for (const FileFacts& f : facts.files) {
+    std::map<std::string, FlaskCandidate> by_class;
+    for (const auto& [name, alts] : f.exports.names) {
+      const size_t dot = name.find('.');
+      if (dot == std::string::npos || name.compare(dot + 1, 11, "SQLALCHEMY_") != 0) continue;
+      const std::string cls = name.substr(0, dot);
+      if (alts.size() != 1) continue;
+      FlaskCandidate& c = by_class[cls];
+      py::ValuePtr v = resolver.resolve(alts[0].value);
+      if (c.label.empty()) {
+        c.label = "config class " + cls;
+        c.notes.push_back(core::Note{alts[0].value->origin, "configuration when the app uses config class " + cls});
+      }
+      c.keys[name.substr(dot + 1)] = py::Argument{name.substr(dot + 1), v, v->origin, {}};
+    }
+    for (auto& [cls, c] : by_class) candidates.push_back(std::move(c));
+  }
+  if (candidates.empty()) candidates.push_back(FlaskCandidate{"", {}, {}});
+  for (const FileFacts& f : facts.files) {
+    for (const FlaskConfigWrite& w : f.flask_config) {
+      for (FlaskCandidate& c : candidates) {
+        c.keys[w.key] = py::Argument{w.key, resolver.resolve(w.value), w.where, {}};
+        for (const core::Note& n : w.branch_notes) c.notes.push_back(n);
+      }
+    }
+  }
+  EngineSite site;
+  site.where = extension->where;
+  site.factory = Factory::kCreateEngine;
+  site.callee = extension->callee;
+  site.flask_sqlalchemy = true;
+  for (FlaskCandidate& c : candidates) {
+    RawEngineCall raw;
+    raw.branch = c.label;
+    raw.branch_notes = std::move(c.notes);
+    auto uri = c.keys.find("SQLALCHEMY_DATABASE_URI");
+    raw.args.positional.push_back(uri != c.keys.end() ? uri->second
+                                                      : py::Argument{{}, std::make_shared<const py::Value>(py::Value::unknown()), {}, {}});
+    auto add_options = [&](const py::ValuePtr& options, const std::string& via) {
+      py::ValuePtr v = resolver.resolve(options);
+      if (v->kind != ValueKind::kDict || !v->dict) {
+        raw.args.complete = false;
+        return;
+      }
+      for (const py::DictEntry& e : v->dict->entries) raw.args.keywords.push_back(py::Argument{e.key, e.value, e.where, via});
+      if (!v->dict->complete || !v->dict->pending.empty()) raw.args.complete = false;
+    };
+    if (extension->engine_options) add_options(extension->engine_options, "SQLAlchemy(engine_options=...)");
+    auto options = c.keys.find("SQLALCHEMY_ENGINE_OPTIONS");
+    if (options != c.keys.end()) add_options(options->second.value, "SQLALCHEMY_ENGINE_OPTIONS");
+    const py::Value& url = *raw.args.positional[0].value;
+    if (url.kind == ValueKind::kString) {
+      auto parsed = parse_database_url(url.text, url.partial);
+      const bool has_pool = std::any_of(raw.args.keywords.begin(), raw.args.keywords.end(),
+                                        [](const py::Argument& a) { return a.name == "poolclass"; });
+      if (parsed && parsed->is_sqlite_memory() && !has_pool && raw.args.complete) {
+        raw.args.keywords.push_back(py::Argument{
+            "poolclass", std::make_shared<const py::Value>(py::Value::symbol("sqlalchemy.pool.StaticPool", extension->where)),
+            extension->where, "Flask-SQLAlchemy's default for SQLite :memory:"});
+      }
+    }
+    site.raw.push_back(std::move(raw));
+  }
+  home->engines.push_back(std::move(site));
+}
+
 }  // namespace
 
 void resolve_project(ProjectFacts& facts) {
   const Resolver resolver(facts);
+  add_flask_engines(facts, resolver);
   for (FileFacts& file : facts.files) {
     for (EngineSite& site : file.engines) {
       site.configs.clear();
