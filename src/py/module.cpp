@@ -1614,6 +1614,10 @@ class Interpreter {
       v.dict = std::move(bound);
       return v;
     }
+    if (callee.kind == ValueKind::kFunction && !m_.name_.empty()) {
+      // A function of this module: its result is looked up in the module's exports ("f()").
+      return Value::symbol(m_.name_ + "." + callee.text + "()", where);
+    }
     if (callee.kind != ValueKind::kSymbol) {
       return Value::unknown(where, "call of " + collapse_space(m_.text(callee_node)));
     }
