@@ -7,6 +7,7 @@
 #include "py/grammar.h"
 #include "sqla/dump.h"
 #include "sqla/facts.h"
+#include "sqla/project_context.h"
 #include "ts/tree.h"
 
 namespace {
@@ -273,4 +274,17 @@ TEST_CASE("os.getenv / os.environ.get: the default when given, else Unknown") {
   CHECK(c.url->host == "h");
   CHECK(c.arg("echo")->value->is_unknown());
   CHECK(c.arg("echo")->value->text == "environment variable ECHO");
+}
+
+TEST_CASE("lowest_version reads requirement specifiers") {
+  using sqla::Version;
+  CHECK(sqla::lowest_version("==1.4.46") == std::optional<Version>(Version{1, 4, 46}));
+  CHECK(sqla::lowest_version(">=2.0,<3") == std::optional<Version>(Version{2, 0, 0}));
+  CHECK(sqla::lowest_version("<3, >=2.0.25") == std::optional<Version>(Version{2, 0, 25}));
+  CHECK(sqla::lowest_version("~=1.4") == std::optional<Version>(Version{1, 4, 0}));
+  CHECK(sqla::lowest_version("^2.0.1") == std::optional<Version>(Version{2, 0, 1}));
+  CHECK(sqla::lowest_version("2.0.30") == std::optional<Version>(Version{2, 0, 30}));
+  CHECK_FALSE(sqla::lowest_version("<2").has_value());
+  CHECK_FALSE(sqla::lowest_version("*").has_value());
+  CHECK_FALSE(sqla::lowest_version("").has_value());
 }

@@ -28,8 +28,11 @@ struct PoolChoice {
 
 /// The target versions the project declares (or the latest when unknown).
 struct ProjectContext {
+  std::string root;               ///< the project root ("" when none was found)
   std::optional<Version> sqlalchemy;
   std::string sqlalchemy_origin;  ///< "requirements.txt:3"
+  std::optional<Version> flask_sqlalchemy;
+  std::string flask_sqlalchemy_origin;
   Version sqlalchemy_or_latest() const { return sqlalchemy.value_or(kLatestSqlalchemy); }
 };
 

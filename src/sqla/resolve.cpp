@@ -339,6 +339,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
       }
     }
   }
+  std::map<std::string, EngineSite> bind_sites;
   EngineSite site;
   site.where = extension->where;
   site.factory = Factory::kCreateEngine;
@@ -360,12 +361,38 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
       for (const py::DictEntry& e : v->dict->entries) raw.args.keywords.push_back(py::Argument{e.key, e.value, e.where, via});
       if (!v->dict->complete || !v->dict->pending.empty()) raw.args.complete = false;
     };
-    if (extension->engine_options) add_options(extension->engine_options, "SQLAlchemy(engine_options=...)");
-    auto options = c.keys.find("SQLALCHEMY_ENGINE_OPTIONS");
-    if (options != c.keys.end()) add_options(options->second.value, "SQLALCHEMY_ENGINE_OPTIONS");
     const py::Value& url = *raw.args.positional[0].value;
-    if (url.kind == ValueKind::kString) {
-      auto parsed = parse_database_url(url.text, url.partial);
+    const std::optional<DatabaseUrl> parsed =
+        url.kind == ValueKind::kString ? parse_database_url(url.text, url.partial) : std::nullopt;
+    auto options = c.keys.find("SQLALCHEMY_ENGINE_OPTIONS");
+    const bool v2 = facts.context.flask_sqlalchemy && facts.context.flask_sqlalchemy->major < 3;
+    if (v2) {
+      // 2.x: legacy keys, then driver hacks (MySQL gets pool_size=10), then the config's options,
+      // then the constructor's (flask_sqlalchemy/__init__.py:903-965, 615-618 @2.5.1).
+      static constexpr std::pair<std::string_view, std::string_view> kLegacy[] = {
+          {"SQLALCHEMY_POOL_SIZE", "pool_size"}, {"SQLALCHEMY_POOL_TIMEOUT", "pool_timeout"},
+          {"SQLALCHEMY_POOL_RECYCLE", "pool_recycle"}, {"SQLALCHEMY_MAX_OVERFLOW", "max_overflow"}};
+      for (const auto& [key, keyword] : kLegacy) {
+        auto it = c.keys.find(std::string(key));
+        if (it != c.keys.end()) {
+          raw.args.keywords.push_back(py::Argument{std::string(keyword), it->second.value, it->second.where, std::string(key)});
+        }
+      }
+      const bool has_size = std::any_of(raw.args.keywords.begin(), raw.args.keywords.end(),
+                                        [](const py::Argument& a) { return a.name == "pool_size"; });
+      if (parsed && parsed->is_mysql() && !has_size) {
+        raw.args.keywords.push_back(py::Argument{
+            "pool_size", std::make_shared<const py::Value>(py::Value::of_int(10, extension->where)), extension->where,
+            "Flask-SQLAlchemy 2.x's default for MySQL"});
+      }
+      if (options != c.keys.end()) add_options(options->second.value, "SQLALCHEMY_ENGINE_OPTIONS");
+      if (extension->engine_options) add_options(extension->engine_options, "SQLAlchemy(engine_options=...)");
+    } else {
+      // 3.x: the constructor's options, then the config's over them (extension.py:330-333).
+      if (extension->engine_options) add_options(extension->engine_options, "SQLAlchemy(engine_options=...)");
+      if (options != c.keys.end()) add_options(options->second.value, "SQLALCHEMY_ENGINE_OPTIONS");
+    }
+    if (parsed) {
       const bool has_pool = std::any_of(raw.args.keywords.begin(), raw.args.keywords.end(),
                                         [](const py::Argument& a) { return a.name == "poolclass"; });
       if (parsed && parsed->is_sqlite_memory() && !has_pool && raw.args.complete) {
@@ -375,8 +402,48 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
       }
     }
     site.raw.push_back(std::move(raw));
+    // SQLALCHEMY_BINDS: one engine per bind; in 3.x each starts from the constructor's
+    // engine_options, not from SQLALCHEMY_ENGINE_OPTIONS (extension.py:341-347).
+    auto binds = c.keys.find("SQLALCHEMY_BINDS");
+    if (binds == c.keys.end()) continue;
+    py::ValuePtr bind_map = resolver.resolve(binds->second.value);
+    if (bind_map->kind != ValueKind::kDict || !bind_map->dict) continue;
+    for (const py::DictEntry& bind : bind_map->dict->entries) {
+      EngineSite& bind_site = bind_sites[bind.key];
+      bind_site.where = extension->where;
+      bind_site.factory = Factory::kCreateEngine;
+      bind_site.callee = extension->callee + " bind '" + bind.key + "'";
+      bind_site.flask_sqlalchemy = true;
+      RawEngineCall bind_raw;
+      bind_raw.branch = c.label;
+      bind_raw.branch_notes = site.raw.back().branch_notes;
+      if (extension->engine_options) {
+        py::ValuePtr v = resolver.resolve(extension->engine_options);
+        if (v->kind == ValueKind::kDict && v->dict) {
+          for (const py::DictEntry& e : v->dict->entries) {
+            bind_raw.args.keywords.push_back(py::Argument{e.key, e.value, e.where, "SQLAlchemy(engine_options=...)"});
+          }
+        } else {
+          bind_raw.args.complete = false;
+        }
+      }
+      py::ValuePtr value = resolver.resolve(bind.value);
+      if (value->kind == ValueKind::kDict && value->dict) {
+        const py::DictEntry* url_entry = value->dict->find("url");
+        bind_raw.args.positional.push_back(url_entry ? py::Argument{{}, url_entry->value, url_entry->where, {}}
+                                                     : py::Argument{{}, std::make_shared<const py::Value>(py::Value::unknown()), {}, {}});
+        for (const py::DictEntry& e : value->dict->entries) {
+          if (e.key != "url") bind_raw.args.keywords.push_back(py::Argument{e.key, e.value, e.where, "SQLALCHEMY_BINDS"});
+        }
+        if (!value->dict->complete) bind_raw.args.complete = false;
+      } else {
+        bind_raw.args.positional.push_back(py::Argument{{}, value, bind.where, {}});
+      }
+      bind_site.raw.push_back(std::move(bind_raw));
+    }
   }
   home->engines.push_back(std::move(site));
+  for (auto& [name, bind_site] : bind_sites) home->engines.push_back(std::move(bind_site));
 }
 
 }  // namespace
