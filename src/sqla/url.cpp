@@ -118,6 +118,8 @@ bool is_placeholder_password(std::string_view user, std::string_view password, s
   }
   // Alembic's template placeholder: driver://user:pass@localhost/dbname
   if (lower(user) == "user" && p == "pass") return true;
+  // SQLAlchemy's documentation example: postgresql://scott:tiger@localhost/test
+  if (lower(user) == "scott" && p == "tiger") return true;
   (void)host;
   return false;
 }
