@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Installs the Debian packages poolaudit builds with, skipping those already present.
-# tree-sitter itself comes from the npm registry and is fetched (and hash-checked) by CMake.
+# Installs what poolaudit builds with, skipping what is already present: tools are checked by
+# command (they may come from outside Debian's packages, e.g. a node/npm install), libraries by
+# package. tree-sitter itself comes from the npm registry and is fetched (and hash-checked) by CMake.
 set -euo pipefail
-packages=(g++ cmake ninja-build make npm libcli11-dev nlohmann-json3-dev doctest-dev
-          libtomlplusplus-dev libfmt-dev python3 python3-jsonschema)
+tools=(g++:g++ cmake:cmake ninja:ninja-build make:make npm:npm python3:python3 time:time)
+libraries=(libcli11-dev nlohmann-json3-dev doctest-dev libtomlplusplus-dev libfmt-dev python3-jsonschema)
 missing=()
-for p in "${packages[@]}"; do
+for pair in "${tools[@]}"; do
+  type -P "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+done
+for p in "${libraries[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's python3-jsonschema must be importable by Debian's python3 (a pyenv python may shadow it).
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing: ${missing[*]}"
 sudo_cmd=()
