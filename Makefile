@@ -20,9 +20,9 @@ configure: $(BUILD)/build.ninja
 build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Audits the sample backend shipped in fixtures/demo; findings are expected, so exit 1 is fine.
+# Audits the sample FastAPI backend in fixtures/projects/fastapi_demo; findings are expected, so exit 1 is fine.
 demo: build
-	@./$(BUILD)/poolaudit fixtures/demo/backend; status=$$?; \
+	@./$(BUILD)/poolaudit fixtures/projects/fastapi_demo; status=$$?; \
 	  if [ $$status -gt 1 ]; then exit $$status; fi
 
 test: build

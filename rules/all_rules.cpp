@@ -8,10 +8,32 @@
 namespace rules {
 
 extern const Rule kPA101;
+extern const Rule kPA102;
+extern const Rule kPA103;
+extern const Rule kPA108;
+extern const Rule kPA109;
+extern const Rule kPA112;
+extern const Rule kPA113;
+extern const Rule kPA120;
+extern const Rule kPA121;
+extern const Rule kPA301;
+extern const Rule kPA302;
+extern const Rule kPA303;
 
 namespace {
-constexpr std::array<const Rule*, 1> kRules = {
+constexpr std::array<const Rule*, 12> kRules = {
     &kPA101,
+    &kPA102,
+    &kPA103,
+    &kPA108,
+    &kPA109,
+    &kPA112,
+    &kPA113,
+    &kPA120,
+    &kPA121,
+    &kPA301,
+    &kPA302,
+    &kPA303,
 };
 }  // namespace
 

@@ -14,9 +14,12 @@ int main(int argc, char** argv) {
   cli.add_option("--format", options.format, "Output format: text, markdown, json")
       ->check(CLI::IsMember({"text", "markdown", "json"}));
   cli.add_option("-o,--output", options.output, "Write the report to FILE (atomically)");
-  cli.add_option("--select", options.select, "Rules to run: ids, prefixes (PA1) or ALL")->delimiter(',');
-  cli.add_option("--ignore", options.ignore, "Rules not to run: ids or prefixes")->delimiter(',');
-  cli.add_option("--exclude", options.exclude, "Glob of paths to skip (repeatable)");
+  cli.add_option("--select", options.select, "Rules to run: ids, prefixes (PA1) or ALL")->delimiter(',')
+      ->allow_extra_args(false);
+  cli.add_option("--ignore", options.ignore, "Rules not to run: ids or prefixes")->delimiter(',')
+      ->allow_extra_args(false);
+  cli.add_option("--exclude", options.exclude, "Glob of paths to skip (repeatable)")
+      ->allow_extra_args(false);
   cli.add_option("--fail-on", options.fail_on, "Lowest severity that fails the run: error, warning, info, never")
       ->check(CLI::IsMember({"error", "warning", "info", "never"}));
   cli.add_flag("--exit-zero", options.exit_zero, "Exit 0 even when findings are reported");
@@ -29,6 +32,7 @@ int main(int argc, char** argv) {
   cli.add_flag("-V,--version", options.version, "Print the version and exit");
   cli.add_option("--dump-facts", options.dump_facts, "Print what the semantic layer resolved for FILE...");
   cli.add_option("--max-file-size", options.max_file_size, "Skip files larger than this many bytes");
+  cli.add_flag("--parse-only", options.parse_only, "Walk, read and parse every file, no analysis (benchmark floor)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

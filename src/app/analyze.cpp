@@ -15,6 +15,7 @@
 #include "core/mask.h"
 #include "py/grammar.h"
 #include "sqla/dump.h"
+#include "sqla/project_context.h"
 #include "ts/tree.h"
 
 namespace app {
@@ -65,6 +66,24 @@ std::string text_problem(std::string_view bytes) {
   return {};
 }
 
+/// "512 bytes", "3 KiB", "12 MiB" (rounded down): a limit of 100 bytes must not read "0 MiB".
+std::string human_size(uint64_t bytes) {
+  if (bytes < (1u << 10)) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+  if (bytes < (1u << 20)) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes >> 20) + " MiB";
+}
+
+/// Python reads source with universal newlines; the grammar's scanner only knows "\n" and "\r\n",
+/// so a lone "\r" (classic Mac files) becomes "\n" in place: byte offsets, and so positions, do not move.
+/// A UTF-8 BOM is not code.
+std::string prepare_text(std::string text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) text[i] = '\n';
+  }
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  return text;
+}
+
 std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, std::string& problem) {
   std::error_code ec;
   const auto size = fs::file_size(file.path, ec);
@@ -73,8 +92,8 @@ std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, s
     return std::nullopt;
   }
   if (size > max_size) {
-    problem = "file is " + std::to_string(size >> 20) + " MiB, larger than the " +
-              std::to_string(max_size >> 20) + " MiB limit (--max-file-size); skipped";
+    problem = "file is " + human_size(size) + ", larger than the " + human_size(max_size) +
+              " limit (--max-file-size); skipped";
     return std::nullopt;
   }
   std::ifstream in(file.path, std::ios::binary);
@@ -116,7 +135,7 @@ core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error) 
   f.severity = kSyntaxError.severity;
   f.where = source.location(error.start_byte(), error.end_byte());
   std::string_view text = error.text(source.text());
-  text = text.substr(0, text.find('\n'));
+  text = text.substr(0, text.find_first_of("\r\n"));
   if (text.size() > 40) text = text.substr(0, 40);
   if (error.is_missing()) {
     f.message = std::string("syntax error: missing `") + error.type() + "`; audited where the parser recovered";
@@ -128,7 +147,7 @@ core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error) 
 }
 
 FileResult process(const InputFile& file, ts::Parser& parser, const sqla::ProjectContext& context,
-                   uint64_t max_size) {
+                   uint64_t max_size, bool parse_only = false) {
   FileResult result;
   std::string problem;
   std::optional<std::string> bytes = read_file(file, max_size, problem);
@@ -138,9 +157,7 @@ FileResult process(const InputFile& file, ts::Parser& parser, const sqla::Projec
     result.skipped = true;
     return result;
   }
-  std::string text = std::move(*bytes);
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 BOM is not code
-  core::SourceFile source(file.display_path, std::move(text));
+  core::SourceFile source(file.display_path, prepare_text(std::move(*bytes)));
   if (file.kind == FileKind::kIni) {
     result.ini = sqla::read_ini(source);
     return result;
@@ -153,6 +170,7 @@ FileResult process(const InputFile& file, ts::Parser& parser, const sqla::Projec
   }
   const ts::Node root = tree.root();
   if (root.has_error()) result.diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(root)));
+  if (parse_only) return result;
   result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, context);
   return result;  // the tree is freed here: memory does not grow with the project
 }
@@ -238,7 +256,8 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     error = walked.error;
     return std::nullopt;
   }
-  sqla::ProjectContext context;
+  // The project around the first path: its dependency files say which versions it targets.
+  const sqla::ProjectContext context = sqla::read_project_context(sqla::find_project_root(paths[0]), walked.diagnostics);
   const size_t n = walked.files.size();
   std::vector<FileResult> results(n);
   unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
@@ -248,7 +267,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     ts::Parser parser;
     parser.set_language(grammar.language());
     for (size_t i = next++; i < n; i = next++) {
-      results[i] = process(walked.files[i], parser, context, options.max_file_size);
+      results[i] = process(walked.files[i], parser, context, options.max_file_size, options.parse_only);
     }
   };
   if (jobs <= 1) {
@@ -284,9 +303,7 @@ std::vector<core::Finding> analyze_source(std::string_view text, std::string_vie
     out.push_back(unreadable_diagnostic(std::string(path), problem));
     return out;
   }
-  std::string owned(text);
-  if (owned.rfind("\xEF\xBB\xBF", 0) == 0) owned.erase(0, 3);
-  core::SourceFile source{std::string(path), std::move(owned)};
+  core::SourceFile source{std::string(path), prepare_text(std::string(text))};
   ts::Parser parser;
   parser.set_language(py::Grammar::get().language());
   ts::Tree tree = parser.parse(source.text());
@@ -306,7 +323,8 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
     error = walked.error;
     return false;
   }
-  sqla::ProjectContext context;
+  std::vector<core::Finding> ignored;
+  const sqla::ProjectContext context = sqla::read_project_context(sqla::find_project_root(paths.front()), ignored);
   ts::Parser parser;
   parser.set_language(py::Grammar::get().language());
   sqla::ProjectFacts facts;
@@ -315,6 +333,11 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
     for (const core::Finding& d : r.diagnostics) out << d.where.path << ": " << d.code << " " << d.message << "\n";
     if (r.python) facts.files.push_back(std::move(*r.python));
     if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
+  }
+  facts.context = context;
+  if (context.sqlalchemy) out << "sqlalchemy " << context.sqlalchemy->str() << " (" << context.sqlalchemy_origin << ")\n";
+  if (context.flask_sqlalchemy) {
+    out << "flask-sqlalchemy " << context.flask_sqlalchemy->str() << " (" << context.flask_sqlalchemy_origin << ")\n";
   }
   sqla::resolve_project(facts);
   for (const sqla::FileFacts& f : facts.files) sqla::dump(f, out);

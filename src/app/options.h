@@ -23,6 +23,7 @@ struct Options {
   bool version = false;
   std::vector<std::string> dump_facts;     ///< files whose resolved facts to print
   uint64_t max_file_size = 10u << 20;      ///< larger files are reported (PA002) and skipped
+  bool parse_only = false;                 ///< walk, read and parse only (the benchmark floor)
 };
 
 }  // namespace app

@@ -117,8 +117,10 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
   report->version = POOLAUDIT_VERSION;
   std::ostringstream rendered;
   const bool to_terminal = options.output.empty() && out_is_tty;
+  // no-color.org: NO_COLOR counts when set and not empty; an explicit --color always wins.
+  const char* no_color = std::getenv("NO_COLOR");
   const bool color = options.color == "always" ||
-                     (options.color == "auto" && to_terminal && std::getenv("NO_COLOR") == nullptr);
+                     (options.color == "auto" && to_terminal && (no_color == nullptr || *no_color == '\0'));
   if (options.format == "json") report::write_json(*report, rendered);
   else if (options.format == "markdown") report::write_markdown(*report, rendered);
   else report::write_text(*report, report::TextStyle{color, options.quiet}, rendered);

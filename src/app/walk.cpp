@@ -112,6 +112,11 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
       result.error = "path does not exist: " + root;
       return result;
     }
+    if (!fs::is_directory(status) && !fs::is_regular_file(status)) {
+      // Reading a FIFO named on the command line would block forever; devices are no source.
+      result.diagnostics.push_back(unreadable_diagnostic(display_path(root), "not a regular file; skipped"));
+      continue;
+    }
     if (!fs::is_directory(status)) {
       // A file named explicitly is audited even if its extension is unusual (stdin-like use).
       const auto kind = classify(root);
@@ -124,12 +129,6 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
       continue;
     }
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) {
-        result.diagnostics.push_back(unreadable_diagnostic(display_path(it->path().string()),
-                                                           "cannot read directory: " + ec.message()));
-        ec.clear();
-        continue;
-      }
       const fs::directory_entry& entry = *it;
       const std::string name = entry.path().filename().string();
       const std::string display = display_path(entry.path().string());
@@ -140,6 +139,15 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
         if (is_symlink || std::find(kExcludedDirs.begin(), kExcludedDirs.end(), name) != kExcludedDirs.end() ||
             excluded(display, name, exclude)) {
           it.disable_recursion_pending();
+          continue;
+        }
+        // skip_permission_denied would drop an unreadable directory silently: say so instead.
+        std::error_code open_ec;
+        const fs::directory_iterator probe(entry.path(), open_ec);
+        if (open_ec) {
+          result.diagnostics.push_back(
+              unreadable_diagnostic(display, "cannot read directory: " + open_ec.message() + "; skipped"));
+          it.disable_recursion_pending();
         }
         continue;
       }
@@ -147,6 +155,10 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
       const auto kind = classify(entry.path());
       if (!kind || excluded(display, name, exclude)) continue;
       add(entry.path(), *kind);
+    }
+    if (ec) {  // an error while advancing ends the iteration: report where the walk stopped
+      result.diagnostics.push_back(
+          unreadable_diagnostic(display_path(root), "directory walk stopped early: " + ec.message()));
     }
   }
   std::sort(result.files.begin(), result.files.end(),

@@ -1072,8 +1072,19 @@ class Interpreter {
         if (!exact) return single(Value::unknown(where, "sequence"));
         return single(std::move(v));
       }
-      case Kind::kParenthesizedExpression:
-        return n.named_child_count() == 1 ? eval(n.named_child(0)) : (eval_children(n), single(Value::unknown(where)));
+      case Kind::kParenthesizedExpression: {
+        // A comment inside the parentheses is a named child too.
+        ts::Node inner;
+        uint32_t count = 0;
+        for (uint32_t i = 0; i < n.named_child_count(); ++i) {
+          if (kind_of(n.named_child(i)) == Kind::kComment) continue;
+          inner = n.named_child(i);
+          ++count;
+        }
+        if (count == 1) return eval(inner);
+        eval_children(n);
+        return single(Value::unknown(where));
+      }
       case Kind::kConditionalExpression: {
         if (n.named_child_count() < 3) break;
         ts::Node cond = n.named_child(1);
@@ -1506,7 +1517,9 @@ class Interpreter {
           const Argument* name = s.get("key", 0);
           const Argument* fallback = s.get("default", 1);
           if (fallback) {
-            out.push_back(Alt{fallback->value, s.tags});
+            Value v = *fallback->value;
+            v.overridable = true;
+            out.push_back(Alt{make(std::move(v)), s.tags});
           } else {
             std::string what = "environment variable";
             if (name && name->value->kind == ValueKind::kString) what += " " + name->value->text;

@@ -53,6 +53,9 @@ struct Value {
   ValueKind kind = ValueKind::kUnknown;
   bool boolean = false;
   bool partial = false;
+  /// A default the deployment can override: `os.getenv("X", default)`, a pydantic BaseSettings
+  /// field default. Real for crashes (the default may run), not proof of a hard-coded choice.
+  bool overridable = false;
   int64_t integer = 0;
   double real = 0;
   int object_id = -1;

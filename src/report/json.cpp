@@ -21,7 +21,10 @@ ordered_json finding_json(const core::Finding& f) {
   j["fix"] = f.fix;
   ordered_json notes = ordered_json::array();
   for (const core::Note& n : f.notes) {
-    notes.push_back({{"path", n.where.path}, {"line", n.where.range.begin.line}, {"message", n.message}});
+    notes.push_back({{"path", n.where.path},
+                    {"line", n.where.range.begin.line},
+                    {"column", n.where.range.begin.column},
+                    {"message", n.message}});
   }
   j["notes"] = std::move(notes);
   j["suppressed"] = f.suppressed;
@@ -29,7 +32,7 @@ ordered_json finding_json(const core::Finding& f) {
 }
 
 ordered_json location_json(const core::Location& where) {
-  return {{"path", where.path}, {"line", where.range.begin.line}};
+  return {{"path", where.path}, {"line", where.range.begin.line}, {"column", where.range.begin.column}};
 }
 
 }  // namespace
@@ -41,7 +44,8 @@ void write_json(const core::Report& report, std::ostream& out) {
   j["root"] = report.root;
   const core::Summary& s = report.summary;
   j["summary"] = {{"error", s.errors}, {"warning", s.warnings}, {"info", s.infos},
-                  {"suppressed", s.suppressed}, {"files", s.files}, {"skipped", s.skipped}};
+                  {"suppressed", s.suppressed}, {"files", s.files}, {"skipped", s.skipped},
+                  {"diagnostics", report.diagnostics.size()}};
   ordered_json findings = ordered_json::array();
   for (const core::Finding& f : report.findings) findings.push_back(finding_json(f));
   j["findings"] = std::move(findings);

@@ -37,16 +37,22 @@ std::string plural(size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+/// "0 info", "1 info", "2 info": like ruff and mypy, "info" is not counted in the plural.
+std::string count_info(size_t n) { return std::to_string(n) + " info"; }
+
 }  // namespace
 
 void write_text(const core::Report& report, const TextStyle& style, std::ostream& out) {
   const Colors c{style.color};
+  bool printed = !report.diagnostics.empty();
   for (const core::Finding& d : report.diagnostics) write_finding(d, c, out);
   for (const core::Finding& f : report.findings) {
-    if (!f.suppressed) write_finding(f, c, out);
+    if (f.suppressed) continue;
+    write_finding(f, c, out);
+    printed = true;
   }
   if (!style.quiet) {
-    out << "\n" << c.bold() << "poolaudit " << report.version << " audit of " << report.root << c.reset()
+    out << (printed ? "\n" : "") << c.bold() << report.tool << " " << report.version << " audit of " << report.root << c.reset()
         << " (" << plural(report.summary.files, "file") << ")\n";
     out << "\n" << c.bold() << "Checks" << c.reset() << "\n";
     for (const core::Check& check : report.checks) {
@@ -93,8 +99,9 @@ void write_text(const core::Report& report, const TextStyle& style, std::ostream
     }
   }
   const core::Summary& s = report.summary;
-  out << "\n" << c.bold() << plural(s.errors, "error") << ", " << plural(s.warnings, "warning") << ", "
-      << plural(s.infos, "info") << c.reset();
+  // Quiet and clean: the summary line alone, without a blank line before it.
+  out << (printed || !style.quiet ? "\n" : "") << c.bold() << plural(s.errors, "error") << ", " << plural(s.warnings, "warning") << ", "
+      << count_info(s.infos) << c.reset();
   if (s.suppressed) out << ", " << s.suppressed << " suppressed";
   out << " in " << plural(s.files, "file");
   if (s.skipped) out << " (" << s.skipped << " skipped)";

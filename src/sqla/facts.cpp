@@ -35,10 +35,41 @@ ModuleExports exports_of(const py::Module& module) {
     if (known(alts)) out.names.emplace(name, alts);
   }
   const std::string prefix = module.name().empty() ? "" : module.name() + ".";
+  // Fields of pydantic settings classes are read from the environment: their defaults are
+  // overridable (a base class of the same module counts too).
+  auto is_settings = [&](const py::ClassInfo& c) {
+    for (const py::Value& base : c.bases) {
+      if (base.kind != ValueKind::kSymbol) continue;
+      if (base.text.size() >= 12 && base.text.compare(base.text.size() - 12, 12, "BaseSettings") == 0) return true;
+    }
+    return false;
+  };
+  std::unordered_set<std::string> settings_classes;
+  for (const py::ClassInfo& c : module.classes()) {
+    if (is_settings(c)) settings_classes.insert(c.name);
+  }
+  for (const py::ClassInfo& c : module.classes()) {
+    for (const py::Value& base : c.bases) {
+      if (base.kind == ValueKind::kSymbol && base.text.rfind(prefix, 0) == 0 &&
+          settings_classes.count(base.text.substr(prefix.size()))) {
+        settings_classes.insert(c.name);
+      }
+    }
+  }
   for (const py::ClassInfo& c : module.classes()) {
     out.classes.insert(c.name);
+    const bool settings = settings_classes.count(c.name) > 0;
     for (const auto& [attr, alts] : c.attributes) {
-      if (known(alts)) out.names.emplace(c.name + "." + attr, alts);
+      if (!known(alts)) continue;
+      py::Alts values = alts;
+      if (settings) {
+        for (py::Alt& a : values) {
+          py::Value v = *a.value;
+          v.overridable = true;
+          a.value = std::make_shared<const py::Value>(std::move(v));
+        }
+      }
+      out.names.emplace(c.name + "." + attr, std::move(values));
     }
   }
   // Attributes inherited from a base class of the same module (a settings base class).

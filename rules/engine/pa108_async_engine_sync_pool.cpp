@@ -1,0 +1,100 @@
+// create_engine() compares the pool's `_is_asyncio` with the dialect's `is_async` and raises
+// ArgumentError("Pool class X cannot be used with [non-]asyncio engine") since 2.0.28
+// (engine/create.py, ticket #8771). Only QueuePool and SingletonThreadPool (False) and
+// AsyncAdaptedQueuePool (True) carry the attribute: NullPool, StaticPool, AssertionPool and
+// FallbackAsyncAdaptedQueuePool suit both. The check follows the dialect, so an async driver URL
+// makes any factory an asyncio engine (facts PA108). Before 2.0.28 the pair is accepted and a
+// sync pool's blocking wait freezes the event loop under contention.
+#include "rules/common.h"
+#include "rules/rule.h"
+
+namespace rules {
+namespace {
+
+constexpr sqla::Version kRaises{2, 0, 28};
+
+/// Why the engine is an asyncio one, for the message.
+std::string why_async(const sqla::EngineSite& site, const sqla::EngineConfig& config) {
+  if (sqla::is_async_factory(site.factory)) return std::string(sqla::factory_name(site.factory)) + "()";
+  if (site.wrapped_async) return "AsyncEngine(" + std::string(sqla::factory_name(site.factory)) + "(...))";
+  return "the +" + config.url->driver + " driver";
+}
+
+/// The engine is certainly a sync one: no async factory or wrapper, and a URL whose driver is
+/// known and sync. Without the URL the dialect is unknown (an +asyncpg URL would make even
+/// create_engine() an asyncio engine), so there is nothing to report.
+bool surely_sync(const sqla::EngineSite& site, const sqla::EngineConfig& config) {
+  if (config.is_async || site.wrapped_async || !config.url) return false;
+  const std::string& dialect = config.url->dialect;
+  return !dialect.empty() && config.url->driver.find('{') == std::string::npos &&
+         dialect.find('{') == std::string::npos;
+}
+
+void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  const std::optional<sqla::Version>& version = facts.context.sqlalchemy;
+  const bool old = version && *version < kRaises;
+  for (const sqla::FileFacts& file : facts.files) {
+    for (const sqla::EngineSite& site : file.engines) {
+      for (const sqla::EngineConfig& config : site.configs) {
+        const sqla::PoolChoice& pool = config.pool;
+        if (!pool.explicit_class && !pool.instance) continue;
+        const std::string name(sqla::pool_name(pool.kind));
+        std::string message;
+        core::Severity severity = core::Severity::kError;
+        if (config.is_async && (pool.kind == sqla::Pool::kQueue || pool.kind == sqla::Pool::kSingletonThread)) {
+          const std::string error = "ArgumentError: Pool class " + name + " cannot be used with asyncio engine";
+          if (old) {
+            message = name + " stalls the event loop of this asyncio engine (" + why_async(site, config) +
+                      "): a checkout that waits for a connection blocks the thread, freezing every task for up to "
+                      "pool_timeout; SQLAlchemy " + version->str() + " accepts it, 2.0.28 and later refuse it with \"" +
+                      error + "\"";
+          } else {
+            message = "the asyncio engine (" + why_async(site, config) + ") fails at start-up with \"" + error +
+                      "\" (SQLAlchemy 2.0.28 and later; older versions accept it and stall the event loop whenever "
+                      "a checkout waits)";
+          }
+        } else if (pool.kind == sqla::Pool::kAsyncAdaptedQueue && surely_sync(site, config)) {
+          const std::string error = "ArgumentError: Pool class AsyncAdaptedQueuePool cannot be used with non-asyncio engine";
+          if (old) {
+            severity = core::Severity::kWarning;
+            message = "AsyncAdaptedQueuePool is an asyncio-only pool on a sync engine: SQLAlchemy " + version->str() +
+                      " accepts it, but its waits are asyncio awaits a sync engine cannot run, and 2.0.28 and later "
+                      "refuse it with \"" + error + "\"";
+          } else {
+            message = std::string(sqla::factory_name(site.factory)) + "() fails at start-up with \"" + error +
+                      "\" (SQLAlchemy 2.0.28 and later)";
+          }
+        } else {
+          continue;
+        }
+        core::Finding& f = report_engine(out, site, config, std::move(message));
+        f.severity = severity;
+        note_pool(f, pool);
+        if (config.is_async && !sqla::is_async_factory(site.factory) && !site.wrapped_async && config.url_origin.valid()) {
+          f.notes.push_back(core::Note{config.url_origin, "the +" + config.url->driver + " driver makes it an asyncio engine"});
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern const Rule kPA108{
+    {"PA108", "async-engine-sync-pool", core::Severity::kError, true,
+     "A thread-blocking pool on an asyncio engine (or an asyncio pool on a sync engine)",
+     "**Why.** QueuePool and SingletonThreadPool wait for connections with thread locks. On an asyncio engine "
+     "(`create_async_engine`, `async_engine_from_config`, `AsyncEngine(engine_from_config(...))` or any URL with an "
+     "async driver such as `+asyncpg`) such a wait blocks the event loop, so every task freezes until the pool "
+     "timeout. Since SQLAlchemy 2.0.28 `create_engine()` refuses the combination at start-up:\n"
+     "`ArgumentError: Pool class QueuePool cannot be used with asyncio engine`. The reverse, "
+     "`AsyncAdaptedQueuePool` on a sync engine, raises `... cannot be used with non-asyncio engine`.\n\n"
+     "**Example.**\n```python\nengine = create_async_engine(\"postgresql+asyncpg://db/app\", poolclass=QueuePool)\n"
+     "```\n\n"
+     "**Not reported when** the pool is NullPool, StaticPool, AssertionPool, FallbackAsyncAdaptedQueuePool or "
+     "AsyncAdaptedQueuePool on an asyncio engine (all legal), when the pool is only implied, or when it cannot be "
+     "told whether the engine is asyncio (`AsyncAdaptedQueuePool` with an unresolved URL).",
+     "Use AsyncAdaptedQueuePool (the default) or NullPool for asyncio engines, QueuePool for sync ones"},
+    check};
+
+}  // namespace rules
