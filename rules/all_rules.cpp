@@ -16,12 +16,18 @@ extern const Rule kPA112;
 extern const Rule kPA113;
 extern const Rule kPA120;
 extern const Rule kPA121;
+extern const Rule kPA201;
+extern const Rule kPA202;
+extern const Rule kPA203;
+extern const Rule kPA204;
+extern const Rule kPA207;
+extern const Rule kPA208;
 extern const Rule kPA301;
 extern const Rule kPA302;
 extern const Rule kPA303;
 
 namespace {
-constexpr std::array<const Rule*, 12> kRules = {
+constexpr std::array<const Rule*, 18> kRules = {
     &kPA101,
     &kPA102,
     &kPA103,
@@ -31,6 +37,12 @@ constexpr std::array<const Rule*, 12> kRules = {
     &kPA113,
     &kPA120,
     &kPA121,
+    &kPA201,
+    &kPA202,
+    &kPA203,
+    &kPA204,
+    &kPA207,
+    &kPA208,
     &kPA301,
     &kPA302,
     &kPA303,

@@ -40,8 +40,8 @@ Result shell(const std::string& command) {
   static tests::TempDir streams;
   const fs::path out = streams.path() / "stdout";
   const fs::path err = streams.path() / "stderr";
-  const std::string line = "cd " + quote(POOLAUDIT_SOURCE_DIR) + " && " + command + " >" + quote(out.string()) +
-                           " 2>" + quote(err.string()) + " </dev/null";
+  const std::string line = "cd " + quote(POOLAUDIT_SOURCE_DIR) + " && " + command + " >" +
+                           quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
   const int status = std::system(line.c_str());
   Result r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -55,16 +55,19 @@ Result poolaudit(const std::string& args, const std::string& env = "") {
   return shell("env -u NO_COLOR " + env + " " + quote(POOLAUDIT_BINARY) + " " + args);
 }
 
-size_t lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+size_t lines(const std::string& s) {
+  return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 bool has_escape(const std::string& s) { return s.find('\033') != std::string::npos; }
 
 /// A project with a PA101 error (NullPool given a pool size).
 void write_nullpool_project(const tests::TempDir& dir) {
-  dir.write("app/db.py",
-            "from sqlalchemy import create_engine\n"
-            "from sqlalchemy.pool import NullPool\n"
-            "engine = create_engine('postgresql://db.internal/app', poolclass=NullPool, pool_size=5)\n");
+  dir.write(
+      "app/db.py",
+      "from sqlalchemy import create_engine\n"
+      "from sqlalchemy.pool import NullPool\n"
+      "engine = create_engine('postgresql://db.internal/app', poolclass=NullPool, pool_size=5)\n");
 }
 
 }  // namespace
@@ -87,7 +90,8 @@ TEST_CASE("cli: exit 0 on a clean project, 1 with findings at or above --fail-on
   CHECK(poolaudit("--select PA101 --fail-on info " + path).code == 1);
   CHECK(poolaudit("--select PA101 --fail-on never " + path).code == 0);
   CHECK(poolaudit("--select PA101 --exit-zero " + path).code == 0);
-  CHECK(poolaudit("--select PA101 --exit-zero --format json " + path).out.find("\"PA101\"") != std::string::npos);
+  CHECK(poolaudit("--select PA101 --exit-zero --format json " + path).out.find("\"PA101\"") !=
+        std::string::npos);
   // Ignored, the rule cannot fail the run.
   CHECK(poolaudit("--select PA101 --ignore PA101 " + path).code == 0);
 }
@@ -115,7 +119,8 @@ TEST_CASE("cli: the exit code follows --fail-on severity by severity") {
     ++checked;
   }
   CHECK(checked > 0);
-  if (warning_only == 0) MESSAGE("no fixture directory with warnings only: --fail-on error vs warning not exercised");
+  if (warning_only == 0)
+    MESSAGE("no fixture directory with warnings only: --fail-on error vs warning not exercised");
 }
 
 TEST_CASE("cli: usage errors exit 2 with a one-line message") {
@@ -123,14 +128,10 @@ TEST_CASE("cli: usage errors exit 2 with a one-line message") {
     const char* args;
     const char* says;
   } kCases[] = {
-      {"does/not/exist", "does not exist"},
-      {"--select PA999 fixtures", "PA999"},
-      {"--ignore PA999 fixtures", "PA999"},
-      {"--select PA101,NOPE fixtures", "NOPE"},
-      {"--format yaml fixtures", "yaml"},
-      {"--fail-on sometimes fixtures", "sometimes"},
-      {"--explain PA999", "PA999"},
-      {"--no-such-flag", "no-such-flag"},
+      {"does/not/exist", "does not exist"}, {"--select PA999 fixtures", "PA999"},
+      {"--ignore PA999 fixtures", "PA999"}, {"--select PA101,NOPE fixtures", "NOPE"},
+      {"--format yaml fixtures", "yaml"},   {"--fail-on sometimes fixtures", "sometimes"},
+      {"--explain PA999", "PA999"},         {"--no-such-flag", "no-such-flag"},
   };
   for (const auto& c : kCases) {
     INFO(c.args);
@@ -166,24 +167,28 @@ TEST_CASE("cli: --output writes the report atomically") {
   tests::TempDir outdir;
   const std::string path = quote(project.path().string());
   const fs::path target = outdir.path() / "report.json";
-  const Result to_file = poolaudit("--select PA101 --format json -o " + quote(target.string()) + " " + path);
+  const Result to_file =
+      poolaudit("--select PA101 --format json -o " + quote(target.string()) + " " + path);
   CHECK(to_file.code == 1);  // the exit code still reports the findings
   CHECK(to_file.out.empty());
   const Result to_stdout = poolaudit("--select PA101 --format json " + path);
   CHECK(slurp(target) == to_stdout.out);
   // Overwriting an existing report goes through a temporary that does not stay behind.
-  CHECK(poolaudit("--select PA101 --format markdown -o " + quote(target.string()) + " " + path).code == 1);
+  CHECK(poolaudit("--select PA101 --format markdown -o " + quote(target.string()) + " " + path)
+            .code == 1);
   CHECK(slurp(target).rfind("# poolaudit", 0) == 0);
   size_t entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(outdir.path())) ++entries;
   CHECK(entries == 1);
 
   // A directory that does not exist: exit 2, one line, nothing written anywhere.
-  const Result missing = poolaudit("-o " + quote((outdir.path() / "no/such/dir/report.txt").string()) + " " + path);
+  const Result missing =
+      poolaudit("-o " + quote((outdir.path() / "no/such/dir/report.txt").string()) + " " + path);
   CHECK(missing.code == 2);
   CHECK(lines(missing.err) == 1);
   CHECK(missing.err.find("cannot write") != std::string::npos);
-  // The target is a directory: the temporary is created, the rename fails, the temporary is removed.
+  // The target is a directory: the temporary is created, the rename fails, the temporary is
+  // removed.
   fs::create_directory(outdir.path() / "taken");
   const Result taken = poolaudit("-o " + quote((outdir.path() / "taken").string()) + " " + path);
   CHECK(taken.code == 2);
@@ -211,8 +216,8 @@ TEST_CASE("cli: colour only when asked for or on a terminal without NO_COLOR") {
   if (std::system("command -v script >/dev/null 2>&1") != 0) return;
   const std::string binary = quote(POOLAUDIT_BINARY);
   auto on_tty = [&](const std::string& env, const std::string& extra) {
-    return shell("env -u NO_COLOR TERM=dumb " + env + " script -qec " + quote(binary + " " + extra + " " + args) +
-                 " /dev/null");
+    return shell("env -u NO_COLOR TERM=dumb " + env + " script -qec " +
+                 quote(binary + " " + extra + " " + args) + " /dev/null");
   };
   CHECK(has_escape(on_tty("", "").out));
   CHECK_FALSE(has_escape(on_tty("NO_COLOR=1", "").out));
@@ -238,25 +243,32 @@ TEST_CASE("cli: --quiet prints findings and the summary line only") {
 TEST_CASE("cli: a password in the project never reaches any output") {
   constexpr const char* kSecret = "Tr0ub4dor-x9Q";
   tests::TempDir project;
-  project.write("app/db.py", std::string("import sqlalchemy as sa\n"
-                                         "from sqlalchemy.pool import NullPool\n"
-                                         "URL = 'postgresql+psycopg2://admin:") +
-                                 kSecret + "@db.prod.example.com:5432/app'\n"
-                                           "engine = sa.create_engine(URL, poolclass=NullPool, pool_size=5)\n"
-                                           "other = sa.create_engine(f'mysql://root:" +
-                                 kSecret + "@{HOST}/x', echo=True)\n"
-                                           "SessionLocal = sa.orm.sessionmaker(bind=sa.create_engine('postgresql://u:" +
-                                 kSecret + "@h/db'))\n");
-  project.write("alembic.ini", std::string("[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://admin:") +
-                                   kSecret + "@db.prod.example.com/app\n");
-  project.write("migrations/env.py", std::string("from sqlalchemy import create_engine\n"
-                                                 "connectable = create_engine('postgresql://admin:") +
-                                         kSecret + "@db/app')\n");
+  project.write("app/db.py",
+                std::string("import sqlalchemy as sa\n"
+                            "from sqlalchemy.pool import NullPool\n"
+                            "URL = 'postgresql+psycopg2://admin:") +
+                    kSecret +
+                    "@db.prod.example.com:5432/app'\n"
+                    "engine = sa.create_engine(URL, poolclass=NullPool, pool_size=5)\n"
+                    "other = sa.create_engine(f'mysql://root:" +
+                    kSecret +
+                    "@{HOST}/x', echo=True)\n"
+                    "SessionLocal = sa.orm.sessionmaker(bind=sa.create_engine('postgresql://u:" +
+                    kSecret + "@h/db'))\n");
+  project.write(
+      "alembic.ini",
+      std::string("[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://admin:") +
+          kSecret + "@db.prod.example.com/app\n");
+  project.write("migrations/env.py",
+                std::string("from sqlalchemy import create_engine\n"
+                            "connectable = create_engine('postgresql://admin:") +
+                    kSecret + "@db/app')\n");
   project.write("broken.py", std::string("x = 'postgresql://a:") + kSecret + "@h/db' (\n");
   const std::string path = quote(project.path().string());
   for (const char* format : {"text", "markdown", "json"}) {
     for (const char* extra : {"", "--quiet"}) {
-      const Result r = poolaudit(std::string("--select ALL --color always --format ") + format + " " + extra + " " + path);
+      const Result r = poolaudit(std::string("--select ALL --color always --format ") + format +
+                                 " " + extra + " " + path);
       INFO(format << " " << extra);
       CHECK(r.code <= 1);
       CHECK(r.out.find(kSecret) == std::string::npos);

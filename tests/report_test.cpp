@@ -33,8 +33,8 @@ std::string first_difference(const std::string& want, const std::string& got) {
     const bool more_b = static_cast<bool>(std::getline(b, lb));
     if (!more_a && !more_b) return "identical lines (line endings differ?)";
     if (!more_a || !more_b || la != lb) {
-      return "line " + std::to_string(line) + "\n  golden: " + (more_a ? la : "<end>") + "\n  actual: " +
-             (more_b ? lb : "<end>");
+      return "line " + std::to_string(line) + "\n  golden: " + (more_a ? la : "<end>") +
+             "\n  actual: " + (more_b ? lb : "<end>");
     }
   }
 }
@@ -66,7 +66,8 @@ core::Report tricky_report() {
   c.complete = false;
   e.configs = {c, c};
   r.inventory.engines.push_back(e);
-  r.checks.push_back({"pool-options", "Options | pool", {"PA101"}, core::CheckStatus::kFail, 2, "2 findings"});
+  r.checks.push_back(
+      {"pool-options", "Options | pool", {"PA101"}, core::CheckStatus::kFail, 2, "2 findings"});
   r.summary.infos = 2;
   r.summary.files = 1;
   return r;
@@ -79,7 +80,8 @@ TEST_CASE("golden: text, markdown and json reports of tests/golden/project") {
   fs::current_path(POOLAUDIT_SOURCE_DIR, ec);
   REQUIRE_FALSE(ec);
   const bool update = std::getenv("POOLAUDIT_UPDATE_GOLDEN") != nullptr;
-  for (const auto& [format, ext] : {std::pair{"text", "txt"}, {"markdown", "md"}, {"json", "json"}}) {
+  for (const auto& [format, ext] :
+       {std::pair{"text", "txt"}, {"markdown", "md"}, {"json", "json"}}) {
     app::Options options;
     options.paths = {"tests/golden/project"};
     options.select = {"PA101"};  // other rules come and go; PA101 keeps the goldens stable
@@ -106,7 +108,8 @@ TEST_CASE("golden: text, markdown and json reports of tests/golden/project") {
 
 TEST_CASE("golden: passwords of the fixture are masked in every golden file") {
   for (const char* ext : {"txt", "md", "json"}) {
-    const std::string text = read(fs::path(POOLAUDIT_SOURCE_DIR) / "tests/golden" / (std::string("project.") + ext));
+    const std::string text =
+        read(fs::path(POOLAUDIT_SOURCE_DIR) / "tests/golden" / (std::string("project.") + ext));
     INFO(ext);
     CHECK(text.find("s3cr3t") == std::string::npos);
     CHECK(text.find("app:***@db.internal") != std::string::npos);
@@ -118,7 +121,8 @@ TEST_CASE("markdown: table cells escape pipes, code spans survive backticks") {
   report::write_markdown(tricky_report(), out);
   const std::string md = out.str();
   INFO(md);
-  CHECK(md.find("# poolaudit 9.9.9: audit of `we|ird``dir`") == std::string::npos);  // not a table: no escape
+  CHECK(md.find("# poolaudit 9.9.9: audit of `we|ird``dir`") ==
+        std::string::npos);  // not a table: no escape
   CHECK(md.find("audit of ``we|ird`dir``") != std::string::npos);
   // A location in a table: the pipe is escaped inside the code span.
   CHECK(md.find("| `a\\|b.py:3` |") != std::string::npos);
@@ -126,7 +130,8 @@ TEST_CASE("markdown: table cells escape pipes, code spans survive backticks") {
   CHECK(md.find("``connect_args={'a': '`q`\\|r'}``") != std::string::npos);
   CHECK(md.find("`postgresql://u:***@h/db?x=a\\|b`") != std::string::npos);
   // Rule prose: code spans kept, `**` and a lone backtick and `<` rendered literally.
-  CHECK(md.find("passed through \\*\\*OPTS with `a|b` and a lone \\` backtick &lt;x&gt;") != std::string::npos);
+  CHECK(md.find("passed through \\*\\*OPTS with `a|b` and a lone \\` backtick &lt;x&gt;") !=
+        std::string::npos);
   CHECK(md.find("| ❌ fail | Options \\| pool | 2 findings | PA101 |") != std::string::npos);
   // The second configuration row leaves the engine cells empty; every row has 9 cells.
   std::istringstream lines(md);
@@ -136,7 +141,8 @@ TEST_CASE("markdown: table cells escape pipes, code spans survive backticks") {
     if (line.rfind("| `a\\|b.py:3`", 0) != 0 && line.rfind("|  |", 0) != 0) continue;
     ++rows;
     size_t cells = 0;
-    for (size_t i = 0; i < line.size(); ++i) cells += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+    for (size_t i = 0; i < line.size(); ++i)
+      cells += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
     CHECK(cells == 10);
   }
   CHECK(rows == 2);

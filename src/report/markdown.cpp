@@ -29,9 +29,12 @@ std::string code(std::string_view s, bool in_table) {
   const bool pad = s.front() == '`' || s.back() == '`';
   std::string out = fence + (pad ? " " : "");
   for (char c : s) {
-    if (c == '\n' || c == '\r') out += ' ';
-    else if (c == '|' && in_table) out += "\\|";
-    else out += c;
+    if (c == '\n' || c == '\r')
+      out += ' ';
+    else if (c == '|' && in_table)
+      out += "\\|";
+    else
+      out += c;
   }
   return out + (pad ? " " : "") + fence;
 }
@@ -67,21 +70,32 @@ std::string text(std::string_view s, bool in_table) {
         continue;
       }
       for (size_t k = i; k < close + run; ++k) {
-        if (s[k] == '\n' || s[k] == '\r') out += ' ';
-        else if (s[k] == '|' && in_table) out += "\\|";
-        else out += s[k];
+        if (s[k] == '\n' || s[k] == '\r')
+          out += ' ';
+        else if (s[k] == '|' && in_table)
+          out += "\\|";
+        else
+          out += s[k];
       }
       i = close + run;
       continue;
     }
-    const bool edge = (i == 0 || !word_char(s[i - 1])) || (i + 1 == s.size() || !word_char(s[i + 1]));
-    if (c == '\n' || c == '\r') out += in_table ? "<br>" : " ";
-    else if (c == '|' && in_table) out += "\\|";
-    else if (c == '\\' || c == '*' || c == '[' || c == ']' || (c == '_' && edge)) (out += '\\') += c;
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else out += c;
+    const bool edge =
+        (i == 0 || !word_char(s[i - 1])) || (i + 1 == s.size() || !word_char(s[i + 1]));
+    if (c == '\n' || c == '\r')
+      out += in_table ? "<br>" : " ";
+    else if (c == '|' && in_table)
+      out += "\\|";
+    else if (c == '\\' || c == '*' || c == '[' || c == ']' || (c == '_' && edge))
+      (out += '\\') += c;
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else
+      out += c;
     ++i;
   }
   return out;
@@ -99,16 +113,19 @@ std::string count(size_t n, std::string_view singular, std::string_view plural) 
 
 const char* status_mark(core::CheckStatus status) {
   switch (status) {
-    case core::CheckStatus::kPass: return "✅ pass";
-    case core::CheckStatus::kFail: return "❌ fail";
-    case core::CheckStatus::kNotApplicable: return "➖ n/a";
+    case core::CheckStatus::kPass:
+      return "✅ pass";
+    case core::CheckStatus::kFail:
+      return "❌ fail";
+    case core::CheckStatus::kNotApplicable:
+      return "➖ n/a";
   }
   return "➖ n/a";
 }
 
 void write_finding(const core::Finding& f, std::ostream& out) {
-  out << "- " << code(at(f.where, true), false) << " **" << f.code << "** " << code(f.name, false) << ": "
-      << text(f.message, false) << "\n";
+  out << "- " << code(at(f.where, true), false) << " **" << f.code << "** " << code(f.name, false)
+      << ": " << text(f.message, false) << "\n";
   for (const core::Note& n : f.notes) {
     out << "  - " << code(at(n.where, true), false) << " " << text(n.message, false) << "\n";
   }
@@ -118,11 +135,13 @@ void write_finding(const core::Finding& f, std::ostream& out) {
 void write_summary(const core::Report& report, std::ostream& out) {
   const core::Summary& s = report.summary;
   const char* mark = s.errors ? "❌" : s.warnings ? "⚠️" : s.infos ? "ℹ️" : "✅";
-  out << mark << " **" << count(s.errors, "error", "errors") << ", " << count(s.warnings, "warning", "warnings")
-      << ", " << s.infos << " info** in " << count(s.files, "file", "files");
+  out << mark << " **" << count(s.errors, "error", "errors") << ", "
+      << count(s.warnings, "warning", "warnings") << ", " << s.infos << " info** in "
+      << count(s.files, "file", "files");
   std::string extra;
   if (s.skipped) extra += count(s.skipped, "file", "files") + " skipped";
-  if (s.suppressed) extra += (extra.empty() ? "" : ", ") + std::to_string(s.suppressed) + " suppressed";
+  if (s.suppressed)
+    extra += (extra.empty() ? "" : ", ") + std::to_string(s.suppressed) + " suppressed";
   if (!extra.empty()) out << " (" << extra << ")";
   out << "\n";
 }
@@ -133,8 +152,8 @@ void write_checks(const core::Report& report, std::ostream& out) {
   for (const core::Check& c : report.checks) {
     std::string rules;
     for (const std::string& r : c.rules) rules += (rules.empty() ? "" : ", ") + r;
-    out << "| " << status_mark(c.status) << " | " << text(c.title, true) << " | " << text(c.detail, true) << " | "
-        << text(rules, true) << " |\n";
+    out << "| " << status_mark(c.status) << " | " << text(c.title, true) << " | "
+        << text(c.detail, true) << " | " << text(rules, true) << " |\n";
   }
 }
 
@@ -149,7 +168,8 @@ void write_findings(const core::Report& report, std::ostream& out) {
   bool any = false;
   for (const auto& group : kGroups) {
     size_t n = 0;
-    for (const core::Finding& f : report.findings) n += !f.suppressed && f.severity == group.severity;
+    for (const core::Finding& f : report.findings)
+      n += !f.suppressed && f.severity == group.severity;
     if (n == 0) continue;
     out << (any ? "\n" : "") << "### " << group.heading << " (" << n << ")\n\n";
     for (const core::Finding& f : report.findings) {
@@ -180,20 +200,23 @@ void write_inventory(const core::Report& report, std::ostream& out) {
         << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
     for (const core::InventoryEngine& e : inv.engines) {
       std::string name = e.name.empty() ? "" : code(e.name, true);
-      if (!e.function.empty()) name += (name.empty() ? "in " : " in ") + code(e.function + "()", true);
-      const std::string engine_cells = code(at(e.where, false), true) + " | " + code(e.factory, true) + " | " +
-                                       (name.empty() ? "—" : name) + " | " + code(e.backend, true) + " | " +
-                                       code(e.url, true);
+      if (!e.function.empty())
+        name += (name.empty() ? "in " : " in ") + code(e.function + "()", true);
+      const std::string engine_cells = code(at(e.where, false), true) + " | " +
+                                       code(e.factory, true) + " | " + (name.empty() ? "—" : name) +
+                                       " | " + code(e.backend, true) + " | " + code(e.url, true);
       const std::string blank = " |  |  |  | ";
       if (e.configs.empty()) out << "| " << engine_cells << " | — | — | — | — |\n";
       for (size_t i = 0; i < e.configs.size(); ++i) {
         const core::InventoryConfig& c = e.configs[i];
         std::string options;
-        for (const auto& [k, v] : c.options) options += (options.empty() ? "" : " ") + code(k + "=" + v, true);
+        for (const auto& [k, v] : c.options)
+          options += (options.empty() ? "" : " ") + code(k + "=" + v, true);
         if (!c.complete) options += options.empty() ? "… (not fully resolved)" : " …";
-        out << "| " << (i == 0 ? engine_cells : blank) << " | " << (c.branch.empty() ? "always" : text(c.branch, true))
-            << " | " << code(c.pool, true) << " | " << text(c.pool_source, true) << " | "
-            << (options.empty() ? "—" : options) << " |\n";
+        out << "| " << (i == 0 ? engine_cells : blank) << " | "
+            << (c.branch.empty() ? "always" : text(c.branch, true)) << " | " << code(c.pool, true)
+            << " | " << text(c.pool_source, true) << " | " << (options.empty() ? "—" : options)
+            << " |\n";
       }
     }
   }
@@ -201,8 +224,8 @@ void write_inventory(const core::Report& report, std::ostream& out) {
     out << "\n### Session factories (" << inv.session_factories.size() << ")\n\n"
         << "| Location | Factory | Name | Bind |\n| --- | --- | --- | --- |\n";
     for (const core::InventorySessionFactory& s : inv.session_factories) {
-      out << "| " << code(at(s.where, false), true) << " | " << code(s.factory, true) << " | " << code(s.name, true)
-          << " | " << code(s.bind, true) << " |\n";
+      out << "| " << code(at(s.where, false), true) << " | " << code(s.factory, true) << " | "
+          << code(s.name, true) << " | " << code(s.bind, true) << " |\n";
     }
   }
   if (!inv.alembic_envs.empty()) {
@@ -210,8 +233,8 @@ void write_inventory(const core::Report& report, std::ostream& out) {
         << "| Location | Engine | Pool |\n| --- | --- | --- |\n";
     for (const core::InventoryAlembicEnv& a : inv.alembic_envs) {
       out << "| " << code(at(a.where, false), true) << " | "
-          << (a.engine.empty() ? "connection handed in" : code(a.engine, true)) << " | " << text(a.pool, true)
-          << " |\n";
+          << (a.engine.empty() ? "connection handed in" : code(a.engine, true)) << " | "
+          << text(a.pool, true) << " |\n";
     }
   }
 }
@@ -219,7 +242,8 @@ void write_inventory(const core::Report& report, std::ostream& out) {
 }  // namespace
 
 void write_markdown(const core::Report& report, std::ostream& out) {
-  out << "# " << report.tool << " " << report.version << ": audit of " << code(report.root, false) << "\n\n";
+  out << "# " << report.tool << " " << report.version << ": audit of " << code(report.root, false)
+      << "\n\n";
   write_summary(report, out);
   write_checks(report, out);
   write_findings(report, out);

@@ -1,6 +1,7 @@
 #include "sqla/dump.h"
 
 #include "core/mask.h"
+#include "sqla/sessions.h"
 
 namespace sqla {
 namespace {
@@ -49,6 +50,32 @@ void dump(const FileFacts& facts, std::ostream& out) {
     if (!s.bind.empty()) out << " bind=" << s.bind;
     out << "\n";
   }
+  for (const SessionUse& s : facts.sessions) {
+    out << "  " << (s.connection ? "connection " : "session ") << at(s.where) << " " << s.callee;
+    if (!s.name.empty()) out << " as=" << s.name;
+    if (!s.function.empty()) out << " in=" << s.function;
+    if (s.module_level) out << " module-level";
+    if (s.in_generator) out << " generator";
+    if (s.yielded) out << " yielded";
+    if (s.foreign_bind) out << " foreign-bind";
+    out << " release=" << release_name(s.release);
+    if (s.release_where.valid()) out << " @" << at(s.release_where);
+    if (s.commit_in_finally.valid()) out << " commit-in-finally@" << at(s.commit_in_finally);
+    if (!s.symbol.empty()) out << " via=" << s.symbol << (s.confirmed ? " confirmed" : " unconfirmed");
+    out << "\n";
+  }
+  for (const SessionAutocommit& a : facts.session_autocommit) {
+    out << "  session-autocommit " << at(a.call) << " " << a.callee << " @" << at(a.where);
+    if (!a.via.empty()) out << " via " << a.via;
+    out << "\n";
+  }
+  for (const WithCall& w : facts.with_calls) {
+    out << "  with-call " << at(w.where) << " " << w.callee << (w.async_with ? " async-with" : "");
+    if (w.plain_generator) out << (w.async_generator ? " async-generator" : " generator");
+    if (!w.symbol.empty()) out << " via=" << w.symbol;
+    out << "\n";
+  }
+  if (facts.is_script) out << "  script\n";
   for (const DisposeCall& d : facts.disposals) {
     out << "  dispose " << at(d.where) << " " << d.receiver << (d.awaited ? " awaited" : "") << "\n";
   }

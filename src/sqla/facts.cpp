@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "py/grammar.h"
+#include "sqla/sessions.h"
 
 namespace sqla {
 namespace {
@@ -166,6 +167,22 @@ class FactsBuilder : public py::CallObserver {
       }
       facts_.flask_extensions.push_back(std::move(site));
     }
+    if (auto creation = session_creation(call)) {
+      if (seen_creations_.insert(call.node.start_byte()).second) {
+        SessionUse use;
+        use.where = call.module.location(call.node);
+        use.connection = creation->connection;
+        use.callee = std::string(call.module.text(call.callee_node));
+        use.function = function;
+        use.symbol = creation->symbol;
+        use.confirmed = creation->symbol.empty();
+        use.foreign_bind = creation->foreign_bind;
+        facts_.sessions.push_back(std::move(use));
+        creations_.push_back({call.node, call.scope.function});
+      }
+    }
+    if (callee.kind == ValueKind::kSymbol) autocommit(call);
+    with_call(call);
     if (call.method == "dispose") {
       if (seen_dispose_.insert(call.node.start_byte()).second) {
         ts::Node callee_node = call.callee_node;
@@ -184,7 +201,25 @@ class FactsBuilder : public py::CallObserver {
     flask_write(module, key.text, value, module.location(statement), tags);
   }
 
-  void finish(const py::Module& module) { facts_.exports = exports_of(module); }
+  void finish(const py::Module& module) {
+    facts_.exports = exports_of(module);
+    // The ownership pass: the tree is alive here, the facts outlive it.
+    for (size_t i = 0; i < creations_.size(); ++i) {
+      classify_release(module, creations_[i].first, creations_[i].second, facts_.sessions[i]);
+    }
+    for (const py::FunctionInfo& f : module.functions()) {
+      if (f.parent_function < 0 && f.class_name.empty() && f.is_generator && f.decorators.empty()) {
+        facts_.plain_generators.emplace_back(f.name, f.is_async);
+      }
+    }
+    for (auto& [index, function] : with_functions_) {
+      const py::FunctionInfo& f = module.functions()[static_cast<size_t>(function)];
+      WithCall& w = facts_.with_calls[index];
+      w.plain_generator = f.is_generator && f.decorators.empty();
+      w.async_generator = f.is_async;
+      w.definition = f.where;
+    }
+  }
 
  private:
   static bool ends_with_config(std::string_view text) {
@@ -246,8 +281,49 @@ class FactsBuilder : public py::CallObserver {
     return v;
   }
 
+  /// `autocommit=True` for sessionmaker / Session / a sessionmaker instance (removed in 2.0).
+  void autocommit(const py::CallSite& call) {
+    const std::string& s = call.callee.text;
+    if (s.rfind("sqlalchemy.", 0) != 0 && s.rfind("sqlmodel.", 0) != 0) return;
+    const std::string_view last = last_component(s);
+    if (last != "sessionmaker" && last != "async_sessionmaker" && last != "Session" && last != "AsyncSession" &&
+        last != "sessionmaker()" && last != "async_sessionmaker()") {
+      return;
+    }
+    const py::Argument* a = call.args.find("autocommit");
+    if (!a || a->value->kind != ValueKind::kBool || !a->value->boolean) return;
+    if (!seen_autocommit_.insert(call.node.start_byte()).second) return;
+    facts_.session_autocommit.push_back(SessionAutocommit{call.module.location(call.node), a->where,
+                                                          std::string(call.module.text(call.callee_node)), a->via,
+                                                          call.module.describe(call.args.tags)});
+  }
+
+  /// `with f()` where f is a function of the project: PA207 needs to know whether f is a generator.
+  void with_call(const py::CallSite& call) {
+    const py::Value& callee = call.callee;
+    const bool local = callee.kind == ValueKind::kFunction && callee.object_id >= 0 &&
+                       static_cast<size_t>(callee.object_id) < call.module.functions().size();
+    const bool project = callee.kind == ValueKind::kSymbol && callee.text.find("()") == std::string::npos &&
+                         callee.text.find('.') != std::string::npos;
+    if (!local && !project) return;
+    bool async_with = false;
+    if (!is_with_item(call.node, async_with) || !seen_with_.insert(call.node.start_byte()).second) return;
+    WithCall w;
+    w.where = call.module.location(call.node);
+    w.callee = std::string(call.module.text(call.callee_node));
+    w.async_with = async_with;
+    if (local) with_functions_.emplace_back(facts_.with_calls.size(), callee.object_id);
+    else w.symbol = callee.text;
+    facts_.with_calls.push_back(std::move(w));
+  }
+
   FileFacts& facts_;
   const ProjectContext& context_;
+  std::set<uint32_t> seen_with_;
+  std::vector<std::pair<size_t, int>> with_functions_;
+  std::set<uint32_t> seen_creations_;
+  std::set<uint32_t> seen_autocommit_;
+  std::vector<std::pair<ts::Node, int>> creations_;
   std::unordered_map<uint32_t, size_t> site_index_;
   std::set<uint32_t> seen_session_calls_;
   std::set<uint32_t> seen_dispose_;
@@ -303,6 +379,27 @@ void collect_url_literals(const core::SourceFile& source, ts::Node root, FileFac
   ts_tree_cursor_delete(&cursor);
 }
 
+/// Scripts and CLIs run single-threaded: module-level state is not shared by requests there.
+bool is_script(std::string_view path, std::string_view text, const py::Module& module) {
+  const std::string with_slash = "/" + std::string(path);
+  if (with_slash.find("/scripts/") != std::string::npos || with_slash.find("/bin/") != std::string::npos ||
+      (with_slash.size() >= 10 && with_slash.substr(with_slash.size() - 10) == "/manage.py")) {
+    return true;
+  }
+  if (text.find("__main__") == std::string_view::npos) return false;
+  // A `__main__` guard in a web app's main.py (uvicorn.run(app)) does not make it a script.
+  static constexpr std::string_view kServers[] = {"fastapi", "flask", "starlette", "django", "litestar", "sanic",
+                                                  "aiohttp", "quart", "falcon", "tornado", "celery", "uvicorn"};
+  for (const auto& [name, alts] : module.globals()) {
+    for (const py::Alt& a : alts) {
+      if (a.value->kind != ValueKind::kSymbol) continue;
+      const std::string_view head = std::string_view(a.value->text).substr(0, a.value->text.find('.'));
+      if (std::find(std::begin(kServers), std::end(kServers), head) != std::end(kServers)) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 const py::Argument* EngineConfig::arg(std::string_view name) const {
@@ -351,6 +448,7 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
     }
     facts.is_alembic_env = imports_alembic;
   }
+  facts.is_script = is_script(path, source.text(), *module);
   collect_url_literals(source, root, facts);
   return facts;
 }

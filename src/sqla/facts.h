@@ -2,6 +2,7 @@
 // What poolaudit knows about a project: engines and their configurations per branch, session
 // factories, Alembic environments, database URLs written in code and ini files. Built from the
 // py:: layer; rules read only these facts, never syntax trees.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -83,6 +84,62 @@ struct SessionFactorySite {
   std::string function;
 };
 
+/// How a session or connection created in a function is released (sessions.cpp).
+enum class Release : uint8_t {
+  kUnknown,         ///< an escape or a shape the analysis does not follow: rules stay silent
+  kWith,            ///< `with`/`async with` item (also `with name:` later, `with x.begin()`)
+  kFinally,         ///< `name.close()` in a `finally` clause
+  kExceptAndHappy,  ///< closed in an `except` clause and after it (the rollback/raise idiom)
+  kClosing,         ///< `contextlib.closing(...)`
+  kReturned,        ///< returned to the caller
+  kStored,          ///< stored on an attribute / container, aliased, or used by a nested function
+  kPassed,          ///< passed to a call that may own it (and never closed here)
+  kTeardown,        ///< `name.close` registered as a callback
+  kHappyPathOnly,   ///< closed, but not on the exception path
+  kNever,           ///< never closed, never escapes
+  kThrowAway,       ///< created inline and used once: `Session(engine).execute(...)`
+};
+
+/// A Session / AsyncSession / connection created in the file, and how it is released.
+struct SessionUse {
+  core::Location where;          ///< the creating call
+  bool connection = false;       ///< engine.connect() / raw_connection() / begin(); else a Session
+  std::string callee;            ///< as written: "SessionLocal", "engine.connect"
+  std::string name;              ///< the local name it is bound to ("" when not bound to a name)
+  std::string function;          ///< enclosing function ("" at module level)
+  bool module_level = false;     ///< created by a module's top-level statement
+  bool in_generator = false;     ///< the enclosing function is a generator
+  bool yielded = false;          ///< the generator yields it (a dependency / context provider)
+  bool foreign_bind = false;     ///< bound to something not known to be an engine (a caller's connection)
+  bool test_fixture = false;     ///< the function is a pytest fixture (pytest resumes it after the test)
+  Release release = Release::kUnknown;
+  core::Location release_where;  ///< the with item / close() / return / yield
+  core::Location commit_in_finally;  ///< `name.commit()` in a `finally` whose `try` uses it or yields
+  bool commit_after_except = false;  ///< ... or after an `except:` that swallows the error at the yield
+  std::string symbol;            ///< a project name to confirm at project phase ("app.db.SessionLocal")
+  bool confirmed = true;         ///< false until `symbol` resolves to a session factory
+};
+
+/// `with f()` / `async with f()` where `f` is a function of the project (PA207 checks generators).
+struct WithCall {
+  core::Location where;          ///< the call
+  std::string callee;            ///< as written
+  bool async_with = false;
+  std::string symbol;            ///< another module's function, confirmed at project phase
+  bool plain_generator = false;  ///< `f` is a generator without a decorator (no context manager)
+  bool async_generator = false;
+  core::Location definition;     ///< the `def` (same module only)
+};
+
+/// `autocommit=True` given to sessionmaker / Session (removed in SQLAlchemy 2.0).
+struct SessionAutocommit {
+  core::Location call;
+  core::Location where;          ///< the keyword (or dict entry)
+  std::string callee;
+  std::string via;               ///< "**opts"
+  std::string branch;
+};
+
 /// `x.dispose()`, for Alembic env.py and lifecycle rules.
 struct DisposeCall {
   core::Location where;
@@ -127,6 +184,11 @@ struct FileFacts {
   bool is_alembic_env = false;   ///< an Alembic env.py (imports alembic.context)
   std::vector<EngineSite> engines;
   std::vector<SessionFactorySite> session_factories;
+  std::vector<SessionUse> sessions;
+  std::vector<SessionAutocommit> session_autocommit;
+  std::vector<WithCall> with_calls;
+  std::vector<std::pair<std::string, bool>> plain_generators;  ///< module-level undecorated generators (name, async)
+  bool is_script = false;        ///< scripts/, manage.py, or a `__main__` guard without a web framework
   std::vector<DisposeCall> disposals;
   std::vector<UrlLiteral> url_literals;
   std::vector<core::Location> migration_runs;  ///< alembic.command.upgrade(...) from code
@@ -162,6 +224,9 @@ void resolve_project(ProjectFacts& facts);
 /// Analyses one parsed Python file. `module_name` is its dotted import name.
 FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const std::string& module_name,
                          bool is_package, const ProjectContext& context);
+
+/// Confirms sessions created through another module's factory (`from app.db import SessionLocal`).
+void resolve_sessions(ProjectFacts& facts);
 
 /// Reads an ini file (ConfigParser syntax).
 IniFile read_ini(const core::SourceFile& source);

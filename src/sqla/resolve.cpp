@@ -451,6 +451,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
 void resolve_project(ProjectFacts& facts) {
   const Resolver resolver(facts);
   add_flask_engines(facts, resolver);
+  resolve_sessions(facts);
   for (FileFacts& file : facts.files) {
     for (EngineSite& site : file.engines) {
       site.configs.clear();

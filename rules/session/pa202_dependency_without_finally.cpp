@@ -1,0 +1,50 @@
+// FastAPI (and contextlib) throw the handler's exception into the dependency generator at its
+// `yield`, so code after the yield runs on the success path only (facts PA202: 40 of 60 failing
+// requests got the pool TimeoutError). pytest resumes fixtures normally: not reported there.
+#include "rules/common.h"
+#include "rules/rule.h"
+
+namespace rules {
+namespace {
+
+void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  for (const sqla::FileFacts& file : facts.files) {
+    for (const sqla::SessionUse& use : file.sessions) {
+      if (!use.confirmed || use.foreign_bind || !use.yielded || !use.in_generator || use.test_fixture) continue;
+      if (use.release != sqla::Release::kNever && use.release != sqla::Release::kHappyPathOnly) continue;
+      const std::string object = use.connection ? "connection" : "session";
+      std::string message = "an exception in the request is thrown into " + use.function + "() at its yield, so the " +
+                            object + " from " + use.callee + "() is " +
+                            (use.release == sqla::Release::kNever ? "never closed" : "not closed") +
+                            (use.connection ? ": it stays" : " and its connection stays") +
+                            " checked out until garbage collection (QueuePool TimeoutError after a few failing requests)";
+      core::Finding& f = out.report(use.where, std::move(message));
+      if (use.release_where.valid()) {
+        f.notes.push_back(core::Note{use.release_where, use.release == sqla::Release::kHappyPathOnly
+                                                            ? "closed here, on the success path only"
+                                                            : "yielded here"});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern const Rule kPA202{
+    {"PA202", "dependency-without-finally", core::Severity::kError, true,
+     "A generator yields a session or connection without closing it in `finally` or a `with` block",
+     "**Why.** FastAPI dependencies and `@contextmanager` generators receive the handler's exception at the "
+     "`yield` (`gen.throw()`): code after the `yield` runs only on the success path. A `db.close()` there is "
+     "skipped whenever the request fails, and the connection stays checked out until garbage collection. "
+     "With a pool of 2, 40 of 60 failing requests then got `TimeoutError: QueuePool limit of size 2 overflow 0 "
+     "reached`. Async dialects also warn that the garbage collector terminates the non-checked-in connection.\n\n"
+     "**Example.**\n```python\ndef get_db():\n    db = SessionLocal()\n    yield db\n    db.close()   # skipped "
+     "when the endpoint raises\n```\n\n"
+     "**Not reported when** the yield is inside `with SessionLocal() as db:` / `async with` / "
+     "`with engine.begin() as conn:`, or the close is in `finally`, or closed in an `except` clause and after "
+     "it, for pytest fixtures (pytest resumes the generator after a failing test), or when the object is "
+     "stored or passed elsewhere. Dependencies that `return` are PA201's.",
+     "Wrap the yield: `with SessionLocal() as db: yield db`, or `try: yield db` / `finally: db.close()`"},
+    check};
+
+}  // namespace rules

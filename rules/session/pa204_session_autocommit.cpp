@@ -1,0 +1,47 @@
+// SQLAlchemy 2.0 keeps the parameter but raises ArgumentError("autocommit=True is no longer
+// supported") when the Session is created, i.e. on the first request, not at import
+// (orm/session.py:1751-1754@rel_2_0_52). 1.4 only warns with SQLALCHEMY_WARN_20=1.
+#include "rules/common.h"
+#include "rules/rule.h"
+
+namespace rules {
+namespace {
+
+void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  const bool pinned_2 = facts.context.sqlalchemy && *facts.context.sqlalchemy >= sqla::Version{2, 0, 0};
+  for (const sqla::FileFacts& file : facts.files) {
+    for (const sqla::SessionAutocommit& a : file.session_autocommit) {
+      std::string message = "creating a session with autocommit=True raises ArgumentError on SQLAlchemy 2.0 "
+                            "(\"autocommit=True is no longer supported\")";
+      if (!a.branch.empty()) message += " when " + a.branch;
+      core::Finding& f = out.report(a.call, std::move(message));
+      if (pinned_2) {
+        f.severity = core::Severity::kError;
+        f.notes.push_back(core::Note{a.call, "the project targets SQLAlchemy " + facts.context.sqlalchemy->str() +
+                                                   (facts.context.sqlalchemy_origin.empty() ? "" : " (" + facts.context.sqlalchemy_origin + ")")});
+      }
+      std::string note = "autocommit=True passed here";
+      if (!a.via.empty()) note += " (through " + a.via + ")";
+      f.notes.push_back(core::Note{a.where, std::move(note)});
+    }
+  }
+}
+
+}  // namespace
+
+extern const Rule kPA204{
+    {"PA204", "session-autocommit", core::Severity::kWarning, true,
+     "`autocommit=True` for a Session: removed in SQLAlchemy 2.0 (ArgumentError when a Session is created)",
+     "**Why.** SQLAlchemy 2.0 removed the Session's autocommit mode. `sessionmaker(autocommit=True)` still "
+     "imports fine, but creating a Session from it raises `sqlalchemy.exc.ArgumentError: autocommit=True is no "
+     "longer supported`, so the failure shows up on the first request. 1.4 only emits a RemovedIn20Warning when "
+     "`SQLALCHEMY_WARN_20=1`. Reported as an error when the project targets SQLAlchemy 2.0.\n\n"
+     "**Example.**\n```python\nSessionLocal = sessionmaker(bind=engine, autocommit=True)\n```\n\n"
+     "**Not reported when** `autocommit=False` (the FastAPI tutorial's `sessionmaker(autocommit=False, "
+     "autoflush=False, bind=engine)` is valid on 2.0), when the value cannot be resolved, or for "
+     "`isolation_level=\"AUTOCOMMIT\"` on the engine or in `execution_options()`, which is unrelated and valid.",
+     "Remove autocommit=True and use explicit `with session.begin():` blocks (or an AUTOCOMMIT isolation level on "
+     "the engine for driver-level autocommit)"},
+    check};
+
+}  // namespace rules

@@ -1,0 +1,36 @@
+#pragma once
+// Session and connection ownership: which calls create a Session / AsyncSession / Connection, and
+// how the enclosing function releases it (with, finally, returned, yielded, stored, never). The
+// file phase classifies while the syntax tree is alive; rules read only the SessionUse facts.
+#include <optional>
+#include <string>
+
+#include "py/module.h"
+#include "sqla/facts.h"
+#include "ts/tree.h"
+
+namespace sqla {
+
+/// A call that creates a session or a connection.
+struct SessionCreation {
+  bool connection = false;
+  std::string symbol;  ///< a project name still to confirm at project phase ("" when certain)
+  bool foreign_bind = false;  ///< bind= something not known to be an engine (a connection owned elsewhere)
+};
+
+/// Recognises `SessionLocal()` (a sessionmaker instance), `Session(...)`, `AsyncSession(...)`,
+/// `engine.connect()`, `engine.begin()`, `engine.raw_connection()`, `SessionLocal.begin()`; also,
+/// to be confirmed later, such calls through another module's names (`from app.db import SessionLocal`).
+std::optional<SessionCreation> session_creation(const py::CallSite& call);
+
+/// Classifies how the creation at `call` (inside function `function`, -1 at module level) is
+/// released, filling use.release / release_where / name / yielded / module_level.
+void classify_release(const py::Module& module, ts::Node call, int function, SessionUse& use);
+
+/// True when the call is the value of a `with` item; `async_with` tells `async with`.
+bool is_with_item(ts::Node call, bool& async_with);
+
+/// A short name for a Release value ("with", "finally", ...), for --dump-facts.
+std::string_view release_name(Release release);
+
+}  // namespace sqla

@@ -1,0 +1,228 @@
+// Model tests for the session/connection ownership analysis (sqla/sessions.cpp): which calls
+// create a session or connection, and how the enclosing function releases it.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "py/grammar.h"
+#include "sqla/facts.h"
+#include "sqla/sessions.h"
+#include "ts/tree.h"
+
+namespace {
+
+const char* const kHeader =
+    "from contextlib import closing\n"
+    "from sqlalchemy import create_engine\n"
+    "from sqlalchemy.orm import Session, sessionmaker, scoped_session\n"
+    "engine = create_engine('postgresql://h/db')\n"
+    "SessionLocal = sessionmaker(bind=engine)\n";
+
+/// Analyses modules (path, module name, code) as one project.
+sqla::ProjectFacts project_of(const std::vector<std::pair<std::string, std::string>>& modules) {
+  sqla::ProjectFacts project;
+  std::vector<core::SourceFile> sources;
+  sources.reserve(modules.size());
+  ts::Parser parser;
+  REQUIRE(parser.set_language(py::Grammar::get().language()));
+  for (const auto& [name, code] : modules) {
+    std::string path = name;
+    for (char& c : path) c = c == '.' ? '/' : c;
+    sources.emplace_back(path + ".py", code);
+    ts::Tree tree = parser.parse(sources.back().text());
+    project.files.push_back(sqla::analyze_python(sources.back(), tree.root(), name, false, project.context));
+  }
+  sqla::resolve_project(project);
+  return project;
+}
+
+sqla::FileFacts facts_of(const std::string& body, const std::string& module = "app.db") {
+  return std::move(project_of({{module, std::string(kHeader) + body}}).files[0]);
+}
+
+/// The release of the only session or connection the code creates.
+std::string release_of(const std::string& body) {
+  const sqla::FileFacts f = facts_of(body);
+  REQUIRE(f.sessions.size() == 1);
+  return std::string(sqla::release_name(f.sessions[0].release));
+}
+
+}  // namespace
+
+TEST_CASE("sessions: how a session created in a function is released") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"def f():\n    with SessionLocal() as db:\n        db.execute(1)\n", "with"},
+      {"async def f():\n    async with Session(engine) as db:\n        await db.execute(1)\n", "with"},
+      {"def f():\n    with Session(engine).begin() as db:\n        db.execute(1)\n", "with"},
+      {"def f():\n    db = SessionLocal()\n    with db:\n        db.execute(1)\n", "with"},
+      {"def f():\n    db = SessionLocal()\n    try:\n        db.execute(1)\n    finally:\n        db.close()\n", "finally"},
+      {"async def f():\n    db = Session(engine)\n    try:\n        await db.execute(1)\n    finally:\n        await db.close()\n",
+       "finally"},
+      {"def f():\n    db = SessionLocal()\n    db.execute(1)\n    db.close()\n", "happy-path-only"},
+      {"def f():\n    db = SessionLocal()\n    db.close()\n", "unknown"},  // nothing used in between
+      {"def f():\n    db = SessionLocal()\n    db.execute(1)\n", "never"},
+      {"def f():\n    db = SessionLocal()\n    return 1\n", "unknown"},  // never used: no connection
+      {"def f():\n    conn = engine.connect()\n", "never"},       // a connection is checked out at once
+      {"def f():\n    return Session(engine).execute(1)\n", "throw-away"},
+      {"def f():\n    engine.connect().execute(1)\n", "throw-away"},
+      {"def f():\n    db = SessionLocal()\n    return db\n", "returned"},
+      {"def f():\n    return SessionLocal()\n", "returned"},
+      {"def f(self):\n    self.db = SessionLocal()\n", "stored"},
+      {"def f(items):\n    db = SessionLocal()\n    items.append(db)\n    db.execute(1)\n", "passed"},
+      {"def f():\n    db = SessionLocal()\n    other = db\n    other.execute(1)\n", "stored"},
+      {"def f():\n    db = SessionLocal()\n    def g():\n        db.execute(1)\n    return g\n", "stored"},
+      {"def f():\n    db = SessionLocal()\n    helper(db)\n    db.close()\n", "happy-path-only"},
+      {"def f(reg):\n    db = SessionLocal()\n    reg(db.close)\n    db.execute(1)\n", "teardown"},
+      {"def f():\n    with closing(engine.raw_connection()) as raw:\n        pass\n", "closing"},
+      {"def f():\n    with engine.connect().execution_options(isolation_level='AUTOCOMMIT') as c:\n        pass\n", "with"},
+      {"def f():\n    db = SessionLocal()\n    try:\n        db.execute(1)\n    except Exception:\n        db.close()\n        raise\n"
+       "    db.close()\n",
+       "except-and-after"},
+  };
+  for (const auto& [code, expected] : cases) {
+    INFO(code);
+    CHECK(release_of(code) == expected);
+  }
+}
+
+TEST_CASE("sessions: what counts as a session or a connection") {
+  const sqla::FileFacts f = facts_of(
+      "Registry = scoped_session(SessionLocal)\n"
+      "def f():\n"
+      "    a = Registry()\n"           // a scoped_session registry: not a session
+      "    b = SessionLocal()\n"
+      "    c = Session(engine)\n"
+      "    d = engine.connect()\n"
+      "    e = engine.raw_connection()\n"
+      "    g = sessionmaker(bind=engine)\n"  // a factory
+      "    h = other.connect()\n");    // not an engine of this project
+  REQUIRE(f.sessions.size() == 4);
+  CHECK(f.sessions[0].name == "b");
+  CHECK_FALSE(f.sessions[0].connection);
+  CHECK(f.sessions[1].name == "c");
+  CHECK(f.sessions[2].connection);
+  CHECK(f.sessions[3].connection);
+  CHECK(f.sessions[3].callee == "engine.raw_connection");
+}
+
+TEST_CASE("sessions: generators that yield the session") {
+  const sqla::FileFacts f = facts_of(
+      "def a():\n    db = SessionLocal()\n    yield db\n    db.close()\n"
+      "def b():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n        db.close()\n"
+      "def c():\n    with SessionLocal() as db:\n        yield db\n"
+      "import pytest\n@pytest.fixture\ndef d():\n    db = SessionLocal()\n    yield db\n    db.close()\n");
+  REQUIRE(f.sessions.size() == 4);
+  CHECK(f.sessions[0].in_generator);
+  CHECK(f.sessions[0].yielded);
+  CHECK(f.sessions[0].release == sqla::Release::kHappyPathOnly);
+  CHECK(f.sessions[1].yielded);
+  CHECK(f.sessions[1].release == sqla::Release::kFinally);
+  CHECK(f.sessions[2].release == sqla::Release::kWith);
+  CHECK(f.sessions[3].test_fixture);
+}
+
+TEST_CASE("sessions: module level, scripts and tests") {
+  const sqla::FileFacts f = facts_of("session = Session(engine)\nclass C:\n    s = SessionLocal()\n");
+  REQUIRE(f.sessions.size() == 2);
+  CHECK(f.sessions[0].module_level);
+  CHECK(f.sessions[0].name == "session");
+  CHECK_FALSE(f.sessions[1].module_level);  // a class body
+  CHECK_FALSE(f.is_script);
+  CHECK(facts_of("s = Session(engine)\nif __name__ == '__main__':\n    print(1)\n").is_script);
+  CHECK_FALSE(facts_of("import fastapi\ns = Session(engine)\nif __name__ == '__main__':\n    print(1)\n").is_script);
+  CHECK(facts_of("s = Session(engine)\n", "scripts.load").is_script);
+}
+
+TEST_CASE("sessions: a factory or an engine of another module is confirmed at project phase") {
+  const sqla::ProjectFacts p = project_of({
+      {"app.database", kHeader},
+      {"app.deps",
+       "from app.database import SessionLocal, engine\n"
+       "from app import database\n"
+       "from mylib import session_maker\n"
+       "def a():\n    db = SessionLocal()\n    yield db\n"
+       "def b():\n    db = database.SessionLocal()\n    yield db\n"
+       "def c():\n    conn = engine.connect()\n    yield conn\n"
+       "def d():\n    db = session_maker()\n    yield db\n"},
+  });
+  const sqla::FileFacts& deps = p.files[1];
+  REQUIRE(deps.sessions.size() == 4);
+  CHECK(deps.sessions[0].confirmed);
+  CHECK(deps.sessions[1].confirmed);
+  CHECK(deps.sessions[2].confirmed);
+  CHECK(deps.sessions[2].connection);
+  CHECK_FALSE(deps.sessions[3].confirmed);  // a library name that is not SQLAlchemy's
+}
+
+TEST_CASE("sessions: autocommit=True, also through **kwargs; autocommit=False never") {
+  const sqla::FileFacts f = facts_of(
+      "A = sessionmaker(bind=engine, autocommit=True)\n"
+      "OPTS = {'autocommit': True}\n"
+      "B = sessionmaker(**OPTS)\n"
+      "C = sessionmaker(autocommit=False, autoflush=False, bind=engine)\n"
+      "def f(flag):\n    return Session(engine, autocommit=flag)\n");
+  REQUIRE(f.session_autocommit.size() == 2);
+  CHECK(f.session_autocommit[0].callee == "sessionmaker");
+  CHECK(f.session_autocommit[1].via == "**OPTS");
+}
+
+TEST_CASE("sessions: commits in finally, and yields inside a try that swallows errors") {
+  const sqla::FileFacts f = facts_of(
+      "def a():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n        db.commit()\n        db.close()\n"
+      "def b():\n    db = SessionLocal()\n    try:\n        yield db\n        db.commit()\n    finally:\n        db.close()\n"
+      "def c():\n    db = SessionLocal()\n    try:\n        yield db\n    except:\n        pass\n    db.commit()\n    db.close()\n"
+      "def d():\n    db = SessionLocal()\n    try:\n        yield db\n    except Exception:\n        db.rollback()\n        raise\n"
+      "    db.close()\n");
+  REQUIRE(f.sessions.size() == 4);
+  CHECK(f.sessions[0].commit_in_finally.valid());
+  CHECK_FALSE(f.sessions[0].commit_after_except);
+  CHECK_FALSE(f.sessions[1].commit_in_finally.valid());
+  CHECK(f.sessions[2].commit_in_finally.valid());
+  CHECK(f.sessions[2].commit_after_except);
+  CHECK(f.sessions[2].release == sqla::Release::kExceptAndHappy);  // the close after `except: pass` runs
+  CHECK(f.sessions[3].release == sqla::Release::kHappyPathOnly);   // re-raised: the close is skipped
+}
+
+TEST_CASE("sessions: `with f()` on project functions") {
+  const sqla::ProjectFacts p = project_of({
+      {"app.deps",
+       "from contextlib import contextmanager\n"
+       "def gen():\n    yield 1\n"
+       "async def agen():\n    yield 1\n"
+       "@contextmanager\ndef cm():\n    yield 1\n"
+       "def plain():\n    return 1\n"
+       "def use():\n    with gen():\n        pass\n    with cm():\n        pass\n    with plain():\n        pass\n"},
+      {"app.tasks", "from app.deps import agen, cm\nasync def t():\n    async with agen():\n        pass\n    async with cm():\n        pass\n"},
+  });
+  const auto& deps = p.files[0].with_calls;
+  REQUIRE(deps.size() == 3);
+  CHECK(deps[0].plain_generator);
+  CHECK_FALSE(deps[1].plain_generator);
+  CHECK_FALSE(deps[2].plain_generator);
+  const auto& tasks = p.files[1].with_calls;
+  REQUIRE(tasks.size() == 2);
+  CHECK(tasks[0].plain_generator);
+  CHECK(tasks[0].async_generator);
+  CHECK(tasks[0].async_with);
+  CHECK_FALSE(tasks[1].plain_generator);
+}
+
+TEST_CASE("sessions: begin() outside with acquires nothing; __main__ blocks are scripts") {
+  CHECK(release_of("def f():\n    t = engine.begin()\n    t.execute(1)\n") == "unknown");
+  const sqla::FileFacts f = facts_of("if __name__ == '__main__':\n    s = Session(engine)\n");
+  REQUIRE(f.sessions.size() == 1);
+  CHECK_FALSE(f.sessions[0].module_level);
+}
+
+TEST_CASE("sessions: a Session bound to a caller's connection owns no pooled connection") {
+  const sqla::FileFacts f = facts_of(
+      "def a(connection):\n    s = Session(bind=connection)\n    s.execute(1)\n"
+      "def b():\n    s = Session(engine)\n    s.execute(1)\n"
+      "def c(conn):\n    s = SessionLocal(bind=conn)\n    s.execute(1)\n");
+  REQUIRE(f.sessions.size() == 3);
+  CHECK(f.sessions[0].foreign_bind);
+  CHECK_FALSE(f.sessions[1].foreign_bind);
+  CHECK(f.sessions[2].foreign_bind);
+}
