@@ -1,6 +1,7 @@
 #include "app/analyze.h"
 
 #include <algorithm>
+#include <map>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -147,7 +148,8 @@ core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error) 
 }
 
 FileResult process(const InputFile& file, ts::Parser& parser, const sqla::ProjectContext& context,
-                   uint64_t max_size, bool parse_only = false) {
+                   uint64_t max_size, bool parse_only = false,
+                   const std::vector<sqla::Wrapper>* wrappers = nullptr) {
   FileResult result;
   std::string problem;
   std::optional<std::string> bytes = read_file(file, max_size, problem);
@@ -171,8 +173,33 @@ FileResult process(const InputFile& file, ts::Parser& parser, const sqla::Projec
   const ts::Node root = tree.root();
   if (root.has_error()) result.diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(root)));
   if (parse_only) return result;
-  result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, context);
+  result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, context, wrappers);
   return result;  // the tree is freed here: memory does not grow with the project
+}
+
+/// Second pass: a file that calls a project wrapper of another module (`make_engine(url, **kw)`
+/// defined in app/db.py) is analysed again with the wrappers known, so the engine is checked at
+/// each call site. Only files that name a wrapper are read again.
+void reanalyze_wrapper_callers(const std::vector<InputFile>& inputs, sqla::ProjectFacts& facts, uint64_t max_size) {
+  const std::vector<sqla::Wrapper> wrappers = sqla::find_wrappers(facts);
+  if (wrappers.empty()) return;
+  std::map<std::string, const InputFile*> by_path;
+  for (const InputFile& f : inputs) by_path.emplace(f.display_path, &f);
+  ts::Parser parser;
+  parser.set_language(py::Grammar::get().language());
+  for (sqla::FileFacts& f : facts.files) {
+    auto it = by_path.find(f.path);
+    if (it == by_path.end()) continue;
+    std::string problem;
+    const std::optional<std::string> text = read_file(*it->second, max_size, problem);
+    if (!text) continue;
+    const bool calls_one = std::any_of(wrappers.begin(), wrappers.end(), [&](const sqla::Wrapper& w) {
+      return w.path != f.path && text->find(w.name + "(") != std::string::npos;
+    });
+    if (!calls_one) continue;
+    FileResult again = process(*it->second, parser, facts.context, max_size, false, &wrappers);
+    if (again.python) f = std::move(*again.python);
+  }
 }
 
 /// Same finding from several branch configurations: keep one, without branch notes.
@@ -290,6 +317,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
   }
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
+  if (!options.parse_only) reanalyze_wrapper_callers(walked.files, facts, options.max_file_size);
   sqla::resolve_project(facts);
   report.findings = run_rules(facts, selected);
   build_audit(facts, selected, report);
@@ -335,6 +363,7 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
     if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
   }
   facts.context = context;
+  reanalyze_wrapper_callers(walked.files, facts, 64u << 20);
   if (context.sqlalchemy) out << "sqlalchemy " << context.sqlalchemy->str() << " (" << context.sqlalchemy_origin << ")\n";
   if (context.flask_sqlalchemy) {
     out << "flask-sqlalchemy " << context.flask_sqlalchemy->str() << " (" << context.flask_sqlalchemy_origin << ")\n";

@@ -191,7 +191,8 @@ class Interpreter {
     if (!info.args_parameter.empty()) all.push_back(info.args_parameter);
     if (!info.kwargs_parameter.empty()) all.push_back(info.kwargs_parameter);
     for (const std::string& p : all) {
-      local.names[p] = single(Value::unknown(m_.location(node), "parameter " + p));
+      // A parameter is a name the caller binds: "@param.url" until a call site is known.
+      local.names[p] = single(Value::symbol("@param." + p, m_.location(node)));
       local.order.push_back(p);
     }
     Env* saved_env = env_;

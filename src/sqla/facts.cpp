@@ -94,7 +94,8 @@ ModuleExports exports_of(const py::Module& module) {
 
 class FactsBuilder : public py::CallObserver {
  public:
-  FactsBuilder(FileFacts& facts, const ProjectContext& context) : facts_(facts), context_(context) {}
+  FactsBuilder(FileFacts& facts, const ProjectContext& context, const std::vector<Wrapper>* wrappers)
+      : facts_(facts), context_(context), wrappers_(wrappers) {}
 
   std::optional<py::Value> on_call(const py::CallSite& call) override {
     const py::Value& callee = call.callee;
@@ -103,6 +104,7 @@ class FactsBuilder : public py::CallObserver {
                                      : std::string();
     if (callee.kind == ValueKind::kSymbol) {
       if (auto factory = factory_from_symbol(callee.text)) return engine_call(call, *factory, function);
+      if (const Wrapper* w = find_wrapper(callee.text)) return wrapper_call(call, *w, function);
       if (auto pool = pool_from_symbol(callee.text)) {
         py::Value v;
         v.kind = ValueKind::kObject;
@@ -222,6 +224,95 @@ class FactsBuilder : public py::CallObserver {
   }
 
  private:
+  const Wrapper* find_wrapper(const std::string& symbol) const {
+    if (!wrappers_ || symbol.rfind("@", 0) == 0) return nullptr;
+    for (const Wrapper& w : *wrappers_) {
+      // The import path may carry more leading packages than the module name (src/ layouts).
+      if (symbol == w.qualified_name ||
+          (symbol.size() > w.qualified_name.size() &&
+           symbol.compare(symbol.size() - w.qualified_name.size(), w.qualified_name.size(), w.qualified_name) == 0 &&
+           symbol[symbol.size() - w.qualified_name.size() - 1] == '.')) {
+        return &w;
+      }
+    }
+    return nullptr;
+  }
+
+  /// The wrapper's engine arguments with its parameters replaced by this call's arguments.
+  py::Value wrapper_call(const py::CallSite& call, const Wrapper& w, const std::string& function) {
+    const uint32_t key = call.node.start_byte();
+    auto it = site_index_.find(key);
+    size_t index;
+    if (it == site_index_.end()) {
+      index = facts_.engines.size();
+      site_index_.emplace(key, index);
+      EngineSite site;
+      site.where = call.module.location(call.node);
+      site.factory = w.site.factory;
+      site.callee = std::string(call.module.text(call.callee_node));
+      site.assigned_to = std::string(call.assigned_to);
+      site.function = function;
+      site.through = w.name;
+      site.wrapped_async = w.site.wrapped_async;
+      facts_.engines.push_back(std::move(site));
+    } else {
+      index = it->second;
+    }
+    auto param_value = [&](const std::string& name) -> const py::Argument* {
+      const auto& params = w.site.parameters;
+      const auto pos = std::find(params.begin(), params.end(), name);
+      if (pos == params.end()) return nullptr;
+      return call.args.get(name, static_cast<size_t>(pos - params.begin()));
+    };
+    auto substitute = [&](const py::Argument& a, std::vector<py::Argument>& out, bool& complete) {
+      const py::Value& v = *a.value;
+      if (v.kind != ValueKind::kSymbol || v.text.rfind("@param.", 0) != 0) {
+        out.push_back(a);
+        return;
+      }
+      const std::string param = v.text.substr(7);
+      if (a.name == "**" && param == w.site.kwargs_parameter) {
+        // **kwargs: the call's keywords that are not named parameters.
+        for (const py::Argument& k : call.args.keywords) {
+          if (std::find(w.site.parameters.begin(), w.site.parameters.end(), k.name) == w.site.parameters.end()) {
+            out.push_back(py::Argument{k.name, k.value, k.where, "**" + param});
+          }
+        }
+        if (!call.args.complete) complete = false;
+        return;
+      }
+      if (const py::Argument* given = param_value(param)) {
+        out.push_back(py::Argument{a.name, given->value, given->where, a.via});
+      } else {
+        out.push_back(a);  // resolves to Unknown later
+      }
+    };
+    auto& raws = facts_.engines[index].raw;
+    for (const RawEngineCall& inner : w.site.raw) {
+      RawEngineCall raw;
+      raw.args.complete = inner.args.complete;
+      raw.args.tags = call.args.tags;  // the wrapper's own condition ids belong to its module
+      for (const py::Argument& a : inner.args.positional) substitute(a, raw.args.positional, raw.args.complete);
+      for (const py::Argument& a : inner.args.keywords) substitute(a, raw.args.keywords, raw.args.complete);
+      raw.branch = inner.branch;
+      raw.branch_notes = inner.branch_notes;
+      std::string here = call.module.describe(call.args.tags);
+      if (!here.empty()) raw.branch = raw.branch.empty() ? here : raw.branch + " and " + here;
+      for (const py::CondTag& tag : call.args.tags) {
+        const py::Condition& c = call.module.condition(tag.id);
+        raw.branch_notes.push_back(core::Note{c.where, std::string("configuration when `") + c.text + "` is " +
+                                                           (tag.taken ? "true" : "false")});
+      }
+      if (raws.size() < 16) raws.push_back(std::move(raw));
+    }
+    py::Value v;
+    v.kind = ValueKind::kObject;
+    v.text = is_async_factory(w.site.factory) ? "sqlalchemy.ext.asyncio.AsyncEngine" : "sqlalchemy.engine.Engine";
+    v.object_id = static_cast<int>(index);
+    v.origin = call.module.location(call.node);
+    return v;
+  }
+
   static bool ends_with_config(std::string_view text) {
     return text == "config" || (text.size() > 7 && text.substr(text.size() - 7) == ".config");
   }
@@ -259,6 +350,13 @@ class FactsBuilder : public py::CallObserver {
       site.assigned_to = wrapped ? std::string() : std::string(call.assigned_to);
       site.function = wrapped ? std::string() : function;
       if (wrapped) site.through = function;
+      if (!wrapped && call.scope.function >= 0) {
+        const py::FunctionInfo& f = call.module.functions()[static_cast<size_t>(call.scope.function)];
+        if (f.parent_function < 0 && f.class_name.empty()) {
+          site.parameters = f.parameters;
+          site.kwargs_parameter = f.kwargs_parameter;
+        }
+      }
       facts_.engines.push_back(std::move(site));
     } else {
       index = it->second;
@@ -328,6 +426,7 @@ class FactsBuilder : public py::CallObserver {
   std::set<uint32_t> seen_session_calls_;
   std::set<uint32_t> seen_dispose_;
   std::set<uint32_t> seen_extensions_;
+  const std::vector<Wrapper>* wrappers_;
 };
 
 /// Literal text of a string node, `{...}` for interpolations.
@@ -426,8 +525,30 @@ bool is_test_path(std::string_view path) {
   return with_slashes.find("/tests/") != std::string::npos || with_slashes.find("/test/") != std::string::npos;
 }
 
+std::vector<Wrapper> find_wrappers(const ProjectFacts& facts) {
+  std::vector<Wrapper> out;
+  for (const FileFacts& f : facts.files) {
+    for (const EngineSite& site : f.engines) {
+      if (site.function.empty() || site.function.find('.') != std::string::npos || site.raw.empty()) continue;
+      if (site.parameters.empty() && site.kwargs_parameter.empty()) continue;
+      // Only functions whose engine arguments come from their parameters forward anything.
+      bool forwards = false;
+      for (const RawEngineCall& raw : site.raw) {
+        for (const auto* list : {&raw.args.positional, &raw.args.keywords}) {
+          for (const py::Argument& a : *list) {
+            if (a.value->kind == ValueKind::kSymbol && a.value->text.rfind("@param.", 0) == 0) forwards = true;
+          }
+        }
+      }
+      if (!forwards || f.module_name.empty()) continue;
+      out.push_back(Wrapper{f.module_name + "." + site.function, site.function, f.path, site});
+    }
+  }
+  return out;
+}
+
 FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const std::string& module_name,
-                         bool is_package, const ProjectContext& context) {
+                         bool is_package, const ProjectContext& context, const std::vector<Wrapper>* wrappers) {
   FileFacts facts;
   facts.path = source.path();
   facts.module_name = module_name;
@@ -435,7 +556,7 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
   const std::string_view path = source.path();
   const bool named_env = path == "env.py" || (path.size() > 7 && path.substr(path.size() - 7) == "/env.py");
   if (named_env && source.text().find("alembic") != std::string_view::npos) facts.is_alembic_env = true;
-  FactsBuilder builder(facts, context);
+  FactsBuilder builder(facts, context, wrappers);
   auto module = py::Module::analyze(source, root, module_name, is_package, &builder);
   builder.finish(*module);
   if (named_env) {

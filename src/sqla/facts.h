@@ -71,6 +71,8 @@ struct EngineSite {
   bool wrapped_async = false;    ///< AsyncEngine(engine_from_config(...))
   std::string through;           ///< the project wrapper this call goes through ("make_engine")
   bool flask_sqlalchemy = false; ///< built by Flask-SQLAlchemy from app config (it adds defaults)
+  std::vector<std::string> parameters;  ///< the enclosing module-level function's named parameters
+  std::string kwargs_parameter;         ///< and its `**kwargs` name
   std::vector<RawEngineCall> raw;       ///< as the file phase saw them
   std::vector<EngineConfig> configs;    ///< derived by resolve_project()
 };
@@ -221,9 +223,23 @@ struct ProjectFacts {
 /// other modules, `**` of another module's dict) and derives every engine configuration.
 void resolve_project(ProjectFacts& facts);
 
-/// Analyses one parsed Python file. `module_name` is its dotted import name.
+/// A module-level function of the project that creates an engine from its parameters
+/// (`def make_engine(url, **kw): return create_engine(url, **kw)`): a factory at its call sites.
+struct Wrapper {
+  std::string qualified_name;  ///< "app.db.make_engine"
+  std::string name;            ///< "make_engine"
+  std::string path;            ///< the file defining it
+  EngineSite site;             ///< the engine call inside it, arguments in terms of "@param.X"
+};
+
+/// The wrappers among the project's engine sites.
+std::vector<Wrapper> find_wrappers(const ProjectFacts& facts);
+
+/// Analyses one parsed Python file. `module_name` is its dotted import name. With `wrappers`,
+/// calls of them (from other modules) become engine sites at the call.
 FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const std::string& module_name,
-                         bool is_package, const ProjectContext& context);
+                         bool is_package, const ProjectContext& context,
+                         const std::vector<Wrapper>* wrappers = nullptr);
 
 /// Confirms sessions created through another module's factory (`from app.db import SessionLocal`).
 void resolve_sessions(ProjectFacts& facts);

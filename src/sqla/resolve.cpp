@@ -51,6 +51,7 @@ class Resolver {
   py::ValuePtr resolve(const py::ValuePtr& value, int depth = 0) const {
     if (!value || depth > kMaxDepth) return value;
     if (value->kind == ValueKind::kSymbol) {
+      if (value->text.rfind("@param.", 0) == 0) return unknown(*value, "parameter " + value->text.substr(7));
       if (auto alts = lookup(value->text, depth)) {
         if (alts->size() == 1) return resolve((*alts)[0].value, depth + 1);
         return unknown(*value, "one of several values of " + value->text);
