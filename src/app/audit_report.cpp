@@ -57,6 +57,7 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
   size_t async_engines = 0;
   size_t alembic_envs = 0;
   size_t urls = 0;
+  size_t sessions = 0;
   for (const sqla::FileFacts& file : facts.files) {
     for (const sqla::EngineSite& site : file.engines) {
       ++engines;
@@ -84,6 +85,7 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
       report.inventory.alembic_envs.push_back(std::move(env));
     }
     urls += file.url_literals.size();
+    sessions += file.sessions.size();
   }
   for (const sqla::IniFile& ini : facts.ini_files) {
     urls += static_cast<size_t>(std::count_if(ini.entries.begin(), ini.entries.end(),
@@ -96,6 +98,8 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
       {"async-pools", "Async engines use async-safe pools", {"PA108"}},
       {"alembic-nullpool", "Alembic migrations use NullPool and release their engine", {"PA301", "PA302"}},
       {"credentials", "Credentials are kept out of code and ini files", {"PA113", "PA303"}},
+      {"sessions-closed", "Sessions and connections are closed on every path",
+       {"PA201", "PA202", "PA203", "PA204", "PA207", "PA208"}},
   };
   for (const CheckSpec& spec : specs) {
     core::Check check;
@@ -118,6 +122,7 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
     if (spec.id == "async-pools") { subjects = async_engines; noun = "async engine"; }
     if (spec.id == "alembic-nullpool") { subjects = alembic_envs; noun = "Alembic env.py"; }
     if (spec.id == "credentials") { subjects = urls + facts.files.size(); noun = "file"; }
+    if (spec.id == "sessions-closed") { subjects = sessions; noun = "session or connection"; }
     if (!any_selected) {
       check.status = core::CheckStatus::kNotApplicable;
       check.detail = "rules not selected";
@@ -132,7 +137,8 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
       if (spec.id == "credentials") {
         check.detail = std::to_string(facts.files.size() + facts.ini_files.size()) + " files checked";
       } else {
-        check.detail = std::to_string(subjects) + " " + noun + (subjects == 1 ? "" : "s") + " checked";
+        const std::string plural = spec.id == "sessions-closed" ? "sessions and connections" : noun + "s";
+        check.detail = std::to_string(subjects) + " " + (subjects == 1 ? noun : plural) + " checked";
       }
     }
     report.checks.push_back(std::move(check));
