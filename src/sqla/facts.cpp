@@ -224,6 +224,35 @@ class FactsBuilder : public py::CallObserver {
   }
 
  private:
+  /// Notes naming the branch conditions of a configuration.
+  static std::vector<core::Note> branch_notes(const py::Module& module, const py::Tags& tags) {
+    std::vector<core::Note> notes;
+    for (const py::CondTag& tag : tags) {
+      const py::Condition& c = module.condition(tag.id);
+      notes.push_back(core::Note{c.where, std::string("configuration when `") + c.text + "` is " +
+                                              (tag.taken ? "true" : "false")});
+    }
+    return notes;
+  }
+
+  /// The engine site anchored at `anchor` (one per call node), created by `make` on first sight.
+  template <typename Make>
+  size_t site_at(ts::Node anchor, Make&& make) {
+    auto [it, inserted] = site_index_.try_emplace(anchor.start_byte(), facts_.engines.size());
+    if (inserted) facts_.engines.push_back(make());
+    return it->second;
+  }
+
+  /// What an engine call evaluates to: the engine object (object_id = its site).
+  static py::Value engine_object(size_t index, Factory factory, core::Location where) {
+    py::Value v;
+    v.kind = ValueKind::kObject;
+    v.text = is_async_factory(factory) ? "sqlalchemy.ext.asyncio.AsyncEngine" : "sqlalchemy.engine.Engine";
+    v.object_id = static_cast<int>(index);
+    v.origin = std::move(where);
+    return v;
+  }
+
   const Wrapper* find_wrapper(const std::string& symbol) const {
     if (!wrappers_ || symbol.rfind("@", 0) == 0) return nullptr;
     for (const Wrapper& w : *wrappers_) {
@@ -240,12 +269,7 @@ class FactsBuilder : public py::CallObserver {
 
   /// The wrapper's engine arguments with its parameters replaced by this call's arguments.
   py::Value wrapper_call(const py::CallSite& call, const Wrapper& w, const std::string& function) {
-    const uint32_t key = call.node.start_byte();
-    auto it = site_index_.find(key);
-    size_t index;
-    if (it == site_index_.end()) {
-      index = facts_.engines.size();
-      site_index_.emplace(key, index);
+    const size_t index = site_at(call.node, [&] {
       EngineSite site;
       site.where = call.module.location(call.node);
       site.factory = w.site.factory;
@@ -254,10 +278,8 @@ class FactsBuilder : public py::CallObserver {
       site.function = function;
       site.through = w.name;
       site.wrapped_async = w.site.wrapped_async;
-      facts_.engines.push_back(std::move(site));
-    } else {
-      index = it->second;
-    }
+      return site;
+    });
     auto param_value = [&](const std::string& name) -> const py::Argument* {
       const auto& params = w.site.parameters;
       const auto pos = std::find(params.begin(), params.end(), name);
@@ -298,19 +320,10 @@ class FactsBuilder : public py::CallObserver {
       raw.branch_notes = inner.branch_notes;
       std::string here = call.module.describe(call.args.tags);
       if (!here.empty()) raw.branch = raw.branch.empty() ? here : raw.branch + " and " + here;
-      for (const py::CondTag& tag : call.args.tags) {
-        const py::Condition& c = call.module.condition(tag.id);
-        raw.branch_notes.push_back(core::Note{c.where, std::string("configuration when `") + c.text + "` is " +
-                                                           (tag.taken ? "true" : "false")});
-      }
+      for (core::Note& n : branch_notes(call.module, call.args.tags)) raw.branch_notes.push_back(std::move(n));
       if (raws.size() < 16) raws.push_back(std::move(raw));
     }
-    py::Value v;
-    v.kind = ValueKind::kObject;
-    v.text = is_async_factory(w.site.factory) ? "sqlalchemy.ext.asyncio.AsyncEngine" : "sqlalchemy.engine.Engine";
-    v.object_id = static_cast<int>(index);
-    v.origin = call.module.location(call.node);
-    return v;
+    return engine_object(index, w.site.factory, call.module.location(call.node));
   }
 
   static bool ends_with_config(std::string_view text) {
@@ -324,25 +337,14 @@ class FactsBuilder : public py::CallObserver {
   void flask_write(const py::Module& module, const std::string& key, const py::ValuePtr& value,
                    const core::Location& where, const py::Tags& tags) {
     if (key.rfind("SQLALCHEMY_", 0) != 0) return;
-    FlaskConfigWrite w{key, value, where, {}};
-    for (const py::CondTag& tag : tags) {
-      const py::Condition& c = module.condition(tag.id);
-      w.branch_notes.push_back(core::Note{c.where, std::string("configuration when `") + c.text + "` is " +
-                                                       (tag.taken ? "true" : "false")});
-    }
-    facts_.flask_config.push_back(std::move(w));
+    facts_.flask_config.push_back(FlaskConfigWrite{key, value, where, branch_notes(module, tags)});
   }
 
   py::Value engine_call(const py::CallSite& call, Factory factory, const std::string& function) {
     // Inside a wrapper analysed at its call site, the engine is the call site's.
     const bool wrapped = static_cast<bool>(call.wrapper_call);
     const ts::Node anchor = wrapped ? call.wrapper_call : call.node;
-    const uint32_t key = anchor.start_byte();
-    auto it = site_index_.find(key);
-    size_t index;
-    if (it == site_index_.end()) {
-      index = facts_.engines.size();
-      site_index_.emplace(key, index);
+    const size_t index = site_at(anchor, [&] {
       EngineSite site;
       site.where = call.module.location(anchor);
       site.factory = factory;
@@ -357,26 +359,15 @@ class FactsBuilder : public py::CallObserver {
           site.kwargs_parameter = f.kwargs_parameter;
         }
       }
-      facts_.engines.push_back(std::move(site));
-    } else {
-      index = it->second;
-    }
+      return site;
+    });
     RawEngineCall raw;
     raw.args = call.args;
     raw.branch = call.module.describe(call.args.tags);
-    for (const py::CondTag& tag : call.args.tags) {
-      const py::Condition& c = call.module.condition(tag.id);
-      raw.branch_notes.push_back(core::Note{c.where, std::string("configuration when `") + c.text + "` is " +
-                                                         (tag.taken ? "true" : "false")});
-    }
+    raw.branch_notes = branch_notes(call.module, call.args.tags);
     auto& raws = facts_.engines[index].raw;
     if (raws.size() < 16) raws.push_back(std::move(raw));
-    py::Value v;
-    v.kind = ValueKind::kObject;
-    v.text = is_async_factory(factory) ? "sqlalchemy.ext.asyncio.AsyncEngine" : "sqlalchemy.engine.Engine";
-    v.object_id = static_cast<int>(index);
-    v.origin = call.module.location(call.node);
-    return v;
+    return engine_object(index, factory, call.module.location(call.node));
   }
 
   /// `autocommit=True` for sessionmaker / Session / a sessionmaker instance (removed in 2.0).
