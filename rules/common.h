@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by rule files: reporting on engine configurations with provenance notes.
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
 #include <string_view>
@@ -32,6 +33,15 @@ inline void note_pool(core::Finding& f, const sqla::PoolChoice& pool) {
   std::string message = std::string(sqla::pool_name(pool.kind)) + " ";
   message += pool.explicit_class || pool.instance ? "chosen here" : "is " + pool.how;
   f.notes.push_back(core::Note{pool.origin, std::move(message)});
+}
+
+/// The configuration's branch tests for a database kind (`if url.startswith("sqlite")`): the code
+/// already chooses by dialect, and the condition's value is not known here, so rules that depend on
+/// the dialect stay silent rather than pair the other branch's options with this URL.
+inline bool branch_tests_dialect(const sqla::EngineConfig& config, std::string_view dialect) {
+  std::string lower;
+  for (char c : config.branch) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find(dialect) != std::string::npos;
 }
 
 /// A keyword's value rendered as Python would show it: pool_size=5.

@@ -20,6 +20,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
     if (file.is_test) continue;  // test fixtures share one connection on purpose
     for (const sqla::EngineSite& site : file.engines) {
       for (const sqla::EngineConfig& config : site.configs) {
+        if (branch_tests_dialect(config, "sqlite")) continue;
         const sqla::PoolChoice& pool = config.pool;
         if (!pool.explicit_class && !pool.instance) continue;
         if (!known_non_sqlite(config)) continue;

@@ -37,6 +37,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
     for (const sqla::EngineSite& site : file.engines) {
       for (const sqla::EngineConfig& config : site.configs) {
+        if (branch_tests_dialect(config, "sqlite")) continue;
         const py::Argument* args = config.arg("connect_args");
         if (!args || args->value->kind != py::ValueKind::kDict || !args->value->dict) continue;
         const py::DictEntry* entry = args->value->dict->find("check_same_thread");

@@ -161,7 +161,7 @@ FileResult process(const InputFile& file, ts::Parser& parser, const sqla::Projec
   }
   core::SourceFile source(file.display_path, prepare_text(std::move(*bytes)));
   if (file.kind == FileKind::kIni) {
-    result.ini = sqla::read_ini(source);
+    if (!parse_only) result.ini = sqla::read_ini(source);
     return result;
   }
   ts::Tree tree = parser.parse(source.text());
