@@ -281,3 +281,21 @@ TEST_CASE("cli: a password in the project never reaches any output") {
   CHECK(dump.code == 0);
   CHECK(dump.out.find(kSecret) == std::string::npos);
 }
+
+TEST_CASE("cli: --output to a device writes through it instead of replacing it") {
+  tests::TempDir project;
+  write_nullpool_project(project);
+  const Result r = poolaudit("--select PA101 -o /dev/null " + quote(project.path().string()));
+  CHECK(r.code == 1);
+  CHECK(fs::is_character_file("/dev/null"));
+}
+
+TEST_CASE("cli: --parse-only parses every file and reports no findings") {
+  tests::TempDir project;
+  write_nullpool_project(project);
+  const Result full = poolaudit("--select PA101 -q " + quote(project.path().string()));
+  CHECK(full.code == 1);
+  const Result floor = poolaudit("--parse-only --select PA101 -q " + quote(project.path().string()));
+  CHECK(floor.code == 0);
+  CHECK(floor.out.find("[PA101]") == std::string::npos);
+}

@@ -46,6 +46,16 @@ std::optional<core::Severity> threshold(const std::string& fail_on) {
 bool write_atomically(const std::string& path, const std::string& content, std::string& error) {
   namespace fs = std::filesystem;
   const fs::path target(path);
+  std::error_code status_ec;
+  const fs::file_status status = fs::status(target, status_ec);
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    // /dev/null, /dev/stdout, a FIFO: write through it; renaming over it would replace the device.
+    std::ofstream file(path, std::ios::binary);
+    file << content;
+    file.flush();
+    if (!file) error = "cannot write " + path;
+    return static_cast<bool>(file);
+  }
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   const std::string temp = (dir / ("." + target.filename().string() + ".poolaudit-" + std::to_string(getpid()))).string();
   {
