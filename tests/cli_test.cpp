@@ -299,3 +299,12 @@ TEST_CASE("cli: --parse-only parses every file and reports no findings") {
   CHECK(floor.code == 0);
   CHECK(floor.out.find("[PA101]") == std::string::npos);
 }
+
+TEST_CASE("cli: the report is identical whatever --jobs is") {
+  const std::string fixtures = quote((fs::path(POOLAUDIT_SOURCE_DIR) / "fixtures").string());
+  const Result one = poolaudit("--select ALL --format json -j 1 " + fixtures);
+  const Result four = poolaudit("--select ALL --format json -j 4 " + fixtures);
+  CHECK(one.code == four.code);
+  CHECK(one.out.size() > 1000);
+  CHECK(one.out == four.out);
+}
