@@ -31,6 +31,10 @@ struct Finding {
   std::string message;   ///< one sentence: the consequence; no trailing period
   std::string fix;       ///< how to fix it
   std::vector<Note> notes;
+  // Stable identity for baselines and SARIF fingerprints (no line numbers): filled centrally
+  // after the rules ran, from the facts' function ranges and the finding's first note.
+  std::string scope;     ///< enclosing "Class.method" / "function"; "" at module level
+  std::string subject;   ///< the offending keyword or name ("pool_size"), "" when none
   bool suppressed = false;
   friend bool operator==(const Finding&, const Finding&) = default;
 };

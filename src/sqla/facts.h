@@ -34,6 +34,12 @@ struct ProjectContext {
   std::string sqlalchemy_origin;  ///< "requirements.txt:3"
   std::optional<Version> flask_sqlalchemy;
   std::string flask_sqlalchemy_origin;
+  // From poolaudit's configuration ([tool.poolaudit] / poolaudit.toml); each overrides what the
+  // project's files say. `sqlalchemy-version` sets `sqlalchemy` with origin "config: <file>".
+  std::optional<int> config_workers;          ///< `workers`: processes per deployment
+  std::optional<int> config_max_connections;  ///< `max-connections`: the database's connection budget
+  std::optional<bool> config_serverless;      ///< `serverless = true|false`; nullopt = auto (evidence)
+  std::string config_origin;                  ///< the configuration file, for notes
   Version sqlalchemy_or_latest() const { return sqlalchemy.value_or(kLatestSqlalchemy); }
 };
 
@@ -213,8 +219,30 @@ struct IniFile {
   std::vector<IniEntry> entries;
 };
 
+/// Where and how the project runs, read from its non-Python files (serverless.yml, template.yaml,
+/// Dockerfile, Procfile, gunicorn.conf.py, docker-compose, .env, ...) and from Python entry points.
+/// Filled by deployment.cpp; the contract rules rely on is these fields.
+struct Evidence {
+  std::string what;       ///< "serverless.yml declares an AWS Lambda function"
+  core::Location where;
+};
+
+/// A PgBouncer (or other transaction-mode pooler) the project itself runs, e.g. a docker-compose service.
+struct PoolerEndpoint {
+  std::string host;       ///< service / host name ("pgbouncer")
+  int port = 0;           ///< the port clients connect to (6432 by default)
+  std::string mode;       ///< "transaction", "session", "statement", "" when not stated
+  core::Location where;
+};
+
+struct DeploymentFacts {
+  std::vector<Evidence> serverless;        ///< empty: no serverless evidence
+  std::vector<PoolerEndpoint> poolers;     ///< poolers the project configures
+};
+
 struct ProjectFacts {
   ProjectContext context;
+  DeploymentFacts deployment;
   std::vector<FileFacts> files;
   std::vector<IniFile> ini_files;
 };
