@@ -12,6 +12,7 @@ extern const Rule kPA102;
 extern const Rule kPA103;
 extern const Rule kPA108;
 extern const Rule kPA109;
+extern const Rule kPA111;
 extern const Rule kPA112;
 extern const Rule kPA113;
 extern const Rule kPA120;
@@ -20,6 +21,7 @@ extern const Rule kPA201;
 extern const Rule kPA202;
 extern const Rule kPA203;
 extern const Rule kPA204;
+extern const Rule kPA205;
 extern const Rule kPA207;
 extern const Rule kPA208;
 extern const Rule kPA301;
@@ -27,12 +29,13 @@ extern const Rule kPA302;
 extern const Rule kPA303;
 
 namespace {
-constexpr std::array<const Rule*, 18> kRules = {
+constexpr std::array<const Rule*, 20> kRules = {
     &kPA101,
     &kPA102,
     &kPA103,
     &kPA108,
     &kPA109,
+    &kPA111,
     &kPA112,
     &kPA113,
     &kPA120,
@@ -41,6 +44,7 @@ constexpr std::array<const Rule*, 18> kRules = {
     &kPA202,
     &kPA203,
     &kPA204,
+    &kPA205,
     &kPA207,
     &kPA208,
     &kPA301,

@@ -28,10 +28,23 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         case sqla::Release::kThrowAway:
           message = what(use) + " is used once and dropped without close(): " + held;
           break;
+        case sqla::Release::kReturned: {
+          // FastAPI runs clean-up code only for dependencies that yield; a returned session is
+          // handed to the endpoint and never closed.
+          const sqla::EntryPoint* e = file.entry.find(use.function);
+          if (!e || e->kind != sqla::EntryKind::kDependency || use.in_generator) continue;
+          message = what(use) + " is returned by the FastAPI dependency " + use.function +
+                    "(), and FastAPI closes nothing a dependency returns: " + held;
+          break;
+        }
         default: continue;
       }
       core::Finding& f = out.report(use.where, std::move(message));
       if (use.connection) f.fix = "Use `with " + use.callee + "() as conn:` (or `async with`), or close it in `finally`";
+      if (use.release == sqla::Release::kReturned) {
+        f.notes.push_back(core::Note{file.entry.find(use.function)->evidence, "used as a dependency here"});
+        f.fix = "Make " + use.function + "() a generator: `with SessionLocal() as db: yield db`";
+      }
       if (use.release == sqla::Release::kHappyPathOnly && use.release_where.valid()) {
         f.notes.push_back(core::Note{use.release_where, "closed here, skipped when an earlier statement raises"});
       }
@@ -54,7 +67,8 @@ extern const Rule kPA201{
      "**Not reported when** the object is used in `with`/`async with` (also `with Session(engine).begin():`), "
      "closed in `finally`, wrapped in `contextlib.closing`, returned, stored on `self` or in a container, passed "
      "to another function that may own it, registered as a teardown callback (`atexit.register(db.close)`), "
-     "or never used (a Session acquires its connection lazily). Generators that yield it are PA202's. "
+     "or never used (a Session acquires its connection lazily). A FastAPI dependency (a `Depends(...)` target) "
+     "that returns a new session is reported: FastAPI runs clean-up only for dependencies that yield. Generators that yield it are PA202's. "
      "`scoped_session` registries and Flask-SQLAlchemy's `db.session` are not Sessions created here.",
      "Use `with SessionLocal() as db:` (or `async with`), or close it in `finally`"},
     check};

@@ -43,6 +43,58 @@ core::InventoryEngine inventory_engine(const sqla::EngineSite& site) {
   return e;
 }
 
+/// How a provider's release reads in the inventory.
+std::string closes(sqla::Release release) {
+  switch (release) {
+    case sqla::Release::kWith: return "with block";
+    case sqla::Release::kFinally: return "finally";
+    case sqla::Release::kExceptAndHappy: return "except clause and after it";
+    case sqla::Release::kClosing: return "contextlib.closing";
+    case sqla::Release::kHappyPathOnly: return "success path only";
+    case sqla::Release::kNever: return "never";
+    default: return "not followed";
+  }
+}
+
+/// Generators that yield a session or connection: FastAPI dependencies, context managers, fixtures.
+void add_providers(const sqla::FileFacts& file, core::Inventory& inventory) {
+  for (const sqla::SessionUse& use : file.sessions) {
+    if (!use.confirmed || !use.yielded || !use.in_generator) continue;
+    core::InventorySessionProvider p;
+    p.where = use.where;
+    p.function = use.function;
+    p.kind = use.test_fixture ? "pytest fixture" : "generator";
+    for (const auto& [function, kind] : file.entry.context_managers) {
+      if (function == use.function) p.kind = kind;
+    }
+    if (const sqla::EntryPoint* e = file.entry.find(use.function); e && e->kind == sqla::EntryKind::kDependency) {
+      p.kind = "FastAPI dependency";
+    }
+    p.object = use.connection ? "connection" : "session";
+    p.closes = closes(use.release);
+    const bool closed = use.release == sqla::Release::kWith || use.release == sqla::Release::kFinally ||
+                        use.release == sqla::Release::kHappyPathOnly || use.release == sqla::Release::kExceptAndHappy;
+    if (closed && use.release_where.valid()) p.closed_at = at(use.release_where);
+    inventory.session_providers.push_back(std::move(p));
+  }
+}
+
+/// Where a scoped_session registry is removed, or "never removed".
+std::string teardown_of(const sqla::ProjectFacts& facts, const sqla::SessionFactorySite& site) {
+  if (!site.scoped) return {};
+  std::string_view name = site.assigned_to;
+  if (const size_t dot = name.rfind('.'); dot != std::string_view::npos) name = name.substr(dot + 1);
+  if (name.empty()) return "not followed";
+  for (const sqla::FileFacts& file : facts.files) {
+    for (const sqla::RegistryRelease& r : file.entry.registry_releases) {
+      std::string_view object = r.object;
+      if (const size_t dot = object.rfind('.'); dot != std::string_view::npos) object = object.substr(dot + 1);
+      if (object == name) return (r.method == "register" ? "registered at " : r.method + "() at ") + at(r.where);
+    }
+  }
+  return "never removed";
+}
+
 struct CheckSpec {
   std::string_view id;
   std::string_view title;
@@ -58,6 +110,7 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
   size_t alembic_envs = 0;
   size_t urls = 0;
   size_t sessions = 0;
+  size_t entry_points = 0;
   for (const sqla::FileFacts& file : facts.files) {
     for (const sqla::EngineSite& site : file.engines) {
       ++engines;
@@ -68,8 +121,10 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
     }
     for (const sqla::SessionFactorySite& s : file.session_factories) {
       report.inventory.session_factories.push_back(core::InventorySessionFactory{
-          s.where, s.callee, s.assigned_to, core::mask_credentials(s.bind)});
+          s.where, s.callee, s.assigned_to, core::mask_credentials(s.bind), teardown_of(facts, s)});
     }
+    add_providers(file, report.inventory);
+    entry_points += file.entry.entry_points.size();
     if (file.is_alembic_env) {
       ++alembic_envs;
       core::InventoryAlembicEnv env;
@@ -85,7 +140,8 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
       report.inventory.alembic_envs.push_back(std::move(env));
     }
     urls += file.url_literals.size();
-    sessions += file.sessions.size();
+    sessions += static_cast<size_t>(std::count_if(file.sessions.begin(), file.sessions.end(),
+                                                  [](const sqla::SessionUse& u) { return u.confirmed; }));
   }
   for (const sqla::IniFile& ini : facts.ini_files) {
     urls += static_cast<size_t>(std::count_if(ini.entries.begin(), ini.entries.end(),
@@ -99,7 +155,8 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
       {"alembic-nullpool", "Alembic migrations use NullPool and release their engine", {"PA301", "PA302"}},
       {"credentials", "Credentials are kept out of code and ini files", {"PA113", "PA303"}},
       {"sessions-closed", "Sessions and connections are closed on every path",
-       {"PA201", "PA202", "PA203", "PA204", "PA207", "PA208"}},
+       {"PA201", "PA202", "PA203", "PA204", "PA205", "PA207", "PA208"}},
+      {"engine-per-request", "No engine is created per request, invocation or task", {"PA111"}},
   };
   for (const CheckSpec& spec : specs) {
     core::Check check;
@@ -123,6 +180,7 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
     if (spec.id == "alembic-nullpool") { subjects = alembic_envs; noun = "Alembic env.py"; }
     if (spec.id == "credentials") { subjects = urls + facts.files.size(); noun = "file"; }
     if (spec.id == "sessions-closed") { subjects = sessions; noun = "session or connection"; }
+    if (spec.id == "engine-per-request") { subjects = entry_points; noun = "entry point"; }
     if (!any_selected) {
       check.status = core::CheckStatus::kNotApplicable;
       check.detail = "rules not selected";

@@ -33,6 +33,17 @@ struct InventorySessionFactory {
   std::string factory;   ///< "sessionmaker"
   std::string name;
   std::string bind;
+  std::string teardown;  ///< scoped_session only: "removed at app/db.py:30" / "never removed"
+};
+
+/// A function that hands out sessions or connections (a dependency, a context manager) and how it closes them.
+struct InventorySessionProvider {
+  Location where;        ///< the creating call
+  std::string function;  ///< "get_db"
+  std::string kind;      ///< "FastAPI dependency", "context manager", "async context manager", "generator", "pytest fixture"
+  std::string object;    ///< "session" / "connection"
+  std::string closes;    ///< "with block", "finally", "never", "success path only", ...
+  std::string closed_at; ///< "app/db.py:14", "" when not known
 };
 
 struct InventoryAlembicEnv {
@@ -44,6 +55,7 @@ struct InventoryAlembicEnv {
 struct Inventory {
   std::vector<InventoryEngine> engines;
   std::vector<InventorySessionFactory> session_factories;
+  std::vector<InventorySessionProvider> session_providers;
   std::vector<InventoryAlembicEnv> alembic_envs;
 };
 

@@ -77,7 +77,18 @@ void write_json(const core::Report& report, std::ostream& out) {
     jf["factory"] = f.factory;
     jf["name"] = f.name;
     jf["bind"] = f.bind;
+    if (!f.teardown.empty()) jf["teardown"] = f.teardown;
     factories.push_back(std::move(jf));
+  }
+  ordered_json providers = ordered_json::array();
+  for (const core::InventorySessionProvider& p : report.inventory.session_providers) {
+    ordered_json jp = location_json(p.where);
+    jp["function"] = p.function;
+    jp["kind"] = p.kind;
+    jp["object"] = p.object;
+    jp["closes"] = p.closes;
+    jp["closed_at"] = p.closed_at;
+    providers.push_back(std::move(jp));
   }
   ordered_json envs = ordered_json::array();
   for (const core::InventoryAlembicEnv& a : report.inventory.alembic_envs) {
@@ -88,6 +99,7 @@ void write_json(const core::Report& report, std::ostream& out) {
   }
   j["inventory"] = {{"engines", std::move(engines)},
                     {"session_factories", std::move(factories)},
+                    {"session_providers", std::move(providers)},
                     {"alembic_envs", std::move(envs)}};
   ordered_json checks = ordered_json::array();
   for (const core::Check& c : report.checks) {

@@ -189,7 +189,8 @@ void write_diagnostics(const core::Report& report, std::ostream& out) {
 void write_inventory(const core::Report& report, std::ostream& out) {
   const core::Inventory& inv = report.inventory;
   out << "\n## Inventory\n";
-  if (inv.engines.empty() && inv.session_factories.empty() && inv.alembic_envs.empty()) {
+  if (inv.engines.empty() && inv.session_factories.empty() && inv.session_providers.empty() &&
+      inv.alembic_envs.empty()) {
     out << "\nNo engines, session factories or Alembic environments found.\n";
     return;
   }
@@ -222,10 +223,20 @@ void write_inventory(const core::Report& report, std::ostream& out) {
   }
   if (!inv.session_factories.empty()) {
     out << "\n### Session factories (" << inv.session_factories.size() << ")\n\n"
-        << "| Location | Factory | Name | Bind |\n| --- | --- | --- | --- |\n";
+        << "| Location | Factory | Name | Bind | Teardown |\n| --- | --- | --- | --- | --- |\n";
     for (const core::InventorySessionFactory& s : inv.session_factories) {
       out << "| " << code(at(s.where, false), true) << " | " << code(s.factory, true) << " | "
-          << code(s.name, true) << " | " << code(s.bind, true) << " |\n";
+          << code(s.name, true) << " | " << code(s.bind, true) << " | "
+          << (s.teardown.empty() ? "—" : text(s.teardown, true)) << " |\n";
+    }
+  }
+  if (!inv.session_providers.empty()) {
+    out << "\n### Session providers (" << inv.session_providers.size() << ")\n\n"
+        << "| Location | Function | Kind | Yields | Closed |\n| --- | --- | --- | --- | --- |\n";
+    for (const core::InventorySessionProvider& p : inv.session_providers) {
+      out << "| " << code(at(p.where, false), true) << " | " << code(p.function + "()", true) << " | "
+          << text(p.kind, true) << " | " << p.object << " | " << text(p.closes, true)
+          << (p.closed_at.empty() ? "" : " (" + code(p.closed_at, true) + ")") << " |\n";
     }
   }
   if (!inv.alembic_envs.empty()) {

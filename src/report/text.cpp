@@ -67,7 +67,8 @@ void write_text(const core::Report& report, const TextStyle& style, std::ostream
       out << "\n";
     }
     const core::Inventory& inv = report.inventory;
-    if (!inv.engines.empty() || !inv.session_factories.empty() || !inv.alembic_envs.empty()) {
+    if (!inv.engines.empty() || !inv.session_factories.empty() || !inv.session_providers.empty() ||
+        !inv.alembic_envs.empty()) {
       out << "\n" << c.bold() << "Inventory" << c.reset() << "\n";
     }
     for (const core::InventoryEngine& e : inv.engines) {
@@ -91,6 +92,13 @@ void write_text(const core::Report& report, const TextStyle& style, std::ostream
       out << "  session factory " << s.where.path << ":" << s.where.range.begin.line << " " << s.factory;
       if (!s.name.empty()) out << " " << s.name;
       if (!s.bind.empty()) out << " bind=" << s.bind;
+      if (!s.teardown.empty()) out << " (" << s.teardown << ")";
+      out << "\n";
+    }
+    for (const core::InventorySessionProvider& p : inv.session_providers) {
+      out << "  session provider " << p.where.path << ":" << p.where.range.begin.line << " " << p.function << "() "
+          << p.kind << " yields a " << p.object << ", closed: " << p.closes;
+      if (!p.closed_at.empty()) out << " (" << p.closed_at << ")";
       out << "\n";
     }
     for (const core::InventoryAlembicEnv& a : inv.alembic_envs) {

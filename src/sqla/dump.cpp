@@ -23,6 +23,7 @@ void dump(const FileFacts& facts, std::ostream& out) {
     if (!site.assigned_to.empty()) out << " as=" << site.assigned_to;
     if (!site.function.empty()) out << " in=" << site.function;
     if (site.wrapped_async) out << " wrapped-async";
+    if (site.in_loop) out << " in-loop";
     out << "\n";
     for (const EngineConfig& c : site.configs) {
       out << "    config" << (c.branch.empty() ? "" : " when " + c.branch) << (c.complete ? "" : " incomplete")
@@ -48,6 +49,7 @@ void dump(const FileFacts& facts, std::ostream& out) {
     out << "  session-factory " << at(s.where) << " " << s.callee;
     if (!s.assigned_to.empty()) out << " as=" << s.assigned_to;
     if (!s.bind.empty()) out << " bind=" << s.bind;
+    if (s.scoped) out << " scoped";
     out << "\n";
   }
   for (const SessionUse& s : facts.sessions) {
@@ -76,6 +78,12 @@ void dump(const FileFacts& facts, std::ostream& out) {
     out << "\n";
   }
   if (facts.is_script) out << "  script\n";
+  for (const EntryPoint& e : facts.entry.entry_points) {
+    out << "  entry-point " << e.function << " " << entry_kind_name(e.kind) << " per " << entry_unit(e.kind) << " @"
+        << at(e.evidence) << " why=" << e.why << "\n";
+  }
+  for (const std::string& c : facts.entry.cached_functions) out << "  cached " << c << "\n";
+  for (const auto& [function, kind] : facts.entry.context_managers) out << "  provider " << function << " " << kind << "\n";
   for (const DisposeCall& d : facts.disposals) {
     out << "  dispose " << at(d.where) << " " << d.receiver << (d.awaited ? " awaited" : "") << "\n";
   }

@@ -133,6 +133,7 @@ class FactsBuilder : public py::CallObserver {
           site.callee = std::string(call.module.text(call.callee_node));
           site.assigned_to = std::string(call.assigned_to);
           site.function = function;
+          site.scoped = last_component(callee.text).find("scoped_session") != std::string_view::npos;
           if (const py::Argument* bind = call.args.find("bind")) site.bind = bind->value->render();
           else if (const py::Argument* first = call.args.at(0)) site.bind = first->value->render();
           facts_.session_factories.push_back(std::move(site));
@@ -184,7 +185,12 @@ class FactsBuilder : public py::CallObserver {
       }
     }
     if (callee.kind == ValueKind::kSymbol) autocommit(call);
+    subclass_autocommit(call);
+    if (callee.kind == ValueKind::kFunction && callee.object_id >= 0 && !seen_creations_.count(call.node.start_byte())) {
+      helper_calls_.push_back({call.node, call.scope.function, callee.object_id});  // a session from a helper?
+    }
     with_call(call);
+    note_call(call, facts_.entry);
     if (call.method == "dispose") {
       if (seen_dispose_.insert(call.node.start_byte()).second) {
         ts::Node callee_node = call.callee_node;
@@ -203,8 +209,35 @@ class FactsBuilder : public py::CallObserver {
     flask_write(module, key.text, value, module.location(statement), tags);
   }
 
-  void finish(const py::Module& module) {
+  void finish(const py::Module& module, ts::Node root) {
     facts_.exports = exports_of(module);
+    classify_entry_points(module, root, facts_.path, facts_.entry);
+    // `db = get_session()` where the helper returns a new Session: the caller owns it.
+    for (const HelperCall& h : helper_calls_) {
+      const py::FunctionInfo& helper = module.functions()[static_cast<size_t>(h.helper)];
+      if (helper.is_generator || helper.returns.empty() || !seen_creations_.insert(h.node.start_byte()).second) continue;
+      const bool sessions = std::all_of(helper.returns.begin(), helper.returns.end(), [](const py::Alt& a) {
+        return a.value->kind == ValueKind::kSymbol && is_session_instance(a.value->text);
+      });
+      if (!sessions) continue;
+      SessionUse use;
+      use.where = module.location(h.node);
+      use.callee = std::string(module.text(py::field(h.node, py::Field::kFunction)));
+      use.function = h.function >= 0 ? module.functions()[static_cast<size_t>(h.function)].qualified_name : "";
+      facts_.sessions.push_back(std::move(use));
+      creations_.push_back({h.node, h.function});
+    }
+    // Session subclasses whose __init__ passes autocommit=True, at each use of the class.
+    for (const ClassUse& use : class_uses_) {
+      for (const auto& [class_index, where] : autocommit_classes_) {
+        if (use.class_index != class_index) continue;
+        const py::ClassInfo& c = module.classes()[static_cast<size_t>(class_index)];
+        const bool session_subclass = std::any_of(c.bases.begin(), c.bases.end(), [](const py::Value& b) {
+          return b.kind == ValueKind::kSymbol && is_session_instance(b.text + "()");
+        });
+        if (session_subclass) facts_.session_autocommit.push_back(SessionAutocommit{use.call, where, use.callee, c.name + ".__init__", use.branch});
+      }
+    }
     // The ownership pass: the tree is alive here, the facts outlive it.
     for (size_t i = 0; i < creations_.size(); ++i) {
       classify_release(module, creations_[i].first, creations_[i].second, facts_.sessions[i]);
@@ -276,6 +309,7 @@ class FactsBuilder : public py::CallObserver {
       site.callee = std::string(call.module.text(call.callee_node));
       site.assigned_to = std::string(call.assigned_to);
       site.function = function;
+      site.in_loop = call.scope.loop_depth > 0;
       site.through = w.name;
       site.wrapped_async = w.site.wrapped_async;
       return site;
@@ -351,6 +385,7 @@ class FactsBuilder : public py::CallObserver {
       site.callee = std::string(call.module.text(wrapped ? py::field(anchor, py::Field::kFunction) : call.callee_node));
       site.assigned_to = wrapped ? std::string() : std::string(call.assigned_to);
       site.function = wrapped ? std::string() : function;
+      site.in_loop = !wrapped && call.scope.loop_depth > 0;
       if (wrapped) site.through = function;
       if (!wrapped && call.scope.function >= 0) {
         const py::FunctionInfo& f = call.module.functions()[static_cast<size_t>(call.scope.function)];
@@ -387,6 +422,32 @@ class FactsBuilder : public py::CallObserver {
                                                           call.module.describe(call.args.tags)});
   }
 
+  /// `super().__init__(autocommit=True)` in a class's __init__, and uses of this module's classes
+  /// (`sessionmaker(class_=X)`, `X(...)`): confirmed against the class's bases in finish().
+  void subclass_autocommit(const py::CallSite& call) {
+    if (call.method == "__init__" && call.scope.function >= 0 &&
+        call.module.text(call.callee_node).rfind("super(", 0) == 0) {
+      const py::FunctionInfo& f = call.module.functions()[static_cast<size_t>(call.scope.function)];
+      const py::Argument* a = call.args.find("autocommit");
+      if (f.name == "__init__" && a && a->value->kind == ValueKind::kBool && a->value->boolean) {
+        for (size_t i = 0; i < call.module.classes().size(); ++i) {
+          if (call.module.classes()[i].name == f.class_name) autocommit_classes_.emplace_back(static_cast<int>(i), a->where);
+        }
+      }
+      return;
+    }
+    const py::Value* cls = &call.callee;
+    if (const py::Argument* a = call.args.find("class_"); a && call.callee.kind == ValueKind::kSymbol &&
+                                                          last_component(call.callee.text).find("sessionmaker") != std::string_view::npos) {
+      cls = a->value.get();
+    }
+    const std::string prefix = call.module.name().empty() ? "" : call.module.name() + ".";
+    if (cls->kind != ValueKind::kSymbol || cls->object_id < 0 || cls->text.rfind(prefix, 0) != 0) return;
+    if (!seen_class_uses_.insert(call.node.start_byte()).second) return;
+    class_uses_.push_back(ClassUse{cls->object_id, call.module.location(call.node),
+                                   std::string(call.module.text(call.callee_node)), call.module.describe(call.args.tags)});
+  }
+
   /// `with f()` where f is a function of the project: PA207 needs to know whether f is a generator.
   void with_call(const py::CallSite& call) {
     const py::Value& callee = call.callee;
@@ -408,6 +469,21 @@ class FactsBuilder : public py::CallObserver {
 
   FileFacts& facts_;
   const ProjectContext& context_;
+  struct HelperCall {
+    ts::Node node;
+    int function;
+    int helper;
+  };
+  std::vector<HelperCall> helper_calls_;
+  struct ClassUse {
+    int class_index;
+    core::Location call;
+    std::string callee;
+    std::string branch;
+  };
+  std::vector<ClassUse> class_uses_;
+  std::set<uint32_t> seen_class_uses_;
+  std::vector<std::pair<int, core::Location>> autocommit_classes_;
   std::set<uint32_t> seen_with_;
   std::vector<std::pair<size_t, int>> with_functions_;
   std::set<uint32_t> seen_creations_;
@@ -549,7 +625,7 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
   if (named_env && source.text().find("alembic") != std::string_view::npos) facts.is_alembic_env = true;
   FactsBuilder builder(facts, context, wrappers);
   auto module = py::Module::analyze(source, root, module_name, is_package, &builder);
-  builder.finish(*module);
+  builder.finish(*module, root);
   if (named_env) {
     // env.py is Alembic's when it imports alembic's context.
     bool imports_alembic = false;

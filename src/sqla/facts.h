@@ -12,6 +12,7 @@
 #include "core/finding.h"
 #include "core/source_file.h"
 #include "py/module.h"
+#include "sqla/entry_points.h"
 #include "sqla/knowledge.h"
 #include "sqla/url.h"
 #include "ts/tree.h"
@@ -74,6 +75,7 @@ struct EngineSite {
   std::string callee;            ///< as written: "sa.create_engine"
   std::string assigned_to;       ///< "engine", "self.engine", "" when not assigned
   std::string function;          ///< enclosing function ("" at module level)
+  bool in_loop = false;          ///< inside a `for` / `while` body: created on every iteration
   bool wrapped_async = false;    ///< AsyncEngine(engine_from_config(...))
   std::string through;           ///< the project wrapper this call goes through ("make_engine")
   bool flask_sqlalchemy = false; ///< built by Flask-SQLAlchemy from app config (it adds defaults)
@@ -90,6 +92,7 @@ struct SessionFactorySite {
   std::string assigned_to;
   std::string bind;              ///< source text of the bind, when given
   std::string function;
+  bool scoped = false;           ///< scoped_session / async_scoped_session: a thread/task-local registry
 };
 
 /// How a session or connection created in a function is released (sessions.cpp).
@@ -204,6 +207,7 @@ struct FileFacts {
   std::vector<py::ValuePtr> flask_config_objects;  ///< `app.config.from_object(X)` arguments
   std::vector<FlaskExtensionSite> flask_extensions;
   ModuleExports exports;
+  EntryPointFacts entry;         ///< per-request / invocation / task functions (entry_points.cpp)
 };
 
 struct IniEntry {
@@ -271,6 +275,10 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
 
 /// Confirms sessions created through another module's factory (`from app.db import SessionLocal`).
 void resolve_sessions(ProjectFacts& facts);
+
+/// The file of the project module that defines `symbol` ("app.deps.get_db" -> app/deps.py), with
+/// the rest of the name in `rest`; null when no module of the project matches.
+const FileFacts* home_of(const ProjectFacts& facts, std::string_view symbol, std::string_view& rest);
 
 /// Reads an ini file (ConfigParser syntax).
 IniFile read_ini(const core::SourceFile& source);

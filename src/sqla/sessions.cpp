@@ -322,6 +322,12 @@ bool foreign_bind(const py::ArgumentSet& args, bool positional) {
   return !(v.kind == ValueKind::kSymbol && contains_ci(last_component(v.text), "engine"));
 }
 
+bool is_session_instance(std::string_view value) {
+  if (!ends_with(value, "()")) return false;
+  const std::string_view made_by = value.substr(0, value.size() - 2);
+  return is_session_class(made_by) || is_sessionmaker_instance(made_by);
+}
+
 std::optional<SessionCreation> session_creation(const py::CallSite& call) {
   const py::Value& callee = call.callee;
   if (callee.kind == ValueKind::kSymbol) {
@@ -335,7 +341,9 @@ std::optional<SessionCreation> session_creation(const py::CallSite& call) {
     }
     // `SessionLocal()` / `database.SessionLocal()` with the factory in another module.
     const bool module_attribute = call.receiver && call.receiver->kind == ValueKind::kSymbol;
-    if ((call.method.empty() || module_attribute) && is_project_candidate(s, "session")) return SessionCreation{false, s, foreign_bind(call.args, false)};
+    if ((call.method.empty() || module_attribute) && (is_project_candidate(s, "session") || is_project_candidate(s, "db"))) {
+      return SessionCreation{false, s, foreign_bind(call.args, false)};
+    }
   }
   const std::string_view method = call.method;
   if (method == "connect" || method == "raw_connection" || method == "begin") {
@@ -507,6 +515,7 @@ const FileFacts* home_of(const ProjectFacts& facts, std::string_view symbol, std
 }
 
 void resolve_sessions(ProjectFacts& facts) {
+  resolve_entry_points(facts);
   for (FileFacts& file : facts.files) {
     for (WithCall& w : file.with_calls) {
       if (w.symbol.empty()) continue;
@@ -523,6 +532,12 @@ void resolve_sessions(ProjectFacts& facts) {
       if (use.symbol.empty()) continue;
       const py::Value* v = resolve_symbol(facts, use.symbol);
       if (!v) continue;
+      if (v->kind == ValueKind::kFunction) {
+        // `get_session()` of another module, returning a new Session: the caller owns it.
+        const py::Value* made = use.connection ? nullptr : resolve_symbol(facts, use.symbol + "()");
+        use.confirmed = made && made->kind == ValueKind::kSymbol && is_session_instance(made->text);
+        continue;
+      }
       use.confirmed = use.connection ? is_engine_object(v)
                                      : v->kind == ValueKind::kSymbol &&
                                            (is_session_class(v->text) || is_sessionmaker_instance(v->text));

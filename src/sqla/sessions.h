@@ -23,6 +23,10 @@ struct SessionCreation {
 /// to be confirmed later, such calls through another module's names (`from app.db import SessionLocal`).
 std::optional<SessionCreation> session_creation(const py::CallSite& call);
 
+/// True for the value of a call that makes a new Session: "sqlalchemy.orm.sessionmaker()()",
+/// "sqlalchemy.orm.Session()", "sqlalchemy.ext.asyncio.AsyncSession()".
+bool is_session_instance(std::string_view value);
+
 /// Classifies how the creation at `call` (inside function `function`, -1 at module level) is
 /// released, filling use.release / release_where / name / yielded / module_level.
 void classify_release(const py::Module& module, ts::Node call, int function, SessionUse& use);

@@ -1,0 +1,98 @@
+#pragma once
+// Entry points: which functions of a file run once per request, invocation or task (route
+// handlers, FastAPI dependencies, middleware, Lambda / Cloud Functions handlers, Celery tasks,
+// Django views), why, and where that was seen; plus the per-function facts PA111 (engine per call)
+// and PA205 (scoped_session never removed) need. Filled while the syntax tree is alive; rules and
+// other facts (serverless detection) read only these plain structs.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/location.h"
+
+namespace py {
+class Module;
+struct CallSite;
+}  // namespace py
+
+namespace ts {
+class Node;
+}  // namespace ts
+
+namespace sqla {
+
+struct FileFacts;
+struct ProjectFacts;
+
+/// What makes a function run per unit of work.
+enum class EntryKind : uint8_t {
+  kRoute,          ///< `@app.get(...)`, `@bp.route(...)`, `add_api_route`, `Route(...)`, a class-based view method
+  kMiddleware,     ///< `@app.middleware("http")`, `@app.before_request`
+  kDependency,     ///< the target of FastAPI `Depends(...)` / `Security(...)`
+  kLambda,         ///< an AWS Lambda handler: a module-level `(event, context)` function
+  kCloudFunction,  ///< `@functions_framework.http` / `.cloud_event`
+  kTask,           ///< `@app.task`, `@shared_task`, `@dramatiq.actor`
+  kDjangoView,     ///< a `views.py` function taking `request`
+};
+
+/// A function that runs per request / invocation / task.
+struct EntryPoint {
+  std::string function;   ///< qualified name in its module ("create_app.index", "ItemView.get")
+  EntryKind kind = EntryKind::kRoute;
+  std::string why;        ///< "@router.get(\"/items\")", "Depends(get_db)", "(event, context) handler"
+  core::Location where;   ///< the `def`
+  core::Location evidence;  ///< the decorator / Depends / registration (the `def` when it is the signature)
+};
+
+/// A call of a project function made inside a function (for "helpers they call, one level").
+struct FunctionCall {
+  std::string caller;     ///< qualified name of the calling function
+  std::string callee;     ///< qualified name of a function of the same module ("" when `symbol` is set)
+  std::string symbol;     ///< another module's function ("app.db.get_engine")
+  core::Location where;
+};
+
+/// `X.remove` / `X.close` written anywhere (called or passed as a callback), and
+/// `register(X)` (zope.sqlalchemy): what releases a scoped_session registry (PA205).
+struct RegistryRelease {
+  std::string object;     ///< the receiver as written ("db_session", "app.db_session")
+  std::string method;     ///< "remove", "close", "register"
+  core::Location where;
+};
+
+/// `Depends(get_db)` naming another module's function: an entry point of that module.
+struct ForeignDependency {
+  std::string symbol;     ///< "app.deps.get_db"
+  std::string why;
+  core::Location evidence;
+};
+
+struct EntryPointFacts {
+  std::vector<EntryPoint> entry_points;
+  std::vector<std::string> cached_functions;  ///< `@lru_cache` / `@cache`, or a `global` memo
+  std::vector<FunctionCall> calls;
+  std::vector<RegistryRelease> registry_releases;
+  std::vector<ForeignDependency> foreign_dependencies;
+  /// Generators decorated as context managers: (qualified name, "context manager" / "async context manager").
+  std::vector<std::pair<std::string, std::string>> context_managers;
+
+  const EntryPoint* find(std::string_view function) const;
+  bool cached(std::string_view function) const;
+};
+
+/// "route handler", "FastAPI dependency", "Lambda handler", ... (for messages and --dump-facts).
+std::string_view entry_kind_name(EntryKind kind);
+/// What one run of such a function is: "request", "invocation", "task".
+std::string_view entry_unit(EntryKind kind);
+
+/// Records calls of project functions made inside functions (on_call of the facts builder).
+void note_call(const py::CallSite& call, EntryPointFacts& out);
+
+/// Classifies the module's functions once its analysis is complete (the tree is still alive).
+void classify_entry_points(const py::Module& module, ts::Node root, std::string_view path, EntryPointFacts& out);
+
+/// Project phase: `Depends(x)` of another module's function marks that function as a dependency.
+void resolve_entry_points(ProjectFacts& facts);
+
+}  // namespace sqla
