@@ -40,7 +40,12 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         default: continue;
       }
       core::Finding& f = out.report(use.where, std::move(message));
-      if (use.connection) f.fix = "Use `with " + use.callee + "() as conn:` (or `async with`), or close it in `finally`";
+      // The pool's proxied DBAPI connection (raw_connection()) is not a context manager.
+      if (use.connection && use.callee.ends_with("raw_connection")) {
+        f.fix = "Close it in `finally`, or use `with contextlib.closing(" + use.callee + "()) as conn:`";
+      } else if (use.connection) {
+        f.fix = "Use `with " + use.callee + "() as conn:` (or `async with`), or close it in `finally`";
+      }
       if (use.release == sqla::Release::kReturned) {
         f.notes.push_back(core::Note{file.entry.find(use.function)->evidence, "used as a dependency here"});
         f.fix = "Make " + use.function + "() a generator: `with SessionLocal() as db: yield db`";

@@ -244,6 +244,9 @@ void scan_tree(const py::Module& m, ts::Node root, EntryPointFacts& out) {
                last == "add_websocket_route" || last == "add_api_websocket_route" || last == "Route" ||
                last == "APIRoute" || last == "WebSocketRoute") {
       target_node = argument(m, n, last == "add_url_rule" ? 2 : 1, {"endpoint", "view_func", "handler", "route"});
+    } else if (last == "add_task" && kind_of(py::field(n, Field::kFunction)) == Kind::kAttribute) {
+      target_node = argument(m, n, 0, {"func"});  // Starlette/FastAPI BackgroundTasks: runs after each response
+      kind = EntryKind::kTask;
     } else if (last == "register") {
       ts::Node registry = argument(m, n, 0, {});
       if (registry && kind_of(registry) == Kind::kIdentifier) {
@@ -257,8 +260,8 @@ void scan_tree(const py::Module& m, ts::Node root, EntryPointFacts& out) {
     const std::string why = std::string(m.text(n)).substr(0, 60);
     if (t.local >= 0) {
       add_entry(out, m.functions()[static_cast<size_t>(t.local)], kind, why, m.location(n));
-    } else if (!t.symbol.empty() && kind == EntryKind::kDependency) {
-      out.foreign_dependencies.push_back(ForeignDependency{t.symbol, why, m.location(n)});
+    } else if (!t.symbol.empty()) {
+      out.foreign_entry_points.push_back(ForeignEntryPoint{t.symbol, kind, why, m.location(n)});
     }
     return true;
   });
@@ -352,13 +355,13 @@ void classify_entry_points(const py::Module& m, ts::Node root, std::string_view 
 
 void resolve_entry_points(ProjectFacts& facts) {
   for (const FileFacts& file : facts.files) {
-    for (const ForeignDependency& d : file.entry.foreign_dependencies) {
+    for (const ForeignEntryPoint& d : file.entry.foreign_entry_points) {
       std::string_view rest;
       const FileFacts* found = home_of(facts, d.symbol, rest);
       if (!found || rest.empty() || rest.find('.') != std::string_view::npos || found->entry.find(rest)) continue;
       // The other module's function runs per request; its `def` is not known here.
       FileFacts& home = facts.files[static_cast<size_t>(found - facts.files.data())];
-      home.entry.entry_points.push_back(EntryPoint{std::string(rest), EntryKind::kDependency, d.why, d.evidence, d.evidence});
+      home.entry.entry_points.push_back(EntryPoint{std::string(rest), d.kind, d.why, d.evidence, d.evidence});
     }
   }
 }

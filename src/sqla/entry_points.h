@@ -32,7 +32,7 @@ enum class EntryKind : uint8_t {
   kDependency,     ///< the target of FastAPI `Depends(...)` / `Security(...)`
   kLambda,         ///< an AWS Lambda handler: a module-level `(event, context)` function
   kCloudFunction,  ///< `@functions_framework.http` / `.cloud_event`
-  kTask,           ///< `@app.task`, `@shared_task`, `@dramatiq.actor`
+  kTask,           ///< `@app.task`, `@shared_task`, `@dramatiq.actor`, `background_tasks.add_task(f)`
   kDjangoView,     ///< a `views.py` function taking `request`
 };
 
@@ -61,9 +61,10 @@ struct RegistryRelease {
   core::Location where;
 };
 
-/// `Depends(get_db)` naming another module's function: an entry point of that module.
-struct ForeignDependency {
+/// `Depends(get_db)` / `add_task(send_mail)` naming another module's function: an entry point there.
+struct ForeignEntryPoint {
   std::string symbol;     ///< "app.deps.get_db"
+  EntryKind kind = EntryKind::kDependency;
   std::string why;
   core::Location evidence;
 };
@@ -73,7 +74,7 @@ struct EntryPointFacts {
   std::vector<std::string> cached_functions;  ///< `@lru_cache` / `@cache`, or a `global` memo
   std::vector<FunctionCall> calls;
   std::vector<RegistryRelease> registry_releases;
-  std::vector<ForeignDependency> foreign_dependencies;
+  std::vector<ForeignEntryPoint> foreign_entry_points;
   /// Generators decorated as context managers: (qualified name, "context manager" / "async context manager").
   std::vector<std::pair<std::string, std::string>> context_managers;
 
@@ -92,7 +93,7 @@ void note_call(const py::CallSite& call, EntryPointFacts& out);
 /// Classifies the module's functions once its analysis is complete (the tree is still alive).
 void classify_entry_points(const py::Module& module, ts::Node root, std::string_view path, EntryPointFacts& out);
 
-/// Project phase: `Depends(x)` of another module's function marks that function as a dependency.
+/// Project phase: `Depends(x)` / `add_task(x)` of another module's function marks that function.
 void resolve_entry_points(ProjectFacts& facts);
 
 }  // namespace sqla

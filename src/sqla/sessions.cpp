@@ -348,9 +348,12 @@ std::optional<SessionCreation> session_creation(const py::CallSite& call) {
   const std::string_view method = call.method;
   if (method == "connect" || method == "raw_connection" || method == "begin") {
     if (is_engine_object(call.receiver)) return SessionCreation{true, ""};
-    if (call.receiver && call.receiver->kind == ValueKind::kSymbol &&
-        is_project_candidate(call.receiver->text, "engine")) {
-      return SessionCreation{true, call.receiver->text};
+    if (call.receiver && call.receiver->kind == ValueKind::kSymbol) {
+      // `engine.connect()` with another module's engine, or `get_engine().connect()` / `engine =
+      // _engine()` with a project function's result: confirmed when it resolves to an engine.
+      const std::string& r = call.receiver->text;
+      const std::string_view made_by = ends_with(r, "()") ? std::string_view(r).substr(0, r.size() - 2) : std::string_view(r);
+      if (is_project_candidate(made_by, "engine")) return SessionCreation{true, r};
     }
   }
   return std::nullopt;
@@ -398,6 +401,12 @@ void classify_release(const py::Module& m, ts::Node call, int function, SessionU
     use.release_where = m.location(expr);
     if (ts::Node as = expr.parent(); is_type(as, "as_pattern")) {
       if (ts::Node alias = py::field(as, Field::kAlias)) use.name = std::string(m.text(alias));
+    }
+    // `with SessionLocal() as db: yield db`: a provider (dependency, context manager) that closes it.
+    if (body && !use.name.empty()) {
+      for (ts::Node id : identifiers(m, body, use.name)) {
+        if (ts::Node p = outer_expression(id).parent(); p && kind_of(p) == Kind::kYield) use.yielded = true;
+      }
     }
     return;
   }
