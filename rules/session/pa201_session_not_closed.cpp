@@ -23,7 +23,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
           message = what(use) + " is never closed: " + held;
           break;
         case sqla::Release::kHappyPathOnly:
-          message = what(use) + " is closed only when nothing raises: on an exception " + held;
+          message = what(use) + " is not closed on every path (an exception or an early return skips the close()): " + held;
           break;
         case sqla::Release::kThrowAway:
           message = what(use) + " is used once and dropped without close(): " + held;
@@ -51,7 +51,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         f.fix = "Make " + use.function + "() a generator: `with SessionLocal() as db: yield db`";
       }
       if (use.release == sqla::Release::kHappyPathOnly && use.release_where.valid()) {
-        f.notes.push_back(core::Note{use.release_where, "closed here, skipped when an earlier statement raises"});
+        f.notes.push_back(core::Note{use.release_where, "closed here, skipped when an earlier statement raises or returns"});
       }
     }
   }

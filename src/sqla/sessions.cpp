@@ -220,6 +220,27 @@ void classify_occurrence(const py::Module& m, ts::Node id, ts::Node body, Occurr
   // A comparison or a truth test (`if db is not None`): not an escape.
 }
 
+/// Visits the nodes of a function body without entering nested functions, lambdas or classes.
+template <typename Visit>
+void walk_function(ts::Node body, Visit&& visit) {
+  TSTreeCursor cursor = ts_tree_cursor_new(body.raw());
+  bool done = false;
+  while (!done) {
+    ts::Node node(ts_tree_cursor_current_node(&cursor));
+    visit(node);
+    const Kind k = kind_of(node);
+    const bool nested = k == Kind::kFunctionDefinition || k == Kind::kLambda || k == Kind::kClassDefinition;
+    if (!nested && ts_tree_cursor_goto_first_child(&cursor)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+      if (!ts_tree_cursor_goto_parent(&cursor)) {
+        done = true;
+        break;
+      }
+    }
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
 /// Every identifier `name` under `body`, in source order (iterative walk).
 std::vector<ts::Node> identifiers(const py::Module& m, ts::Node body, std::string_view name) {
   std::vector<ts::Node> out;
@@ -248,6 +269,11 @@ void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, t
     classify_occurrence(m, id, body, o);
   }
   const uint32_t created = assignment.end_byte();
+  std::vector<uint32_t> exits;  // `return` / `raise` of this function (not of nested ones)
+  walk_function(body, [&](ts::Node n) {
+    const Kind k = kind_of(n);
+    if (k == Kind::kReturnStatement || k == Kind::kRaiseStatement) exits.push_back(n.start_byte());
+  });
   auto used_before = [&](uint32_t at) {
     return std::any_of(o.uses.begin(), o.uses.end(), [&](uint32_t u) { return u > created && u < at; });
   };
@@ -301,7 +327,12 @@ void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, t
   } else if (happy != o.closes.end()) {
     // Closed on the success path only. With nothing between creation and close that uses the
     // object, nothing holds a connection when an exception could leave the function.
-    const bool risky = used_before(happy->at) || (o.yielded && o.yield_where.valid());
+    // A `return` / `raise` between creation and close leaves without closing: a connection is
+    // checked out at creation, a Session once it has been used.
+    const bool early_exit = std::any_of(exits.begin(), exits.end(), [&](uint32_t e) {
+      return e > created && e < happy->at && (connection || used_before(e));
+    });
+    const bool risky = used_before(happy->at) || (o.yielded && o.yield_where.valid()) || early_exit;
     use.release = risky ? Release::kHappyPathOnly : Release::kUnknown;
     use.release_where = happy->where;
   } else {
