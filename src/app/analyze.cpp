@@ -15,6 +15,7 @@
 #include "app/walk.h"
 #include "core/mask.h"
 #include "py/grammar.h"
+#include "sqla/deployment.h"
 #include "sqla/dump.h"
 #include "sqla/project_context.h"
 #include "ts/tree.h"
@@ -26,6 +27,7 @@ namespace {
 struct FileResult {
   std::optional<sqla::FileFacts> python;
   std::optional<sqla::IniFile> ini;
+  std::optional<sqla::DeploymentFacts> deployment;
   std::vector<core::Finding> diagnostics;
   bool skipped = false;
 };
@@ -164,6 +166,10 @@ FileResult process(const InputFile& file, ts::Parser& parser, const sqla::Projec
     if (!parse_only) result.ini = sqla::read_ini(source);
     return result;
   }
+  if (file.kind == FileKind::kDeployment) {
+    if (!parse_only) result.deployment = sqla::read_deployment_file(source, result.diagnostics);
+    return result;
+  }
   ts::Tree tree = parser.parse(source.text());
   if (!tree) {
     result.diagnostics.push_back(unreadable_diagnostic(file.display_path, "the parser gave up; skipped"));
@@ -200,6 +206,16 @@ void reanalyze_wrapper_callers(const std::vector<InputFile>& inputs, sqla::Proje
     FileResult again = process(*it->second, parser, facts.context, max_size, false, &wrappers);
     if (again.python) f = std::move(*again.python);
   }
+}
+
+/// The audited directory as displayed (a file's directory when a file was named): deployment
+/// evidence found in Python code covers everything below it.
+std::string audit_root(const std::string& path) {
+  std::error_code ec;
+  const std::string shown = display_path(path);
+  if (fs::is_directory(path, ec)) return shown == "." ? std::string() : shown;
+  const size_t slash = shown.rfind('/');
+  return slash == std::string::npos ? std::string() : shown.substr(0, slash);
 }
 
 /// Same finding from several branch configurations: keep one, without branch notes.
@@ -309,15 +325,18 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   core::Report report;
   report.root = paths.size() == 1 ? paths[0] : std::to_string(paths.size()) + " paths";
   report.diagnostics = std::move(walked.diagnostics);
+  std::vector<sqla::DeploymentFacts> deployment_files;
   for (FileResult& r : results) {
     for (core::Finding& d : r.diagnostics) report.diagnostics.push_back(std::move(d));
     if (r.skipped) ++report.summary.skipped;
     else ++report.summary.files;
     if (r.python) facts.files.push_back(std::move(*r.python));
     if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
+    if (r.deployment) deployment_files.push_back(std::move(*r.deployment));
   }
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
   if (!options.parse_only) reanalyze_wrapper_callers(walked.files, facts, options.max_file_size);
+  sqla::merge_deployment(facts, std::move(deployment_files), audit_root(paths[0]));
   sqla::resolve_project(facts);
   report.findings = run_rules(facts, selected);
   build_audit(facts, selected, report);
@@ -339,6 +358,7 @@ std::vector<core::Finding> analyze_source(std::string_view text, std::string_vie
   if (tree.root().has_error()) out.push_back(syntax_diagnostic(source, first_syntax_error(tree.root())));
   sqla::ProjectFacts facts;
   facts.files.push_back(sqla::analyze_python(source, tree.root(), "input", false, facts.context));
+  sqla::merge_deployment(facts, {}, "");
   sqla::resolve_project(facts);
   std::vector<const rules::Rule*> all(rules::all_rules().begin(), rules::all_rules().end());
   for (core::Finding& f : run_rules(facts, all)) out.push_back(std::move(f));
@@ -356,14 +376,17 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
   ts::Parser parser;
   parser.set_language(py::Grammar::get().language());
   sqla::ProjectFacts facts;
+  std::vector<sqla::DeploymentFacts> deployment_files;
   for (const InputFile& file : walked.files) {
     FileResult r = process(file, parser, context, 64u << 20);
     for (const core::Finding& d : r.diagnostics) out << d.where.path << ": " << d.code << " " << d.message << "\n";
     if (r.python) facts.files.push_back(std::move(*r.python));
     if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
+    if (r.deployment) deployment_files.push_back(std::move(*r.deployment));
   }
   facts.context = context;
   reanalyze_wrapper_callers(walked.files, facts, 64u << 20);
+  sqla::merge_deployment(facts, std::move(deployment_files), audit_root(paths.front()));
   if (context.sqlalchemy) out << "sqlalchemy " << context.sqlalchemy->str() << " (" << context.sqlalchemy_origin << ")\n";
   if (context.flask_sqlalchemy) {
     out << "flask-sqlalchemy " << context.flask_sqlalchemy->str() << " (" << context.flask_sqlalchemy_origin << ")\n";

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "app/diagnostics.h"
+#include "sqla/deployment.h"
 
 namespace app {
 namespace fs = std::filesystem;
@@ -36,6 +37,7 @@ bool excluded(const std::string& display, const std::string& name,
 }
 
 std::optional<FileKind> classify(const fs::path& p) {
+  if (sqla::is_deployment_file(p.generic_string())) return FileKind::kDeployment;
   const std::string ext = p.extension().string();
   if (ext == ".py" || ext == ".pyi") return ext == ".py" ? std::optional<FileKind>(FileKind::kPython) : std::nullopt;
   if (ext == ".ini") return FileKind::kIni;

@@ -6,7 +6,7 @@
 
 namespace app {
 
-enum class FileKind { kPython, kIni };
+enum class FileKind { kPython, kIni, kDeployment };
 
 /// A file to audit.
 struct InputFile {
@@ -23,7 +23,7 @@ struct WalkResult {
   std::string error;                       ///< a path that does not exist: usage error
 };
 
-/// Collects .py and .ini files under `paths`, skipping the default excludes and `exclude` globs.
+/// Collects .py and .ini files and deployment files (sqla::is_deployment_file) under `paths`, skipping the default excludes and `exclude` globs.
 WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::string>& exclude);
 
 /// Display form of a path: relative to the current directory when below it, '/' separators.

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "py/grammar.h"
+#include "sqla/deployment.h"
 #include "sqla/sessions.h"
 
 namespace sqla {
@@ -191,13 +192,16 @@ class FactsBuilder : public py::CallObserver {
     }
     with_call(call);
     note_call(call, facts_.entry);
+    observe_deployment_call(call, facts_);
     if (call.method == "dispose") {
       if (seen_dispose_.insert(call.node.start_byte()).second) {
         ts::Node callee_node = call.callee_node;
         ts::Node receiver = py::field(callee_node, py::Field::kObject);
+        const py::Argument* close = call.args.find("close");
         facts_.disposals.push_back(DisposeCall{call.module.location(call.node),
                                                std::string(call.module.text(receiver)), call.awaited,
-                                               function});
+                                               function, close && close->value->kind == ValueKind::kBool &&
+                                                             !close->value->boolean});
       }
     }
     return std::nullopt;
@@ -637,6 +641,7 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
     facts.is_alembic_env = imports_alembic;
   }
   facts.is_script = is_script(path, source.text(), *module);
+  collect_python_deployment(*module, facts);
   collect_url_literals(source, root, facts);
   return facts;
 }

@@ -56,6 +56,8 @@ struct EngineConfig {
   bool is_async = false;
   std::string branch;                  ///< "`IS_LAMBDA` is true (line 3)"; "" when unconditional
   std::vector<core::Note> branch_notes;
+  std::string url_variable;            ///< the environment variable the URL is read from, when unresolved in code
+  std::string url_source;              ///< "DATABASE_URL from .env:3" when the URL came from an env file
 
   const py::Argument* arg(std::string_view name) const;
   /// True when the keyword is present; nullopt when absent but the set is incomplete.
@@ -157,6 +159,7 @@ struct DisposeCall {
   std::string receiver;
   bool awaited = false;
   std::string function;
+  bool close_false = false;      ///< dispose(close=False): drops inherited connections in a forked child
 };
 
 /// A database URL written as a string literal.
@@ -188,6 +191,75 @@ struct ModuleExports {
   std::unordered_set<std::string> classes;
 };
 
+/// Where and how the project runs, read from its non-Python files (serverless.yml, template.yaml,
+/// Dockerfile, Procfile, gunicorn.conf.py, docker-compose, .env, ...) and from Python entry points.
+/// Filled by deployment.cpp; the contract rules rely on is these fields.
+struct Evidence {
+  std::string what;       ///< "serverless.yml declares an AWS Lambda function"
+  core::Location where;
+  std::string platform;   ///< "AWS Lambda", "Vercel", "Google Cloud Functions", "gunicorn" ...
+  std::string scope;      ///< the directory it covers ("" = the whole audited tree)
+};
+
+/// A PgBouncer (or other transaction-mode pooler) the project itself runs, e.g. a docker-compose service.
+struct PoolerEndpoint {
+  std::string host;       ///< service / host name ("pgbouncer")
+  int port = 0;           ///< the port clients connect to (6432 by default)
+  std::string mode;       ///< "transaction", "session", "statement", "" when not stated
+  core::Location where;
+};
+
+/// A process manager / server that runs the project's code, and how many processes it starts.
+struct ServerProcess {
+  std::string server;              ///< "gunicorn", "uvicorn", "celery", "hypercorn", "multiprocessing"
+  core::Location where;            ///< the command line, config file or call
+  std::optional<int> workers;      ///< processes it starts (nullopt: not known)
+  std::string workers_origin;      ///< "Procfile:1 (-w 4)", "gunicorn.conf.py:3 (workers = 4)"
+  std::optional<int> threads;      ///< gunicorn --threads
+  std::string worker_class;        ///< "uvicorn.workers.UvicornWorker", "gevent"
+  bool forks = true;               ///< workers are forked from a parent that imported the app (not uvicorn --workers: spawn)
+  bool preload = false;            ///< gunicorn --preload / preload_app = True: the app is imported before the fork
+  core::Location preload_where;
+  std::string command;             ///< the command as written (trimmed)
+  std::string directory;           ///< directory of the file that declares it ("" = the audited root)
+};
+
+/// An environment variable a project file sets (.env, docker-compose `environment`, serverless.yml).
+struct EnvVariable {
+  std::string name;
+  std::string value;
+  core::Location where;
+  bool example = false;            ///< from a template (.env.example, .env.sample, .env.template)
+};
+
+/// Code that runs in each forked child and drops inherited connections: gunicorn `post_fork`,
+/// Celery `worker_process_init`, a multiprocessing `initializer`, or `dispose(close=False)`.
+struct ForkHook {
+  std::string hook;                ///< "post_fork", "worker_process_init", "dispose(close=False)"
+  core::Location where;            ///< the dispose call
+};
+
+/// A module-level statement that opens a database connection while the module is imported.
+struct ImportTimeConnect {
+  core::Location where;            ///< the statement's call
+  std::string what;                ///< "engine.connect()", "Base.metadata.create_all(engine)"
+  int engine = -1;                 ///< engine site index in the same file, -1 when imported
+  std::string engine_symbol;       ///< "app.db.engine" when imported from another module
+  std::string through;             ///< the project function called at module level that connects ("init_db")
+};
+
+struct DeploymentFacts {
+  std::vector<Evidence> serverless;        ///< empty: no serverless evidence
+  std::vector<PoolerEndpoint> poolers;     ///< poolers the project configures
+  std::vector<Evidence> servers;           ///< long-running server evidence (Dockerfile CMD gunicorn, Procfile web)
+  std::vector<ServerProcess> processes;
+  std::vector<EnvVariable> env;
+  std::vector<ForkHook> fork_hooks;
+  std::vector<ImportTimeConnect> import_connects;
+  std::vector<Evidence> frontend_only;     ///< files seen and judged not to be evidence (vercel.json without Python)
+  std::vector<std::string> vercel_dirs;    ///< directories holding a vercel.json (api/*.py beside it = functions)
+};
+
 struct FileFacts {
   std::string path;
   std::string module_name;
@@ -208,6 +280,7 @@ struct FileFacts {
   std::vector<FlaskExtensionSite> flask_extensions;
   ModuleExports exports;
   EntryPointFacts entry;         ///< per-request / invocation / task functions (entry_points.cpp)
+  DeploymentFacts deployment;    ///< what this module says about where it runs (deployment.cpp)
 };
 
 struct IniEntry {
@@ -221,27 +294,6 @@ struct IniFile {
   std::string path;
   bool is_alembic = false;
   std::vector<IniEntry> entries;
-};
-
-/// Where and how the project runs, read from its non-Python files (serverless.yml, template.yaml,
-/// Dockerfile, Procfile, gunicorn.conf.py, docker-compose, .env, ...) and from Python entry points.
-/// Filled by deployment.cpp; the contract rules rely on is these fields.
-struct Evidence {
-  std::string what;       ///< "serverless.yml declares an AWS Lambda function"
-  core::Location where;
-};
-
-/// A PgBouncer (or other transaction-mode pooler) the project itself runs, e.g. a docker-compose service.
-struct PoolerEndpoint {
-  std::string host;       ///< service / host name ("pgbouncer")
-  int port = 0;           ///< the port clients connect to (6432 by default)
-  std::string mode;       ///< "transaction", "session", "statement", "" when not stated
-  core::Location where;
-};
-
-struct DeploymentFacts {
-  std::vector<Evidence> serverless;        ///< empty: no serverless evidence
-  std::vector<PoolerEndpoint> poolers;     ///< poolers the project configures
 };
 
 struct ProjectFacts {

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "sqla/deployment.h"
 #include "sqla/facts.h"
 
 namespace sqla {
@@ -195,7 +196,8 @@ py::ValuePtr coerce(const std::string& key, const py::ValuePtr& value) {
   return value;
 }
 
-EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const ProjectContext& context) {
+EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const ProjectContext& context,
+                    const DeploymentFacts& deployment) {
   EngineConfig config;
   config.complete = args.complete;
   config.call_complete = args.complete;
@@ -233,6 +235,17 @@ EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const P
   if (url_arg && url_arg->value->kind == ValueKind::kString) {
     config.url = parse_database_url(url_arg->value->text, url_arg->value->partial);
     config.url_origin = url_arg->value->origin.valid() ? url_arg->value->origin : url_arg->where;
+  }
+  constexpr std::string_view kEnvRead = "environment variable ";
+  if (!config.url && url_arg && url_arg->value->is_unknown() && url_arg->value->text.rfind(kEnvRead, 0) == 0) {
+    // `os.environ["DATABASE_URL"]`: the value the project's env files give it.
+    config.url_variable = url_arg->value->text.substr(kEnvRead.size());
+    const EnvVariable* from = nullptr;
+    if (auto url = environment_url(deployment, config.url_variable, &from)) {
+      config.url = std::move(url);
+      config.url_origin = from->where;
+      config.url_source = config.url_variable + " from " + from->where.path + ":" + std::to_string(from->where.range.begin.line);
+    }
   }
   config.is_async = is_async_factory(site.factory) || site.wrapped_async ||
                     (config.url && config.url->is_async_driver());
@@ -479,7 +492,7 @@ void resolve_project(ProjectFacts& facts) {
             args.complete = false;
           }
         }
-        EngineConfig config = derive(site, args, facts.context);
+        EngineConfig config = derive(site, args, facts.context, facts.deployment);
         config.branch = raw.branch;
         config.branch_notes = raw.branch_notes;
         // Branches that end up with the same configuration are one configuration.

@@ -1,0 +1,83 @@
+#pragma once
+// Where the project's code runs: serverless platforms, server processes (gunicorn, uvicorn,
+// Celery, multiprocessing), the poolers it runs and the environment its files set. Read from
+// non-Python deployment files (serverless.yml, template.yaml, Dockerfile, Procfile, compose
+// files, .env, ...) and from Python entry points; rules read the merged DeploymentFacts.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.h"
+#include "core/source_file.h"
+#include "py/module.h"
+#include "sqla/facts.h"
+
+namespace sqla {
+
+/// True when a file with this name (or relative path) is a deployment file poolaudit reads.
+bool is_deployment_file(std::string_view path);
+
+/// Reads one deployment file. A file that cannot be parsed adds a PA003 diagnostic.
+DeploymentFacts read_deployment_file(const core::SourceFile& source, std::vector<core::Finding>& diagnostics);
+
+/// Python side, per evaluated call (Mangum, functions_framework, CDK Lambda constructs,
+/// multiprocessing pools, module-level connects, `dispose(close=False)`).
+void observe_deployment_call(const py::CallSite& call, FileFacts& facts);
+
+/// Python side, after the module was analysed: `lambda_handler(event, context)`, gunicorn
+/// config modules, fork hooks, `AWS_LAMBDA_*` checks.
+void collect_python_deployment(const py::Module& module, FileFacts& facts);
+
+/// Project phase: merges every file's deployment facts into `facts.deployment` (Vercel
+/// functions, gunicorn config files with their command lines). `root` is the audited directory
+/// as displayed. Run before resolve_project() so engine URLs can come from env files.
+void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::string& root);
+
+/// The value an env file gives `name`: real files (.env, compose) before templates; nullptr when none.
+const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view name);
+
+/// The database URL an env file gives `name` (placeholders and templates are not URLs); `from` gets the variable.
+std::optional<DatabaseUrl> environment_url(const DeploymentFacts& deployment, std::string_view name,
+                                           const EnvVariable** from = nullptr);
+
+/// Whether an engine configuration runs serverless: true / false / nullopt (unknown, silence).
+/// `why` receives the deciding evidence or branch note (for finding notes).
+std::optional<bool> runs_serverless(const ProjectFacts& facts, const FileFacts& file, const EngineConfig& config,
+                                    std::vector<core::Note>* why = nullptr);
+
+/// True when the project's processes run threads or asyncio (more than one checkout per process).
+bool concurrent_workers(const DeploymentFacts& deployment);
+
+/// One engine's share of the connection budget.
+struct BudgetTerm {
+  const EngineSite* site = nullptr;
+  const FileFacts* file = nullptr;
+  std::optional<int> per_process;   ///< pool_size + max_overflow; nullopt = unbounded
+  std::string arithmetic;           ///< "pool_size 5 (SQLAlchemy default) + max_overflow 10 (app/db.py:4)"
+};
+
+/// The connection budget arithmetic for one database server.
+struct Budget {
+  std::string server;               ///< "db:5432" ("" when the URL's host is unknown)
+  std::vector<BudgetTerm> engines;
+  int processes = 0;
+  std::string processes_origin;     ///< "4 (Procfile:1 `-w 4`)"
+  std::optional<int> total;         ///< nullopt = unbounded
+  int limit = 100;
+  std::string limit_origin;         ///< "PostgreSQL's default max_connections"
+  bool exceeds() const { return !total || *total > limit; }
+  /// "4 processes × (5 + 10) = 60 ≤ 100 (PostgreSQL's default max_connections)"
+  std::string describe() const;
+};
+
+/// The project's connection budgets (empty when no process count or no countable engine is known).
+std::vector<Budget> connection_budgets(const ProjectFacts& facts);
+
+/// Long-lived: created at module level (or through a project wrapper there) in application code.
+bool long_lived(const FileFacts& file, const EngineSite& site);
+
+/// "AWS Lambda", "server processes", "" when nothing is known.
+std::string platform_summary(const ProjectFacts& facts);
+
+}  // namespace sqla
