@@ -18,6 +18,7 @@ extern const Rule kPA110;
 extern const Rule kPA112;
 extern const Rule kPA113;
 extern const Rule kPA114;
+extern const Rule kPA116;
 extern const Rule kPA117;
 extern const Rule kPA119;
 extern const Rule kPA120;
@@ -33,7 +34,7 @@ extern const Rule kPA302;
 extern const Rule kPA303;
 
 namespace {
-constexpr std::array<const Rule*, 24> kRules = {
+constexpr std::array<const Rule*, 25> kRules = {
     &kPA101,
     &kPA102,
     &kPA103,
@@ -45,6 +46,7 @@ constexpr std::array<const Rule*, 24> kRules = {
     &kPA112,
     &kPA113,
     &kPA114,
+    &kPA116,
     &kPA117,
     &kPA119,
     &kPA120,
