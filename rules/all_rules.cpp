@@ -10,11 +10,18 @@ namespace rules {
 extern const Rule kPA101;
 extern const Rule kPA102;
 extern const Rule kPA103;
+extern const Rule kPA106;
+extern const Rule kPA107;
 extern const Rule kPA108;
 extern const Rule kPA109;
+extern const Rule kPA110;
 extern const Rule kPA111;
 extern const Rule kPA112;
 extern const Rule kPA113;
+extern const Rule kPA114;
+extern const Rule kPA116;
+extern const Rule kPA117;
+extern const Rule kPA119;
 extern const Rule kPA120;
 extern const Rule kPA121;
 extern const Rule kPA201;
@@ -29,15 +36,22 @@ extern const Rule kPA302;
 extern const Rule kPA303;
 
 namespace {
-constexpr std::array<const Rule*, 20> kRules = {
+constexpr std::array<const Rule*, 27> kRules = {
     &kPA101,
     &kPA102,
     &kPA103,
+    &kPA106,
+    &kPA107,
     &kPA108,
     &kPA109,
+    &kPA110,
     &kPA111,
     &kPA112,
     &kPA113,
+    &kPA114,
+    &kPA116,
+    &kPA117,
+    &kPA119,
     &kPA120,
     &kPA121,
     &kPA201,

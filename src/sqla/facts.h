@@ -54,6 +54,10 @@ struct EngineConfig {
   core::Location url_origin;
   PoolChoice pool;
   bool is_async = false;
+  // engine_from_config: the mapping is read at run time (an ini section, a settings dict not in
+  // the code), so its entries may come from an ini file's `<prefix>...` keys.
+  bool runtime_configuration = false;
+  std::optional<std::string> config_prefix;  ///< engine_from_config's prefix when known ("sqlalchemy.")
   std::string branch;                  ///< "`IS_LAMBDA` is true (line 3)"; "" when unconditional
   std::vector<core::Note> branch_notes;
   std::string url_variable;            ///< the environment variable the URL is read from, when unresolved in code

@@ -112,3 +112,37 @@ bool is_coerced_config_key(std::string_view key) {
 }
 
 }  // namespace sqla
+
+namespace sqla {
+
+std::span<const DriverSpec> driver_specs() {
+  // Timeout keys: libpq `connect_timeout` (psycopg2, psycopg 3, no default: waits forever);
+  // asyncpg.connect(timeout=60); pg8000 `timeout`; PyMySQL / mysqlclient / aiomysql / asyncmy
+  // `connect_timeout` (PyMySQL's 10 s covers the TCP connect only, facts PA114); MySQL
+  // Connector/Python `connection_timeout`; MariaDB Connector/Python `connect_timeout`;
+  // pyodbc `timeout` (login timeout).
+  static constexpr DriverSpec kSpecs[] = {
+      {"postgresql", "", Driver::kPsycopg2, "psycopg2", "connect_timeout", ""},
+      {"postgresql", "psycopg2", Driver::kPsycopg2, "psycopg2", "connect_timeout", ""},
+      {"postgresql", "psycopg2cffi", Driver::kPsycopg2, "psycopg2cffi", "connect_timeout", ""},
+      {"postgresql", "psycopg", Driver::kPsycopg, "psycopg", "connect_timeout", ""},
+      {"postgresql", "psycopg_async", Driver::kPsycopg, "psycopg", "connect_timeout", ""},
+      {"postgresql", "asyncpg", Driver::kAsyncpg, "asyncpg", "timeout", "60 s"},
+      {"postgresql", "pg8000", Driver::kPg8000, "pg8000", "timeout", ""},
+      {"mysql", "", Driver::kMysqldb, "mysqlclient", "connect_timeout", ""},
+      {"mysql", "mysqldb", Driver::kMysqldb, "mysqlclient", "connect_timeout", ""},
+      {"mysql", "pymysql", Driver::kPymysql, "PyMySQL", "connect_timeout", ""},
+      {"mysql", "aiomysql", Driver::kAiomysql, "aiomysql", "connect_timeout", ""},
+      {"mysql", "asyncmy", Driver::kAsyncmy, "asyncmy", "connect_timeout", ""},
+      {"mysql", "mysqlconnector", Driver::kMysqlConnector, "mysql-connector", "connection_timeout", ""},
+      {"mysql", "mariadbconnector", Driver::kMariadbConnector, "mariadb", "connect_timeout", ""},
+      {"sqlite", "", Driver::kPysqlite, "pysqlite", "", ""},
+      {"sqlite", "pysqlite", Driver::kPysqlite, "pysqlite", "", ""},
+      {"sqlite", "aiosqlite", Driver::kAiosqlite, "aiosqlite", "", ""},
+      {"mssql", "", Driver::kPyodbc, "pyodbc", "timeout", ""},
+      {"mssql", "pyodbc", Driver::kPyodbc, "pyodbc", "timeout", ""},
+  };
+  return kSpecs;
+}
+
+}  // namespace sqla

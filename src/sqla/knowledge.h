@@ -3,6 +3,7 @@
 // are in shared/spec/sqlalchemy-facts.md.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -60,5 +61,47 @@ bool is_pool_keyword(std::string_view keyword);
 
 /// Keys engine_from_config() coerces from strings (`engine_config_types`, engine/default.py).
 bool is_coerced_config_key(std::string_view key);
+
+}  // namespace sqla
+
+namespace sqla {
+
+/// DBAPI drivers whose behaviour rules depend on (prepared statements, connect timeouts).
+enum class Driver : uint8_t {
+  kPsycopg2,          ///< postgresql, postgresql+psycopg2 (the default PostgreSQL driver)
+  kPsycopg,           ///< psycopg 3: postgresql+psycopg, postgresql+psycopg_async
+  kAsyncpg,
+  kPg8000,
+  kMysqldb,           ///< mysqlclient: mysql, mysql+mysqldb (the default MySQL driver)
+  kPymysql,
+  kAiomysql,
+  kAsyncmy,
+  kMysqlConnector,
+  kMariadbConnector,
+  kPysqlite,          ///< sqlite, sqlite+pysqlite
+  kAiosqlite,
+  kPyodbc,            ///< mssql, mssql+pyodbc
+};
+
+/// What poolaudit knows about one `dialect+driver` spelling.
+struct DriverSpec {
+  std::string_view dialect;      ///< "postgresql" (also matched: "postgres" for postgresql)
+  std::string_view driver;       ///< "" = the dialect's default driver
+  Driver kind;
+  std::string_view name;         ///< "psycopg2", "asyncpg"
+  std::string_view timeout_key;  ///< the connect() keyword bounding connection set-up ("" when none)
+  std::string_view timeout_default;  ///< the driver's own default, "" when it waits forever
+};
+
+/// The known `dialect+driver` spellings (sqlalchemy/dialects/*/__init__.py and each driver's connect()).
+std::span<const DriverSpec> driver_specs();
+
+/// Hosted poolers recognised from the URL alone (vendor documentation, facts PA106/PA107).
+inline constexpr std::string_view kSupabasePoolerSuffix = ".pooler.supabase.com";  ///< Supavisor
+inline constexpr std::string_view kSupabaseLegacySuffix = ".supabase.co";          ///< db.<ref>.supabase.co
+inline constexpr int kSupabaseTransactionPort = 6543;  ///< transaction mode (Supavisor / legacy PgBouncer)
+inline constexpr int kSupabaseSessionPort = 5432;      ///< session mode: not a transaction pooler
+inline constexpr std::string_view kNeonHostSuffix = ".neon.tech";
+inline constexpr std::string_view kNeonPoolerMarker = "-pooler.";  ///< ep-...-pooler.<region>.aws.neon.tech
 
 }  // namespace sqla

@@ -205,9 +205,15 @@ EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const P
   if (is_from_config(site.factory)) {
     const py::Argument* configuration = args.get("configuration", 0);
     std::string prefix = "sqlalchemy.";
+    config.config_prefix = prefix;
     if (const py::Argument* p = args.get("prefix", 1)) {
-      if (p->value->kind == ValueKind::kString && !p->value->partial) prefix = p->value->text;
-      else config.complete = false;
+      if (p->value->kind == ValueKind::kString && !p->value->partial) {
+        prefix = p->value->text;
+        config.config_prefix = prefix;
+      } else {
+        config.complete = false;
+        config.config_prefix.reset();
+      }
     }
     if (configuration && configuration->value->kind == ValueKind::kDict) {
       const py::DictValue& dict = *configuration->value->dict;
@@ -219,6 +225,7 @@ EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const P
       }
     } else {
       config.complete = false;
+      config.runtime_configuration = true;
     }
     for (const py::Argument& k : args.keywords) {
       if (k.name == "configuration" || k.name == "prefix") continue;

@@ -1,0 +1,70 @@
+// MySQL and MariaDB close connections idle longer than `wait_timeout` (8 hours by default). A
+// pooled engine hands such a connection out again and the first query fails: "(2006, "MySQL server
+// has gone away ...")" (facts PA110, e12). pool_recycle below wait_timeout or pool_pre_ping each
+// prevent it (pool_recycle=-1 is SQLAlchemy's "off"). Flask-SQLAlchemy 2.x and 3.x set
+// pool_recycle=7200 for every mysql* URL (extension.py `_apply_driver_defaults`), so its engines
+// are never reported; engine_from_config coerces an ini's pool_recycle to int, so it counts.
+#include "rules/engine/engine_options.h"
+#include "rules/rule.h"
+
+namespace rules {
+namespace {
+
+/// True when the option guards against stale connections, false when it does not, nullopt when unknown.
+std::optional<bool> recycles(const py::Argument* recycle) {
+  if (!recycle) return false;
+  const py::Value& v = *recycle->value;
+  if (v.overridable) return std::nullopt;  // a settings default the deployment may change
+  if (v.kind == py::ValueKind::kInt) return v.integer >= 0;
+  if (v.kind == py::ValueKind::kFloat) return v.real >= 0;
+  if (v.kind == py::ValueKind::kNone) return false;
+  return std::nullopt;
+}
+
+void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  for (const sqla::FileFacts& file : facts.files) {
+    for (const sqla::EngineSite& site : file.engines) {
+      if (site.flask_sqlalchemy) continue;  // pool_recycle=7200 injected for MySQL
+      for (const sqla::EngineConfig& config : site.configs) {
+        if (!config.complete || !sqla::is_queue_pool(config.pool.kind)) continue;
+        const sqla::DatabaseUrl* url = literal_url(config);
+        if (!url || !url->is_mysql() || branch_tests_dialect(config, "sqlite")) continue;
+        const py::Argument* recycle = config.arg("pool_recycle");
+        const py::Argument* ping = config.arg("pool_pre_ping");
+        const std::optional<bool> recycled = recycles(recycle);
+        std::optional<bool> pinged = ping ? option_on(*ping->value) : std::optional<bool>(false);
+        if (ping && ping->value->overridable) pinged.reset();
+        if (recycled.value_or(true) || pinged.value_or(true)) continue;
+        std::string message = "pooled " + std::string(url->dialect == "mariadb" ? "MariaDB" : "MySQL") +
+                              " connections go stale after the server's wait_timeout (8 h by default) and the next "
+                              "query fails with (2006, \"MySQL server has gone away\"): set pool_recycle below "
+                              "wait_timeout or pool_pre_ping=True";
+        core::Finding& f = report_engine(out, site, config, std::move(message));
+        if (recycle) note_argument(f, *recycle, show(*recycle) + " disables recycling");
+        if (ping) note_argument(f, *ping, show(*ping) + " passed here");
+        note_pool(f, config.pool);
+        note_url(f, config);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern const Rule kPA110{
+    {"PA110", "mysql-stale-connections", core::Severity::kWarning, true,
+     "A pooled MySQL/MariaDB engine with neither pool_recycle nor pool_pre_ping",
+     "**Why.** MySQL and MariaDB close a connection that stayed idle longer than `wait_timeout` (28800 s by "
+     "default, often much less on managed servers). The pool does not know: the next checkout gets the dead "
+     "connection and the query fails with `(pymysql.err.OperationalError) (2006, \"MySQL server has gone away "
+     "...\")` (or 2013 \"Lost connection to MySQL server during query\"). SQLAlchemy's MySQL documentation asks "
+     "for `pool_recycle`; `pool_pre_ping=True` also prevents it.\n\n"
+     "**Example.**\n```python\nengine = create_engine(\"mysql+pymysql://app@db/app\")\n```\n\n"
+     "**Fix.** `create_engine(url, pool_recycle=3600, pool_pre_ping=True)`.\n\n"
+     "**Not reported when** either option is set (`pool_recycle=-1` is off), for NullPool, for Flask-SQLAlchemy "
+     "engines (it sets `pool_recycle=7200` for MySQL URLs), or when the options cannot all be seen (`**kwargs`, "
+     "an ini file read at run time).",
+     "Set pool_recycle below the server's wait_timeout, or pool_pre_ping=True"},
+    check};
+
+}  // namespace rules
