@@ -185,6 +185,13 @@ struct ModuleExports {
   std::unordered_set<std::string> classes;
 };
 
+/// A function or class definition's lines: names a finding's enclosing scope after the tree is freed.
+struct ScopeSpan {
+  uint32_t first_line = 0;
+  uint32_t last_line = 0;
+  std::string name;  ///< "Class.method", "function", "Class"
+};
+
 struct FileFacts {
   std::string path;
   std::string module_name;
@@ -204,6 +211,7 @@ struct FileFacts {
   std::vector<py::ValuePtr> flask_config_objects;  ///< `app.config.from_object(X)` arguments
   std::vector<FlaskExtensionSite> flask_extensions;
   ModuleExports exports;
+  std::vector<ScopeSpan> scopes;  ///< every function and class, for Finding::scope
 };
 
 struct IniEntry {
