@@ -33,6 +33,18 @@ int main(int argc, char** argv) {
   cli.add_option("--dump-facts", options.dump_facts, "Print what the semantic layer resolved for FILE...");
   cli.add_option("--max-file-size", options.max_file_size, "Skip files larger than this many bytes");
   cli.add_flag("--parse-only", options.parse_only, "Walk, read and parse every file, no analysis (benchmark floor)");
+  cli.add_option("--config", options.config, "Configuration file (default: the closest .poolaudit.toml, "
+                 "poolaudit.toml or pyproject.toml [tool.poolaudit] from the first path upwards)");
+  cli.add_flag("--isolated", options.isolated, "Ignore every configuration file");
+  cli.add_option("--extend-select", options.extend_select, "Rules to run in addition to the selected ones")
+      ->delimiter(',')->allow_extra_args(false);
+  cli.add_option("--per-file-ignores", options.per_file_ignores, "GLOB:IDS, rules not run on matching files (repeatable)")
+      ->allow_extra_args(false);
+  cli.add_flag("--show-settings", options.show_settings, "Print the resolved settings and where they came from, and exit");
+  cli.add_flag("--report-unused-suppressions", options.report_unused_suppressions,
+               "Report suppression comments that matched no finding (PA005)");
+  cli.add_option("--baseline", options.baseline, "Findings recorded in this baseline file are counted as suppressed");
+  cli.add_option("--write-baseline", options.write_baseline, "Write the current findings to a baseline file and exit");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -42,6 +54,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "poolaudit: " << e.what() << " (see --help)\n";
     return app::kExitUsage;
+  }
+  for (const CLI::Option* option : cli.get_options()) {
+    if (option->count() > 0 && !option->get_lnames().empty()) options.given.push_back(option->get_lnames().front());
   }
   return app::run(options, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0);
 }

@@ -308,3 +308,37 @@ TEST_CASE("cli: the report is identical whatever --jobs is") {
   CHECK(one.out.size() > 1000);
   CHECK(one.out == four.out);
 }
+
+TEST_CASE("cli: configuration, suppression and baseline flags") {
+  tests::TempDir project;
+  write_nullpool_project(project);
+  const std::string dir = quote(project.path().string());
+  project.write("pyproject.toml", "[tool.poolaudit]\nselect = [\"PA113\"]\nfail-on = \"never\"\n");
+  CHECK(poolaudit(dir).code == 0);                            // PA101 not selected
+  CHECK(poolaudit("--fail-on warning " + dir).code == 0);     // still not selected
+  CHECK(poolaudit("--extend-select PA101 " + dir).code == 0);  // selected, but fail-on = never
+  CHECK(poolaudit("--extend-select PA101 --fail-on error " + dir).code == 1);  // the flag wins
+  CHECK(poolaudit("--isolated " + dir).code == 1);
+  const Result settings = poolaudit("--show-settings " + dir);
+  CHECK(settings.code == 0);
+  CHECK(settings.out.find("pyproject.toml [tool.poolaudit]") != std::string::npos);
+  CHECK(settings.out.find("fail-on: never") != std::string::npos);
+  project.write("strict.toml", "select = [\"PA1\"]\n");
+  CHECK(poolaudit("--config " + quote((project.path() / "strict.toml").string()) + " " + dir).code == 1);
+  CHECK(poolaudit("--isolated --per-file-ignores 'db.py:PA101' " + dir).code == 0);
+  const Result bad = poolaudit("--config " + quote((project.path() / "pyproject.toml").string()) + " --isolated " + dir);
+  CHECK(bad.code == 2);
+  CHECK(lines(bad.err) == 1);
+  // Baseline round trip through the binary; the unused-suppression report is a diagnostic.
+  const std::string baseline = quote((project.path() / "baseline.json").string());
+  const Result wrote = poolaudit("--isolated --write-baseline " + baseline + " " + dir);
+  CHECK(wrote.code == 0);
+  CHECK(wrote.out.find("wrote 1 finding") != std::string::npos);
+  const Result clean = poolaudit("--isolated -q --baseline " + baseline + " " + dir);
+  CHECK(clean.code == 0);
+  CHECK(clean.out.find("1 suppressed (1 by the baseline)") != std::string::npos);
+  project.write("app/extra.py", "x = 1  # poolaudit: ignore[PA101]\n");
+  const Result unused = poolaudit("--isolated -q --report-unused-suppressions --baseline " + baseline + " " + dir);
+  CHECK(unused.code == 0);
+  CHECK(unused.out.find("[PA005]") != std::string::npos);
+}

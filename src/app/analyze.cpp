@@ -29,6 +29,7 @@ struct FileResult {
   std::optional<sqla::IniFile> ini;
   std::optional<sqla::DeploymentFacts> deployment;
   std::vector<core::Finding> diagnostics;
+  std::vector<Directive> directives;  ///< suppression comments
   bool skipped = false;
 };
 
@@ -164,6 +165,7 @@ FileResult process(const InputFile& file, ts::Parser& parser, const sqla::Projec
   core::SourceFile source(file.display_path, prepare_text(std::move(*bytes)));
   if (file.kind == FileKind::kIni) {
     if (!parse_only) result.ini = sqla::read_ini(source);
+    if (!parse_only) result.directives = scan_ini_directives(source);
     return result;
   }
   if (file.kind == FileKind::kDeployment) {
@@ -179,6 +181,7 @@ FileResult process(const InputFile& file, ts::Parser& parser, const sqla::Projec
   const ts::Node root = tree.root();
   if (root.has_error()) result.diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(root)));
   if (parse_only) return result;
+  result.directives = scan_python_directives(source, root);
   result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, context, wrappers);
   return result;  // the tree is freed here: memory does not grow with the project
 }
@@ -286,7 +289,7 @@ std::optional<std::vector<const rules::Rule*>> select_rules(const std::vector<st
 }
 
 std::optional<core::Report> analyze(const Options& options, const std::vector<const rules::Rule*>& selected,
-                                    std::string& error) {
+                                    std::string& error, const Settings* settings) {
   const py::Grammar& grammar = py::Grammar::get();
   if (!grammar.missing().empty()) {
     error = "internal error: the Python grammar lacks " + grammar.missing().front();
@@ -300,7 +303,10 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     return std::nullopt;
   }
   // The project around the first path: its dependency files say which versions it targets.
-  const sqla::ProjectContext context = sqla::read_project_context(sqla::find_project_root(paths[0]), walked.diagnostics);
+  sqla::ProjectContext context = sqla::read_project_context(sqla::find_project_root(paths[0]), walked.diagnostics);
+  const Settings no_settings;
+  if (!settings) settings = &no_settings;
+  apply_settings(*settings, context);
   const size_t n = walked.files.size();
   std::vector<FileResult> results(n);
   unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
@@ -335,10 +341,13 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     if (r.deployment) deployment_files.push_back(std::move(*r.deployment));
   }
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
+  DirectiveMap directives;
+  for (size_t i = 0; i < n; ++i) directives[walked.files[i].display_path] = std::move(results[i].directives);
   if (!options.parse_only) reanalyze_wrapper_callers(walked.files, facts, options.max_file_size);
   sqla::merge_deployment(facts, std::move(deployment_files), audit_root(paths[0]));
   sqla::resolve_project(facts);
   report.findings = run_rules(facts, selected);
+  if (!options.parse_only) apply_policy(*settings, facts, directives, selected, report);
   build_audit(facts, selected, report);
   return report;
 }

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/config.h"
 #include "app/options.h"
 #include "core/report.h"
 #include "rules/rule.h"
@@ -13,9 +14,9 @@
 namespace app {
 
 /// Audits the paths in `options` with the `selected` rules. On a usage or I/O problem returns
-/// nullopt with `error` set (exit code 2).
+/// nullopt with `error` set (exit code 2). `settings` (configuration, baseline) may be null.
 std::optional<core::Report> analyze(const Options& options, const std::vector<const rules::Rule*>& selected,
-                                    std::string& error);
+                                    std::string& error, const Settings* settings = nullptr);
 
 /// The in-memory entry point (tests, fuzzer): one file's text, every rule; findings + diagnostics.
 std::vector<core::Finding> analyze_source(std::string_view text, std::string_view path = "input.py");

@@ -1,6 +1,7 @@
 #pragma once
 // PA0xx input diagnostics: reported, the file skipped, the rest of the tree still audited.
 #include <string>
+#include <vector>
 
 #include "core/finding.h"
 
@@ -25,6 +26,27 @@ inline constexpr core::RuleInfo kConfigProblem{
     "A project file poolaudit reads could not be understood",
     "A project file (alembic.ini, pyproject.toml, ...) could not be parsed; facts from it are missing.",
     "Fix the file's syntax"};
+
+inline constexpr core::RuleInfo kBadSuppression{
+    "PA004", "invalid-suppression", core::Severity::kWarning, true,
+    "A suppression comment names an unknown rule or has no rule ids",
+    "`# poolaudit: ignore[...]` and `# poolaudit: file-ignore[...]` need the ids of the rules they "
+    "silence; an unknown id (a typo, a removed rule) silences nothing.",
+    "Write the rule ids: # poolaudit: ignore[PA101] -- reason (see --list-rules)"};
+
+inline constexpr core::RuleInfo kUnusedSuppression{
+    "PA005", "unused-suppression", core::Severity::kWarning, true,
+    "A suppression comment matched no finding (--report-unused-suppressions)",
+    "The finding it silenced is gone (fixed, or the code moved); the stale comment would hide a "
+    "future finding on that line.",
+    "Remove the suppression, or the rule id from it"};
+
+/// A PA0xx diagnostic described by `info` at `where`.
+inline core::Finding diagnostic(const core::RuleInfo& info, core::Location where, std::string message) {
+  std::vector<core::Finding> one;
+  core::Sink(info, one).report(std::move(where), std::move(message));
+  return std::move(one.back());
+}
 
 /// A PA002 diagnostic for a whole file or directory.
 inline core::Finding unreadable_diagnostic(const std::string& path, std::string message) {

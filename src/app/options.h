@@ -24,6 +24,16 @@ struct Options {
   std::vector<std::string> dump_facts;     ///< files whose resolved facts to print
   uint64_t max_file_size = 10u << 20;      ///< larger files are reported (PA002) and skipped
   bool parse_only = false;                 ///< walk, read and parse only (the benchmark floor)
+  // Configuration, suppressions and baselines (config.cpp, suppressions.cpp, baseline.cpp).
+  std::string config;                      ///< --config FILE; "" = discover from the first path upwards
+  bool isolated = false;                   ///< ignore every configuration file
+  std::vector<std::string> extend_select;  ///< added to select (command line and configuration)
+  std::vector<std::string> per_file_ignores;  ///< "GLOB:IDS"; replaces the configuration's table
+  bool show_settings = false;
+  bool report_unused_suppressions = false;
+  std::string baseline;                    ///< findings recorded here are counted as suppressed
+  std::string write_baseline;              ///< write the current findings to this file and exit
+  std::vector<std::string> given;          ///< long names of the flags given ("fail-on"): config yields to them
 };
 
 }  // namespace app

@@ -114,17 +114,32 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
     err << "poolaudit: --fail-on takes error, warning, info or never, not " << options.fail_on << "\n";
     return kExitUsage;
   }
-  auto selected = select_rules(options.select, options.ignore, error);
+  const std::optional<Settings> settings = resolve_settings(options, error);
+  auto selected = settings ? settings_rules(*settings, error) : std::nullopt;
   if (!selected) {
     err << "poolaudit: " << error << "\n";
     return kExitUsage;
   }
-  auto report = analyze(options, *selected, error);
+  if (options.show_settings) {
+    show_settings(*settings, *selected, out);
+    return kExitClean;
+  }
+  auto report = analyze(settings->options, *selected, error, &*settings);
   if (!report) {
     err << "poolaudit: " << error << "\n";
     return kExitUsage;
   }
   report->version = POOLAUDIT_VERSION;
+  if (!options.write_baseline.empty()) {
+    size_t written = 0;
+    if (!write_baseline(options.write_baseline, report->findings, written, error)) {
+      err << "poolaudit: " << error << "\n";
+      return kExitUsage;
+    }
+    out << "poolaudit: wrote " << written << (written == 1 ? " finding" : " findings") << " to the baseline "
+        << options.write_baseline << "\n";
+    return kExitClean;
+  }
   std::ostringstream rendered;
   const bool to_terminal = options.output.empty() && out_is_tty;
   // no-color.org: NO_COLOR counts when set and not empty; an explicit --color always wins.
@@ -144,7 +159,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
     return kExitUsage;
   }
   if (options.exit_zero) return kExitClean;
-  const auto limit = threshold(options.fail_on);
+  const auto limit = threshold(settings->options.fail_on);
   if (!limit) return kExitClean;
   for (const core::Finding& f : report->findings) {
     if (!f.suppressed && f.severity >= *limit) return kExitFindings;

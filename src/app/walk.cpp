@@ -22,14 +22,18 @@ constexpr std::array<std::string_view, 11> kExcludedDirs = {
 
 bool excluded(const std::string& display, const std::string& name,
               const std::vector<std::string>& patterns) {
+  std::string absolute;  // for patterns anchored at a directory ("/abs/dir/tests/*": configuration files)
   for (const std::string& p : patterns) {
-    if (fnmatch(p.c_str(), display.c_str(), 0) == 0) return true;
+    if (p.empty()) continue;
+    if (p[0] == '/' && absolute.empty()) absolute = fs::absolute(display).lexically_normal().generic_string();
+    const std::string& path = p[0] == '/' ? absolute : display;
+    if (fnmatch(p.c_str(), path.c_str(), 0) == 0) return true;
     if (fnmatch(p.c_str(), name.c_str(), 0) == 0) return true;
     // "dir/" or "dir/**" style patterns exclude what is below.
     std::string prefix = p;
     while (!prefix.empty() && (prefix.back() == '*' || prefix.back() == '/')) prefix.pop_back();
     if (!prefix.empty() && prefix.find_first_of("*?[") == std::string::npos &&
-        (display == prefix || display.rfind(prefix + "/", 0) == 0)) {
+        (path == prefix || path.rfind(prefix + "/", 0) == 0)) {
       return true;
     }
   }
@@ -78,6 +82,11 @@ class ModuleNamer {
 };
 
 }  // namespace
+
+bool path_matches(const std::string& display, const std::vector<std::string>& patterns) {
+  const size_t slash = display.rfind('/');
+  return excluded(display, slash == std::string::npos ? display : display.substr(slash + 1), patterns);
+}
 
 std::string display_path(const std::string& path) {
   std::error_code ec;

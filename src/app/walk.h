@@ -26,6 +26,10 @@ struct WalkResult {
 /// Collects .py and .ini files and deployment files (sqla::is_deployment_file) under `paths`, skipping the default excludes and `exclude` globs.
 WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::string>& exclude);
 
+/// True when a glob matches the display path or its file name ("dir/" matches what is below;
+/// a pattern starting with "/" is matched against the absolute path).
+bool path_matches(const std::string& display, const std::vector<std::string>& patterns);
+
 /// Display form of a path: relative to the current directory when below it, '/' separators.
 std::string display_path(const std::string& path);
 

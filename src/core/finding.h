@@ -36,6 +36,7 @@ struct Finding {
   std::string scope;     ///< enclosing "Class.method" / "function"; "" at module level
   std::string subject;   ///< the offending keyword or name ("pool_size"), "" when none
   bool suppressed = false;
+  std::string suppression;  ///< how: "ignore", "noqa", "file-ignore", "baseline"; "" when not suppressed
   friend bool operator==(const Finding&, const Finding&) = default;
 };
 

@@ -76,6 +76,7 @@ struct Summary {
   size_t warnings = 0;
   size_t infos = 0;
   size_t suppressed = 0;
+  size_t baselined = 0;      ///< of the suppressed: matched by the --baseline file
   size_t files = 0;          ///< files audited (Python + ini)
   size_t skipped = 0;        ///< files reported by PA0xx and skipped
 };

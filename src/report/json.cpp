@@ -28,6 +28,7 @@ ordered_json finding_json(const core::Finding& f) {
   }
   j["notes"] = std::move(notes);
   j["suppressed"] = f.suppressed;
+  if (f.suppressed && !f.suppression.empty()) j["suppression"] = f.suppression;
   return j;
 }
 
@@ -44,7 +45,7 @@ void write_json(const core::Report& report, std::ostream& out) {
   j["root"] = report.root;
   const core::Summary& s = report.summary;
   j["summary"] = {{"error", s.errors}, {"warning", s.warnings}, {"info", s.infos},
-                  {"suppressed", s.suppressed}, {"files", s.files}, {"skipped", s.skipped},
+                  {"suppressed", s.suppressed}, {"baselined", s.baselined}, {"files", s.files}, {"skipped", s.skipped},
                   {"diagnostics", report.diagnostics.size()}};
   ordered_json findings = ordered_json::array();
   for (const core::Finding& f : report.findings) findings.push_back(finding_json(f));

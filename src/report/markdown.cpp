@@ -142,6 +142,7 @@ void write_summary(const core::Report& report, std::ostream& out) {
   if (s.skipped) extra += count(s.skipped, "file", "files") + " skipped";
   if (s.suppressed)
     extra += (extra.empty() ? "" : ", ") + std::to_string(s.suppressed) + " suppressed";
+  if (s.baselined) extra += ", " + std::to_string(s.baselined) + " by the baseline";
   if (!extra.empty()) out << " (" << extra << ")";
   out << "\n";
 }

@@ -111,6 +111,7 @@ void write_text(const core::Report& report, const TextStyle& style, std::ostream
   out << (printed || !style.quiet ? "\n" : "") << c.bold() << plural(s.errors, "error") << ", " << plural(s.warnings, "warning") << ", "
       << count_info(s.infos) << c.reset();
   if (s.suppressed) out << ", " << s.suppressed << " suppressed";
+  if (s.baselined) out << " (" << s.baselined << " by the baseline)";
   out << " in " << plural(s.files, "file");
   if (s.skipped) out << " (" << s.skipped << " skipped)";
   out << "\n";

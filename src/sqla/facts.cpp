@@ -618,6 +618,29 @@ std::vector<Wrapper> find_wrappers(const ProjectFacts& facts) {
   return out;
 }
 
+namespace {
+
+/// Functions keep their qualified names ("Class.method"); a class is named inside the
+/// innermost definition around it ("Outer.Inner", "factory.Local").
+void record_scopes(const py::Module& module, FileFacts& facts) {
+  for (const py::FunctionInfo& f : module.functions()) {
+    facts.scopes.push_back({f.where.range.begin.line, f.where.range.end.line, f.qualified_name});
+  }
+  for (const py::ClassInfo& c : module.classes()) {
+    ScopeSpan span{c.where.range.begin.line, c.where.range.end.line, c.name};
+    const ScopeSpan* outer = nullptr;
+    for (const ScopeSpan& s : facts.scopes) {
+      const bool encloses = s.first_line <= span.first_line && s.last_line >= span.last_line &&
+                            (s.first_line != span.first_line || s.last_line != span.last_line);
+      if (encloses && (!outer || s.first_line >= outer->first_line)) outer = &s;
+    }
+    if (outer) span.name = outer->name + "." + span.name;
+    facts.scopes.push_back(std::move(span));
+  }
+}
+
+}  // namespace
+
 FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const std::string& module_name,
                          bool is_package, const ProjectContext& context, const std::vector<Wrapper>* wrappers) {
   FileFacts facts;
@@ -643,6 +666,7 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
   facts.is_script = is_script(path, source.text(), *module);
   collect_python_deployment(*module, facts);
   collect_url_literals(source, root, facts);
+  record_scopes(*module, facts);
   return facts;
 }
 

@@ -264,6 +264,13 @@ struct DeploymentFacts {
   std::vector<std::string> vercel_dirs;    ///< directories holding a vercel.json (api/*.py beside it = functions)
 };
 
+/// A function or class definition's lines: names a finding's enclosing scope after the tree is freed.
+struct ScopeSpan {
+  uint32_t first_line = 0;
+  uint32_t last_line = 0;
+  std::string name;  ///< "Class.method", "function", "Class"
+};
+
 struct FileFacts {
   std::string path;
   std::string module_name;
@@ -285,6 +292,7 @@ struct FileFacts {
   ModuleExports exports;
   EntryPointFacts entry;         ///< per-request / invocation / task functions (entry_points.cpp)
   DeploymentFacts deployment;    ///< what this module says about where it runs (deployment.cpp)
+  std::vector<ScopeSpan> scopes;  ///< every function and class, for Finding::scope
 };
 
 struct IniEntry {
