@@ -25,6 +25,6 @@ if [ ! -x "$binary" ]; then
         exit 2
       fi
     fi
-  ) 9>"$build/.lock"
+  ) 9>"$build/.lock" || exit 2
 fi
 exec "$binary" "$@"
