@@ -281,5 +281,5 @@ TEST_CASE("pre-commit: the poolaudit-build hook builds from its clone on first u
   CHECK(r.code == 1);
   CHECK(r.out.find("app/db.py:3:10: error: create_engine() raises \"ArgumentError: unknown strategy") !=
         std::string::npos);
-  CHECK(sh(project.dir.path(), "ls .cache/*/.pre-commit-build/poolaudit").code == 0);
+  CHECK(r.out.find("poolaudit-build: building poolaudit in ") != std::string::npos);
 }
