@@ -94,6 +94,18 @@ TEST_CASE("github format: workflow commands with GitHub's escaping") {
   CHECK(std::count(text.begin(), text.end(), '\n') == 2);  // one line per annotation
 }
 
+TEST_CASE("markdown format doubles as a GitHub job summary") {
+  tests::TempDir dir;
+  dir.write("app/db.py", kNullPoolSized);
+  // Appended twice to one summary file (two steps), each report stays a well-formed block.
+  const Run r = sh(dir.path(), "$POOLAUDIT --color always --format markdown . >> summary.md; "
+                               "$POOLAUDIT --format markdown . >> summary.md; cat summary.md");
+  CHECK(r.out.rfind("# poolaudit ", 0) == 0);
+  CHECK(r.out.find('\x1b') == std::string::npos);  // no terminal colours in Markdown
+  CHECK(r.out.find("\n# poolaudit ", 1) != std::string::npos);
+  CHECK(r.out.find("**PA101**") != std::string::npos);
+}
+
 TEST_CASE("gitlab format: Code Quality issues") {
   std::ostringstream out;
   report::write_gitlab(sample_report(), out);
@@ -203,6 +215,7 @@ TEST_CASE("file lists: --files-from and stdin") {
   CHECK(report["findings"][0]["path"] == "app/db.py");
   CHECK(report["findings"][1]["path"] == "app/ok.py");
   CHECK(report["summary"]["files"] == 2);
+  CHECK(sh(dir.path(), "cat app/db.py | $POOLAUDIT -q --stdin-filename app/new.py").out.find("app/new.py:3:") == 0);
   const Run anonymous = sh(dir.path(), "cat app/db.py | $POOLAUDIT -q -");
   CHECK(anonymous.out.find("-:3:10: error:") == 0);
   CHECK(sh(dir.path(), "cat app/db.py | $POOLAUDIT -q --force-exclude --exclude app/ - --stdin-filename app/x.py").code == 0);

@@ -79,7 +79,8 @@ Inputs collect_inputs(const Options& options) {
       }
     }
   } else if (paths.empty()) {
-    paths.push_back(".");
+    // `--stdin-filename NAME` alone reads stdin, as editors and ruff's integrations call it.
+    paths.push_back(options.stdin_filename.empty() ? "." : "-");
   }
   std::unique_ptr<GitIgnore> git;
   if (options.respect_gitignore) git = std::make_unique<GitIgnore>();
