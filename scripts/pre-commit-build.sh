@@ -18,10 +18,12 @@ if [ ! -x "$binary" ]; then
       launcher=()
       command -v ccache >/dev/null 2>&1 &&
         launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+      log=$build/build.log
       if ! cmake -S "$clone" -B "$build" "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
-             -DPOOLAUDIT_DEPS_DIR="$build/deps" >&2 ||
-         ! cmake --build "$build" --target poolaudit -j "$(nproc 2>/dev/null || echo 2)" >&2; then
-        echo "poolaudit-build: the build failed; install the dependencies with $clone/scripts/install-deps.sh" >&2
+             -DPOOLAUDIT_DEPS_DIR="$build/deps" >"$log" 2>&1 ||
+         ! cmake --build "$build" --target poolaudit -j "$(nproc 2>/dev/null || echo 2)" >>"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        echo "poolaudit-build: the build failed (log: $log); install the dependencies with $clone/scripts/install-deps.sh" >&2
         exit 2
       fi
     fi
