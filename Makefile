@@ -10,7 +10,7 @@ ifneq ($(CCACHE),)
 CMAKE_ARGS += -DCMAKE_C_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE)
 endif
 
-.PHONY: all deps configure build demo test test-asan check-werror install clean
+.PHONY: all deps configure build demo test test-asan check-werror install clean deb docs
 
 all: build
 
@@ -41,6 +41,14 @@ test-asan: deps
 
 install: build
 	cmake --install $(BUILD)
+
+# Debian package: $(BUILD)/poolaudit_<version>_amd64.deb (Depends from dpkg-shlibdeps).
+deb: build
+	cd $(BUILD) && cpack -G DEB
+
+# docs/rules/PAnnn.md from the rule metadata; the rule_docs test fails when they are stale.
+docs: build
+	bash scripts/rule-docs.sh ./$(BUILD)/poolaudit docs/rules
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

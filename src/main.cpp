@@ -11,8 +11,8 @@ int main(int argc, char** argv) {
   CLI::App cli{"poolaudit: audits SQLAlchemy connection pools, sessions and Alembic set-ups in Python backends",
                "poolaudit"};
   cli.add_option("paths", options.paths, "Files and directories to audit (default: .)");
-  cli.add_option("--format", options.format, "Output format: text, markdown, json")
-      ->check(CLI::IsMember({"text", "markdown", "json"}));
+  cli.add_option("--format", options.format, "Output format: text, markdown, json, sarif, github, gitlab")
+      ->check(CLI::IsMember({"text", "markdown", "json", "sarif", "github", "gitlab"}));
   cli.add_option("-o,--output", options.output, "Write the report to FILE (atomically)");
   cli.add_option("--select", options.select, "Rules to run: ids, prefixes (PA1) or ALL")->delimiter(',')
       ->allow_extra_args(false);
@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
                "Report suppression comments that matched no finding (PA005)");
   cli.add_option("--baseline", options.baseline, "Findings recorded in this baseline file are counted as suppressed");
   cli.add_option("--write-baseline", options.write_baseline, "Write the current findings to a baseline file and exit");
+  cli.add_option("--files-from", options.files_from, "Also audit the paths listed in FILE, one per line (- = stdin)");
+  cli.add_option("--stdin-filename", options.stdin_filename, "The path of the source read from stdin (path -)");
+  cli.add_flag("--force-exclude", options.force_exclude, "Apply excludes and .gitignore to files given explicitly too");
+  cli.add_flag("!--no-respect-gitignore", options.respect_gitignore, "Audit files that .gitignore ignores");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

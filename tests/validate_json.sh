@@ -7,16 +7,8 @@ source_dir=$2
 cd "$source_dir"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-run() {  # exit 1 (findings) is expected; 2 and above are failures
-  local out=$1
-  shift
-  local status=0
-  "$binary" --format json "$@" >"$out" || status=$?
-  if [ "$status" -gt 1 ]; then
-    echo "poolaudit $* exited $status" >&2
-    exit 1
-  fi
-}
+format=json
+source "$(dirname "${BASH_SOURCE[0]}")/audit_run.sh"
 run "$tmp/golden.json" --select ALL tests/golden/project
 run "$tmp/fixtures.json" --select ALL fixtures
 run "$tmp/clean.json" --select ALL tests/golden/project/app/__init__.py

@@ -12,6 +12,7 @@
 
 #include "app/audit_report.h"
 #include "app/diagnostics.h"
+#include "app/inputs.h"
 #include "app/walk.h"
 #include "core/mask.h"
 #include "py/grammar.h"
@@ -89,6 +90,7 @@ std::string prepare_text(std::string text) {
 }
 
 std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, std::string& problem) {
+  if (file.text) return *file.text;  // read from stdin
   std::error_code ec;
   const auto size = fs::file_size(file.path, ec);
   if (ec) {
@@ -295,9 +297,9 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     error = "internal error: the Python grammar lacks " + grammar.missing().front();
     return std::nullopt;
   }
-  std::vector<std::string> paths = options.paths;
-  if (paths.empty()) paths.push_back(".");
-  WalkResult walked = walk(paths, options.exclude);
+  Inputs inputs = collect_inputs(options);
+  const std::vector<std::string>& paths = inputs.paths;
+  WalkResult& walked = inputs.walked;
   if (!walked.error.empty()) {
     error = walked.error;
     return std::nullopt;

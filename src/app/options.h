@@ -8,7 +8,7 @@ namespace app {
 /// Everything the command line can say; main.cpp fills it, run() acts on it.
 struct Options {
   std::vector<std::string> paths;          ///< files and directories (default ".")
-  std::string format = "text";             ///< text | markdown | json
+  std::string format = "text";             ///< text | markdown | json | sarif | github | gitlab
   std::string output;                      ///< file to write (atomically); "" = stdout
   std::vector<std::string> select;         ///< ids, prefixes or ALL; empty = the default set
   std::vector<std::string> ignore;
@@ -34,6 +34,10 @@ struct Options {
   std::string baseline;                    ///< findings recorded here are counted as suppressed
   std::string write_baseline;              ///< write the current findings to this file and exit
   std::vector<std::string> given;          ///< long names of the flags given ("fail-on"): config yields to them
+  std::string files_from;                  ///< file listing more paths, one per line; "-" = stdin
+  std::string stdin_filename;              ///< path reported for the source read from stdin (path "-")
+  bool force_exclude = false;              ///< excludes and .gitignore apply to explicitly given files too
+  bool respect_gitignore = true;           ///< skip what git ignores (.gitignore, .git/info/exclude)
 };
 
 }  // namespace app

@@ -26,9 +26,13 @@ void list_rules(std::ostream& out) {
   }
 }
 
-bool explain(const std::string& code, std::ostream& out) {
+bool explain(const std::string& code, bool markdown, std::ostream& out) {
   const rules::Rule* r = rules::find_rule(code);
   if (!r) return false;
+  if (markdown) {
+    report::write_rule_markdown(r->info, out);
+    return true;
+  }
   out << r->info.code << " " << r->info.name << " (" << core::severity_name(r->info.severity)
       << (r->info.default_on ? ", on by default" : ", opt-in: --select " + std::string(r->info.code)) << ")\n\n"
       << r->info.summary << "\n\n"
@@ -96,7 +100,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
     return kExitClean;
   }
   if (!options.explain.empty()) {
-    if (explain(options.explain, out)) return kExitClean;
+    if (explain(options.explain, options.format == "markdown", out)) return kExitClean;
     err << "poolaudit: unknown rule: " << options.explain << " (see --list-rules)\n";
     return kExitUsage;
   }
@@ -106,8 +110,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
     err << "poolaudit: " << error << "\n";
     return kExitUsage;
   }
-  if (options.format != "text" && options.format != "markdown" && options.format != "json") {
-    err << "poolaudit: unknown format: " << options.format << " (text, markdown, json)\n";
+  if (!report::known_format(options.format)) {
+    err << "poolaudit: unknown format: " << options.format << " (text, markdown, json, sarif, github, gitlab)\n";
     return kExitUsage;
   }
   if (options.fail_on != "never" && !core::parse_severity(options.fail_on)) {
@@ -140,15 +144,15 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
         << options.write_baseline << "\n";
     return kExitClean;
   }
+  for (const rules::Rule* r : *selected) report->rules.push_back(r->info);
   std::ostringstream rendered;
   const bool to_terminal = options.output.empty() && out_is_tty;
   // no-color.org: NO_COLOR counts when set and not empty; an explicit --color always wins.
   const char* no_color = std::getenv("NO_COLOR");
   const bool color = options.color == "always" ||
                      (options.color == "auto" && to_terminal && (no_color == nullptr || *no_color == '\0'));
-  if (options.format == "json") report::write_json(*report, rendered);
-  else if (options.format == "markdown") report::write_markdown(*report, rendered);
-  else report::write_text(*report, report::TextStyle{color, options.quiet}, rendered);
+  if (options.format == "text") report::write_text(*report, report::TextStyle{color, options.quiet}, rendered);
+  else report::write_format(options.format, *report, rendered);
   // Last line of defence: no password leaves the process, whatever a rule wrote.
   const std::string text = core::mask_credentials(rendered.str());
   if (options.output.empty()) {

@@ -103,7 +103,23 @@ std::string display_path(const std::string& path) {
   return out;
 }
 
-WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::string>& exclude) {
+bool excluded_path(const std::string& display, const std::vector<std::string>& exclude) {
+  // Outside the current directory the parts above the project say nothing (/srv/build/app).
+  if (!display.empty() && display.front() == '/') return excluded(display, fs::path(display).filename().string(), exclude);
+  std::string prefix;
+  for (const fs::path& part : fs::path(display)) {
+    const std::string name = part.string();
+    if (name == "." || name.empty()) continue;
+    prefix += (prefix.empty() ? "" : "/") + name;
+    if (std::find(kExcludedDirs.begin(), kExcludedDirs.end(), name) != kExcludedDirs.end() ||
+        excluded(prefix, name, exclude)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::string>& exclude, const SkipFn& skip) {
   WalkResult result;
   ModuleNamer namer;
   std::set<std::string> seen;
@@ -148,7 +164,7 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
       if (entry.is_directory(type_ec)) {
         // Never follow directory links (loops); skip the usual virtualenv and build folders.
         if (is_symlink || std::find(kExcludedDirs.begin(), kExcludedDirs.end(), name) != kExcludedDirs.end() ||
-            excluded(display, name, exclude)) {
+            excluded(display, name, exclude) || (skip && skip(entry.path(), true))) {
           it.disable_recursion_pending();
           continue;
         }
@@ -164,7 +180,7 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
       }
       if (!entry.is_regular_file(type_ec)) continue;  // FIFOs, sockets, devices, dangling links
       const auto kind = classify(entry.path());
-      if (!kind || excluded(display, name, exclude)) continue;
+      if (!kind || excluded(display, name, exclude) || (skip && skip(entry.path(), false))) continue;
       add(entry.path(), *kind);
     }
     if (ec) {  // an error while advancing ends the iteration: report where the walk stopped

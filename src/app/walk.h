@@ -1,4 +1,7 @@
 #pragma once
+#include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,7 @@ struct InputFile {
   std::string module_name;   ///< dotted import name (Python files)
   bool is_package = false;   ///< __init__.py
   FileKind kind = FileKind::kPython;
+  std::optional<std::string> text;  ///< the source itself when it came from stdin, not from `path`
 };
 
 struct WalkResult {
@@ -23,8 +27,17 @@ struct WalkResult {
   std::string error;                       ///< a path that does not exist: usage error
 };
 
-/// Collects .py and .ini files and deployment files (sqla::is_deployment_file) under `paths`, skipping the default excludes and `exclude` globs.
-WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::string>& exclude);
+/// True for a path (file or directory) the walk must skip beyond the built-in rules (.gitignore).
+using SkipFn = std::function<bool(const std::filesystem::path& path, bool is_directory)>;
+
+/// Collects .py and .ini files and deployment files (sqla::is_deployment_file) under `paths`, skipping the default excludes, `exclude` globs and,
+/// below a directory given, what `skip` rejects. Files named in `paths` are always taken.
+WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::string>& exclude,
+                const SkipFn& skip = {});
+
+/// True when the walk would skip `display` (a display path): a default-excluded directory
+/// (.venv, build, ...) among its parts, or an `exclude` glob matching it or one of its parents.
+bool excluded_path(const std::string& display, const std::vector<std::string>& exclude);
 
 /// True when a glob matches the display path or its file name ("dir/" matches what is below;
 /// a pattern starting with "/" is matched against the absolute path).

@@ -90,6 +90,7 @@ struct Report {
   Inventory inventory;
   std::vector<Check> checks;
   Summary summary;
+  std::vector<RuleInfo> rules;        ///< the rules that ran, by code (SARIF rule metadata)
 };
 
 /// "pass" / "fail" / "n/a".

@@ -1,0 +1,23 @@
+#pragma once
+// What to audit, the way linters take it in CI and pre-commit: paths, --files-from, stdin ("-"),
+// .gitignore, --force-exclude. walk() does the directory walking.
+#include <string>
+#include <vector>
+
+#include "app/options.h"
+#include "app/walk.h"
+
+namespace app {
+
+struct Inputs {
+  /// The paths as the project sees them (root and version context): "-" stands as --stdin-filename.
+  std::vector<std::string> paths;
+  WalkResult walked;  ///< the files; walked.error is a usage error
+};
+
+/// Gathers the files to audit: positional paths and --files-from lines ("." when neither is given),
+/// the source on stdin for "-", minus what .gitignore ignores below a directory (unless
+/// --no-respect-gitignore) and, with --force-exclude, explicitly named files that are excluded.
+Inputs collect_inputs(const Options& options);
+
+}  // namespace app

@@ -1,0 +1,20 @@
+// A rule's documentation page, rendered from its metadata: docs/rules/PAnnn.md, the SARIF help
+// text and `--explain PAnnn --format markdown` are this one function, so they cannot drift apart.
+#include <string>
+
+#include "report/reporter.h"
+
+namespace report {
+
+void write_rule_markdown(const core::RuleInfo& rule, std::ostream& out) {
+  const std::string code(rule.code);
+  out << "# " << code << " " << rule.name << "\n\n"
+      << rule.summary << ".\n\n"
+      << "- Severity: **" << core::severity_name(rule.severity) << "**\n"
+      << "- Default: " << (rule.default_on ? "on" : "off (opt-in: `--select " + code + "`)") << "\n"
+      << "- Explain: `poolaudit --explain " << code << "`\n\n"
+      << rule.explanation << "\n\n"
+      << "**Fix.** " << rule.fix << "\n";
+}
+
+}  // namespace report
