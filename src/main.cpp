@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   cli.add_option("--dump-facts", options.dump_facts, "Print what the semantic layer resolved for FILE...");
   cli.add_option("--max-file-size", options.max_file_size, "Skip files larger than this many bytes");
   cli.add_flag("--parse-only", options.parse_only, "Walk, read and parse every file, no analysis (benchmark floor)");
+  bool no_prefilter = false;
+  cli.add_flag("--no-prefilter", no_prefilter, "Parse and analyse every file, not only those that can hold facts");
+  cli.add_flag("--files-only", options.files_only,
+               "Audit the named files alone, without the project around them (its root, its other modules)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -43,5 +47,6 @@ int main(int argc, char** argv) {
     std::cerr << "poolaudit: " << e.what() << " (see --help)\n";
     return app::kExitUsage;
   }
+  options.prefilter = !no_prefilter;
   return app::run(options, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0);
 }

@@ -24,6 +24,8 @@ struct Options {
   std::vector<std::string> dump_facts;     ///< files whose resolved facts to print
   uint64_t max_file_size = 10u << 20;      ///< larger files are reported (PA002) and skipped
   bool parse_only = false;                 ///< walk, read and parse only (the benchmark floor)
+  bool prefilter = true;                   ///< parse only files a literal scan finds relevant, and what they import
+  bool files_only = false;                 ///< named files are the whole project (no project root around them)
 };
 
 }  // namespace app
