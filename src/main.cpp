@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
   cli.add_option("--stdin-filename", options.stdin_filename, "The path of the source read from stdin (path -)");
   cli.add_flag("--force-exclude", options.force_exclude, "Apply excludes and .gitignore to files given explicitly too");
   cli.add_flag("!--no-respect-gitignore", options.respect_gitignore, "Audit files that .gitignore ignores");
+  bool no_prefilter = false;
+  cli.add_flag("--no-prefilter", no_prefilter, "Parse and analyse every file, not only those that can hold facts");
+  cli.add_flag("--files-only", options.files_only,
+               "Audit the named files alone, without the project around them (its root, its other modules)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -62,5 +66,6 @@ int main(int argc, char** argv) {
   for (const CLI::Option* option : cli.get_options()) {
     if (option->count() > 0 && !option->get_lnames().empty()) options.given.push_back(option->get_lnames().front());
   }
+  options.prefilter = !no_prefilter;
   return app::run(options, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0);
 }

@@ -104,6 +104,7 @@ std::string check_fixture(const fs::path& fixture, const std::vector<std::string
   app::Options options;
   options.paths = {fixture.string()};
   options.jobs = 1;
+  options.files_only = true;  // a fixture file is a one-file project, not a file of this repository
   auto report = app::analyze(options, *rules, error);
   if (!report) return "analysis failed: " + error;
   std::ostringstream problems;

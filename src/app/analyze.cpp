@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include "app/audit_report.h"
 #include "app/diagnostics.h"
 #include "app/inputs.h"
+#include "app/prefilter.h"
 #include "app/walk.h"
 #include "core/mask.h"
 #include "py/grammar.h"
@@ -32,6 +34,17 @@ struct FileResult {
   std::vector<core::Finding> diagnostics;
   std::vector<Directive> directives;  ///< suppression comments
   bool skipped = false;
+  bool analyzed = false;          ///< a Python file parsed and analysed (or its parse failed)
+  bool has_with = false;          ///< pre-filter: the file has a `with` statement
+  bool has_yield = false;         ///< pre-filter: the file may define a generator
+  std::vector<uint32_t> reaches;  ///< pre-filter: files its imports may reach
+};
+
+/// How far process() goes with a Python file.
+enum class Depth {
+  kParse,    ///< read and parse (the benchmark floor)
+  kFilter,   ///< read and scan; parse and analyse when the pre-filter finds it relevant
+  kAnalyze,  ///< read, parse and analyse
 };
 
 bool valid_utf8(std::string_view s) {
@@ -152,28 +165,61 @@ core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error) 
   return f;
 }
 
-FileResult process(const InputFile& file, ts::Parser& parser, const sqla::ProjectContext& context,
-                   uint64_t max_size, bool parse_only = false,
-                   const std::vector<sqla::Wrapper>* wrappers = nullptr) {
+/// True when the file calls a project wrapper defined in another file (a textual check: the
+/// second pass re-analyses exactly these files, with or without the pre-filter).
+bool names_wrapper(std::string_view text, const std::string& path, const std::vector<sqla::Wrapper>& wrappers) {
+  return std::any_of(wrappers.begin(), wrappers.end(), [&](const sqla::Wrapper& w) {
+    return w.path != path && text.find(w.name + "(") != std::string_view::npos;
+  });
+}
+
+/// What process() needs besides the file.
+struct Pass {
+  const sqla::ProjectContext& context;
+  uint64_t max_size;
+  Depth depth = Depth::kAnalyze;
+  const ModuleIndex* modules = nullptr;           ///< with the pre-filter: resolve imports to files
+  const std::vector<sqla::Wrapper>* wrappers = nullptr;  ///< known project wrappers (second pass)
+  bool only_wrapper_callers = false;               ///< skip files that name no wrapper
+};
+
+/// Reads one file and takes it as far as `pass` says. `nullopt` when `only_wrapper_callers` and
+/// the file names no wrapper.
+std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, const Pass& pass) {
   FileResult result;
   std::string problem;
-  std::optional<std::string> bytes = read_file(file, max_size, problem);
+  std::optional<std::string> bytes = read_file(file, pass.max_size, problem);
   if (bytes) problem = text_problem(*bytes);
   if (!problem.empty()) {
+    if (pass.only_wrapper_callers) return std::nullopt;
     result.diagnostics.push_back(unreadable_diagnostic(file.display_path, problem));
     result.skipped = true;
     return result;
   }
+  const bool with_wrappers = pass.wrappers && names_wrapper(*bytes, file.display_path, *pass.wrappers);
+  if (pass.only_wrapper_callers && !with_wrappers) return std::nullopt;
   core::SourceFile source(file.display_path, prepare_text(std::move(*bytes)));
   if (file.kind == FileKind::kIni) {
-    if (!parse_only) result.ini = sqla::read_ini(source);
-    if (!parse_only) result.directives = scan_ini_directives(source);
+    if (pass.depth != Depth::kParse) {
+      result.ini = sqla::read_ini(source);
+      result.directives = scan_ini_directives(source);
+    }
     return result;
   }
   if (file.kind == FileKind::kDeployment) {
-    if (!parse_only) result.deployment = sqla::read_deployment_file(source, result.diagnostics);
+    if (pass.depth != Depth::kParse) result.deployment = sqla::read_deployment_file(source, result.diagnostics);
     return result;
   }
+  if (pass.modules) {
+    const Scan scan = scan_python(source.text(), file.module_name, file.is_package);
+    result.has_with = scan.has_with;
+    result.has_yield = scan.has_yield;
+    for (const std::string& name : scan.imports) {
+      for (size_t i : pass.modules->files_for(name)) result.reaches.push_back(static_cast<uint32_t>(i));
+    }
+    if (pass.depth == Depth::kFilter && !scan.relevant) return result;
+  }
+  result.analyzed = true;
   ts::Tree tree = parser.parse(source.text());
   if (!tree) {
     result.diagnostics.push_back(unreadable_diagnostic(file.display_path, "the parser gave up; skipped"));
@@ -182,35 +228,104 @@ FileResult process(const InputFile& file, ts::Parser& parser, const sqla::Projec
   }
   const ts::Node root = tree.root();
   if (root.has_error()) result.diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(root)));
-  if (parse_only) return result;
+  if (pass.depth == Depth::kParse) return result;
   result.directives = scan_python_directives(source, root);
-  result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, context, wrappers);
+  result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, pass.context,
+                                       with_wrappers ? pass.wrappers : nullptr);
   return result;  // the tree is freed here: memory does not grow with the project
+}
+
+/// Runs `work(index, parser)` for each of `items` on `jobs` threads, one parser per thread.
+template <typename Work>
+void parallel(const std::vector<size_t>& items, unsigned jobs, Work&& work) {
+  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(items.size(), 1)));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    ts::Parser parser;
+    parser.set_language(py::Grammar::get().language());
+    for (size_t k = next++; k < items.size(); k = next++) work(items[k], parser);
+  };
+  if (jobs <= 1) {
+    worker();
+    return;
+  }
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+}
+
+/// With the pre-filter: analyses the modules that analysed files import (settings and config
+/// modules whose values the resolver follows), transitively, and the files whose `with` may enter
+/// a generator of another module (PA207). Bounded like the resolver's own chains.
+void reach_imports(const std::vector<InputFile>& inputs, std::vector<FileResult>& results, const Pass& pass,
+                   unsigned jobs) {
+  constexpr int kMaxLevels = 16;
+  const size_t n = results.size();
+  auto waiting = [&](size_t i) { return inputs[i].kind == FileKind::kPython && !results[i].analyzed && !results[i].skipped; };
+  std::vector<bool> expanded(n, false);
+  std::vector<bool> queued(n, false);
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < n; ++i) {
+    if (!waiting(i) || !results[i].has_with) continue;
+    const auto& r = results[i].reaches;
+    if (std::any_of(r.begin(), r.end(), [&](uint32_t j) { return j != i && results[j].has_yield; })) {
+      todo.push_back(i);
+      queued[i] = true;
+    }
+  }
+  for (int level = 0; level < kMaxLevels; ++level) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!results[i].analyzed || expanded[i]) continue;
+      expanded[i] = true;
+      for (uint32_t j : results[i].reaches) {
+        if (waiting(j) && !queued[j]) {
+          queued[j] = true;
+          todo.push_back(j);
+        }
+      }
+    }
+    if (todo.empty()) return;
+    std::sort(todo.begin(), todo.end());
+    Pass analyze = pass;
+    analyze.depth = Depth::kAnalyze;
+    parallel(todo, jobs, [&](size_t i, ts::Parser& parser) { results[i] = *process(inputs[i], parser, analyze); });
+    todo.clear();
+  }
 }
 
 /// Second pass: a file that calls a project wrapper of another module (`make_engine(url, **kw)`
 /// defined in app/db.py) is analysed again with the wrappers known, so the engine is checked at
-/// each call site. Only files that name a wrapper are read again.
-void reanalyze_wrapper_callers(const std::vector<InputFile>& inputs, sqla::ProjectFacts& facts, uint64_t max_size) {
-  const std::vector<sqla::Wrapper> wrappers = sqla::find_wrappers(facts);
-  if (wrappers.empty()) return;
-  std::map<std::string, const InputFile*> by_path;
-  for (const InputFile& f : inputs) by_path.emplace(f.display_path, &f);
-  ts::Parser parser;
-  parser.set_language(py::Grammar::get().language());
-  for (sqla::FileFacts& f : facts.files) {
-    auto it = by_path.find(f.path);
-    if (it == by_path.end()) continue;
-    std::string problem;
-    const std::optional<std::string> text = read_file(*it->second, max_size, problem);
-    if (!text) continue;
-    const bool calls_one = std::any_of(wrappers.begin(), wrappers.end(), [&](const sqla::Wrapper& w) {
-      return w.path != f.path && text->find(w.name + "(") != std::string::npos;
-    });
-    if (!calls_one) continue;
-    FileResult again = process(*it->second, parser, facts.context, max_size, false, &wrappers);
-    if (again.python) f = std::move(*again.python);
+/// each call site. Only files that name a wrapper are analysed again (or for the first time, when
+/// the pre-filter skipped them). Returns the wrappers.
+std::vector<sqla::Wrapper> reanalyze_wrapper_callers(const std::vector<InputFile>& inputs, std::vector<FileResult>& results,
+                                                     const Pass& pass, unsigned jobs) {
+  std::vector<sqla::Wrapper> wrappers;
+  {
+    // find_wrappers reads ProjectFacts: lend it the facts and take them back.
+    sqla::ProjectFacts lent;
+    std::vector<size_t> owners;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!results[i].python) continue;
+      lent.files.push_back(std::move(*results[i].python));
+      owners.push_back(i);
+    }
+    wrappers = sqla::find_wrappers(lent);
+    for (size_t k = 0; k < owners.size(); ++k) results[owners[k]].python = std::move(lent.files[k]);
   }
+  if (wrappers.empty()) return wrappers;
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (inputs[i].kind == FileKind::kPython && !results[i].skipped) candidates.push_back(i);
+  }
+  Pass again = pass;
+  again.depth = Depth::kAnalyze;
+  again.wrappers = &wrappers;
+  again.only_wrapper_callers = true;
+  parallel(candidates, jobs, [&](size_t i, ts::Parser& parser) {
+    std::optional<FileResult> r = process(inputs[i], parser, again);
+    if (r && r->python) results[i] = std::move(*r);
+  });
+  return wrappers;
 }
 
 /// The audited directory as displayed (a file's directory when a file was named): deployment
@@ -290,6 +405,56 @@ std::optional<std::vector<const rules::Rule*>> select_rules(const std::vector<st
   return out;
 }
 
+namespace {
+
+/// The file phase: every file read; Python files parsed and analysed (with the pre-filter, those
+/// that can hold facts and what they import); then project wrappers at their call sites.
+std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sqla::ProjectContext& context,
+                                   uint64_t max_size, bool parse_only, bool prefilter, unsigned jobs) {
+  const size_t n = files.size();
+  std::vector<FileResult> results(n);
+  ModuleIndex modules;
+  if (prefilter) {
+    for (size_t i = 0; i < n; ++i) {
+      if (files[i].kind == FileKind::kPython) modules.add(files[i].module_name, i);
+    }
+  }
+  Pass pass{context, max_size};
+  pass.depth = parse_only ? Depth::kParse : prefilter ? Depth::kFilter : Depth::kAnalyze;
+  if (prefilter && !parse_only) pass.modules = &modules;
+  std::vector<size_t> all(n);
+  for (size_t i = 0; i < n; ++i) all[i] = i;
+  parallel(all, jobs, [&](size_t i, ts::Parser& parser) { results[i] = *process(files[i], parser, pass); });
+  if (parse_only) return results;
+  if (pass.modules) reach_imports(files, results, pass, jobs);
+  const std::vector<sqla::Wrapper> wrappers = reanalyze_wrapper_callers(files, results, pass, jobs);
+  if (pass.modules && !wrappers.empty()) {
+    // Files analysed for the first time by the wrapper pass import modules too.
+    pass.wrappers = &wrappers;
+    reach_imports(files, results, pass, jobs);
+  }
+  return results;
+}
+
+/// Moves the facts of `results` into `facts`, in walk order; deployment files are merged into the
+/// project's deployment facts, evidence in code covering what is below `root`.
+void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>& results, sqla::ProjectFacts& facts,
+                   const std::string& root) {
+  std::vector<sqla::DeploymentFacts> deployment_files;
+  for (size_t i = 0; i < results.size(); ++i) {
+    FileResult& r = results[i];
+    if (r.python) facts.files.push_back(std::move(*r.python));
+    if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
+    if (r.deployment) deployment_files.push_back(std::move(*r.deployment));
+    if (files[i].kind == FileKind::kPython && !r.analyzed && !r.skipped && !files[i].module_name.empty()) {
+      facts.other_modules.push_back(files[i].module_name);
+    }
+  }
+  sqla::merge_deployment(facts, std::move(deployment_files), root);
+}
+
+}  // namespace
+
 std::optional<core::Report> analyze(const Options& options, const std::vector<const rules::Rule*>& selected,
                                     std::string& error, const Settings* settings) {
   const py::Grammar& grammar = py::Grammar::get();
@@ -305,51 +470,47 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     return std::nullopt;
   }
   // The project around the first path: its dependency files say which versions it targets.
-  sqla::ProjectContext context = sqla::read_project_context(sqla::find_project_root(paths[0]), walked.diagnostics);
+  const std::string project_root = sqla::find_project_root(paths[0]);
+  sqla::ProjectContext context = sqla::read_project_context(project_root, walked.diagnostics);
   const Settings no_settings;
   if (!settings) settings = &no_settings;
   apply_settings(*settings, context);
-  const size_t n = walked.files.size();
-  std::vector<FileResult> results(n);
-  unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(n, 1)));
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    ts::Parser parser;
-    parser.set_language(grammar.language());
-    for (size_t i = next++; i < n; i = next++) {
-      results[i] = process(walked.files[i], parser, context, options.max_file_size, options.parse_only);
-    }
-  };
-  if (jobs <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
-    for (auto& t : threads) t.join();
-  }
+  const unsigned jobs =
+      options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<FileResult> results = file_phase(walked.files, context, options.max_file_size, options.parse_only,
+                                               options.prefilter, jobs);
   sqla::ProjectFacts facts;
   facts.context = context;
   core::Report report;
   report.root = paths.size() == 1 ? paths[0] : std::to_string(paths.size()) + " paths";
   report.diagnostics = std::move(walked.diagnostics);
-  std::vector<sqla::DeploymentFacts> deployment_files;
-  for (FileResult& r : results) {
+  const std::set<std::string>& named = inputs.named;
+  DirectiveMap directives;
+  for (size_t i = 0; i < results.size(); ++i) {
+    FileResult& r = results[i];
     for (core::Finding& d : r.diagnostics) report.diagnostics.push_back(std::move(d));
+    directives[walked.files[i].display_path] = std::move(r.directives);
+    if (!named.empty() && !named.count(walked.files[i].display_path)) continue;
     if (r.skipped) ++report.summary.skipped;
     else ++report.summary.files;
-    if (r.python) facts.files.push_back(std::move(*r.python));
-    if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
-    if (r.deployment) deployment_files.push_back(std::move(*r.deployment));
   }
+  // Files named alone are audited inside their project: its deployment evidence covers them.
+  collect_facts(walked.files, results, facts, named.empty() ? audit_root(paths[0]) : audit_root(project_root));
+  results.clear();
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
-  DirectiveMap directives;
-  for (size_t i = 0; i < n; ++i) directives[walked.files[i].display_path] = std::move(results[i].directives);
-  if (!options.parse_only) reanalyze_wrapper_callers(walked.files, facts, options.max_file_size);
-  sqla::merge_deployment(facts, std::move(deployment_files), audit_root(paths[0]));
   sqla::resolve_project(facts);
   report.findings = run_rules(facts, selected);
   if (!options.parse_only) apply_policy(*settings, facts, directives, selected, report);
+  if (!named.empty()) {
+    // Report on the named files; the rest of the project was context.
+    std::set<std::string> project_files;
+    for (const InputFile& f : walked.files) project_files.insert(f.display_path);
+    auto other = [&](const core::Finding& f) { return !named.count(f.where.path); };
+    std::erase_if(report.findings, other);
+    std::erase_if(report.diagnostics, [&](const core::Finding& f) { return other(f) && project_files.count(f.where.path); });
+    std::erase_if(facts.files, [&](const sqla::FileFacts& f) { return !named.count(f.path); });
+    std::erase_if(facts.ini_files, [&](const sqla::IniFile& f) { return !named.count(f.path); });
+  }
   build_audit(facts, selected, report);
   return report;
 }
@@ -384,20 +545,13 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
   }
   std::vector<core::Finding> ignored;
   const sqla::ProjectContext context = sqla::read_project_context(sqla::find_project_root(paths.front()), ignored);
-  ts::Parser parser;
-  parser.set_language(py::Grammar::get().language());
-  sqla::ProjectFacts facts;
-  std::vector<sqla::DeploymentFacts> deployment_files;
-  for (const InputFile& file : walked.files) {
-    FileResult r = process(file, parser, context, 64u << 20);
+  std::vector<FileResult> results = file_phase(walked.files, context, 64u << 20, false, false, 1);
+  for (const FileResult& r : results) {
     for (const core::Finding& d : r.diagnostics) out << d.where.path << ": " << d.code << " " << d.message << "\n";
-    if (r.python) facts.files.push_back(std::move(*r.python));
-    if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
-    if (r.deployment) deployment_files.push_back(std::move(*r.deployment));
   }
+  sqla::ProjectFacts facts;
+  collect_facts(walked.files, results, facts, audit_root(paths.front()));
   facts.context = context;
-  reanalyze_wrapper_callers(walked.files, facts, 64u << 20);
-  sqla::merge_deployment(facts, std::move(deployment_files), audit_root(paths.front()));
   if (context.sqlalchemy) out << "sqlalchemy " << context.sqlalchemy->str() << " (" << context.sqlalchemy_origin << ")\n";
   if (context.flask_sqlalchemy) {
     out << "flask-sqlalchemy " << context.flask_sqlalchemy->str() << " (" << context.flask_sqlalchemy_origin << ")\n";

@@ -8,6 +8,7 @@
 
 #include "app/diagnostics.h"
 #include "app/gitignore.h"
+#include "sqla/project_context.h"
 
 namespace app {
 namespace fs = std::filesystem;
@@ -97,6 +98,31 @@ Inputs collect_inputs(const Options& options) {
       continue;  // pre-commit names every changed file; the project's excludes still hold
     }
     to_walk.push_back(p);
+  }
+  // Files named alone: their projects are the context (settings modules, deployment files, the
+  // engine a session comes from), reported on for the named files only.
+  const bool only_files = !to_walk.empty() || from_stdin;
+  auto is_file = [](const std::string& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec);
+  };
+  if (!options.files_only && !options.parse_only && only_files &&
+      std::all_of(to_walk.begin(), to_walk.end(), is_file) && (!from_stdin || !options.stdin_filename.empty())) {
+    std::vector<std::string> named_paths = to_walk;
+    if (from_stdin) named_paths.push_back(options.stdin_filename);
+    std::vector<std::string> roots;
+    for (const std::string& p : named_paths) {
+      const std::string root = sqla::find_project_root(p);
+      if (root.empty()) {
+        roots.clear();
+        break;
+      }
+      if (std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
+    }
+    if (!roots.empty()) {
+      for (const std::string& p : named_paths) result.named.insert(display_path(p));
+      to_walk.insert(to_walk.begin(), roots.begin(), roots.end());
+    }
   }
   SkipFn skip;
   if (git) skip = [&git](const fs::path& p, bool) { return git->ignored(p); };

@@ -1,6 +1,7 @@
 #pragma once
 // What to audit, the way linters take it in CI and pre-commit: paths, --files-from, stdin ("-"),
 // .gitignore, --force-exclude. walk() does the directory walking.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,11 +14,17 @@ struct Inputs {
   /// The paths as the project sees them (root and version context): "-" stands as --stdin-filename.
   std::vector<std::string> paths;
   WalkResult walked;  ///< the files; walked.error is a usage error
+  /// Files named alone inside a project (pre-commit passes the changed files): the project around
+  /// them is walked too, as context, and findings are reported for these display paths only.
+  /// Empty: report on everything walked.
+  std::set<std::string> named;
 };
 
 /// Gathers the files to audit: positional paths and --files-from lines ("." when neither is given),
 /// the source on stdin for "-", minus what .gitignore ignores below a directory (unless
 /// --no-respect-gitignore) and, with --force-exclude, explicitly named files that are excluded.
+/// When only files are named and each lies in a project (sqla::find_project_root), the projects'
+/// roots are walked as well and `named` lists the files (unless --files-only or --parse-only).
 Inputs collect_inputs(const Options& options);
 
 }  // namespace app

@@ -38,6 +38,8 @@ struct Options {
   std::string stdin_filename;              ///< path reported for the source read from stdin (path "-")
   bool force_exclude = false;              ///< excludes and .gitignore apply to explicitly given files too
   bool respect_gitignore = true;           ///< skip what git ignores (.gitignore, .git/info/exclude)
+  bool prefilter = true;                   ///< parse only files a literal scan finds relevant, and what they import
+  bool files_only = false;                 ///< named files are the whole project (no project root around them)
 };
 
 }  // namespace app

@@ -313,6 +313,10 @@ struct ProjectFacts {
   DeploymentFacts deployment;
   std::vector<FileFacts> files;
   std::vector<IniFile> ini_files;
+  /// Modules of the project that were not analysed (the pre-filter found nothing in them and no
+  /// analysed module imports them): they still make a dotted name a project name, and an
+  /// import-name suffix that matches one of them ambiguous, exactly as if they had been analysed.
+  std::vector<std::string> other_modules;
 };
 
 /// The project phase: resolves names across modules (settings objects, constants imported from

@@ -45,6 +45,10 @@ class Resolver {
       modules_.emplace(f.module_name, &f.exports);
       top_level_.insert(f.module_name.substr(0, f.module_name.find('.')));
     }
+    for (const std::string& m : facts.other_modules) {
+      others_.insert(m);
+      top_level_.insert(m.substr(0, m.find('.')));
+    }
   }
 
   /// A value with project names replaced by what they hold. Several possible values (branches in
@@ -101,6 +105,7 @@ class Resolver {
   const ModuleExports* find_module(const std::string& name) const {
     auto it = modules_.find(name);
     if (it != modules_.end()) return it->second;
+    if (others_.count(name)) return nullptr;  // not analysed: silence rather than another module
     // src/ layouts and namespace packages: the import name may carry more leading packages
     // than the module name computed from __init__.py files; accept a unique suffix match.
     const ModuleExports* found = nullptr;
@@ -110,6 +115,10 @@ class Resolver {
         if (found) return nullptr;
         found = exports;
       }
+    }
+    // A module the pre-filter skipped makes the match ambiguous, as it would if analysed.
+    for (size_t dot = name.find('.'); found && dot != std::string::npos; dot = name.find('.', dot + 1)) {
+      if (others_.count(name.substr(dot + 1))) return nullptr;
     }
     return found;
   }
@@ -152,6 +161,7 @@ class Resolver {
 
   std::unordered_map<std::string, const ModuleExports*> modules_;
   std::unordered_set<std::string> top_level_;
+  std::unordered_set<std::string> others_;
 };
 
 PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context);

@@ -1,0 +1,50 @@
+#pragma once
+// The relevance pre-filter (issue #7). Most files of a monorepo never touch a database; a literal
+// scan (memmem speed) decides which Python files can hold facts on their own, and the import
+// statements say which other modules the resolver may need. Only those are parsed. A false
+// "relevant" costs time; a false "irrelevant" loses findings: the literal list is generous.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace app {
+
+/// What the literal scan found in one Python file.
+struct Scan {
+  bool relevant = false;  ///< can hold facts by itself (engines, sessions, Alembic, Flask config, URLs, apps)
+  bool has_with = false;  ///< a `with` statement: it may enter another module's generator (PA207)
+  bool has_yield = false; ///< it may define a generator that a `with` elsewhere enters
+  std::vector<std::string> imports;  ///< absolute names it imports: `from a.b import c` gives a.b and a.b.c
+};
+
+/// True when the text mentions anything the semantic layer extracts facts from: SQLAlchemy,
+/// SQLModel, Alembic, Flask-SQLAlchemy keys, engine/session names (any case), database URLs,
+/// web/task/serverless app frameworks.
+bool relevant_text(std::string_view text);
+
+/// `word` as a whole identifier (`with`, not `startswith`).
+bool contains_word(std::string_view text, std::string_view word);
+
+/// The modules the import statements of `text` name, made absolute against `module_name`
+/// (`is_package`: the file is the package's __init__.py). A superset: docstring lines that look
+/// like imports count too.
+std::vector<std::string> imported_names(std::string_view text, std::string_view module_name, bool is_package);
+
+/// Everything the pre-filter wants to know about one Python file.
+Scan scan_python(std::string_view text, std::string_view module_name, bool is_package);
+
+/// The project's modules by dotted name, matched the way the resolver matches them: a name, each
+/// of its parent packages, and modules whose name is a dotted suffix (src/ layouts).
+class ModuleIndex {
+ public:
+  void add(const std::string& module_name, size_t file);
+  /// Files an import of `name` may reach.
+  std::vector<size_t> files_for(std::string_view name) const;
+
+ private:
+  std::unordered_map<std::string, std::vector<size_t>> by_name_;
+};
+
+}  // namespace app

@@ -1,0 +1,183 @@
+// The relevance pre-filter (literal scan, imports reached lazily) and single-file runs inside a
+// project: both must give exactly the findings of a full run.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "app/analyze.h"
+#include "app/prefilter.h"
+#include "app/walk.h"
+#include "tests/fixtures.h"
+#include "tests/temp_dir.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Everything a finding says, one line per finding and note.
+std::string render(const std::vector<core::Finding>& findings) {
+  std::ostringstream out;
+  for (const core::Finding& f : findings) {
+    out << f.where.path << ":" << f.where.range.begin.line << ":" << f.where.range.begin.column << " " << f.code
+        << " " << f.message << "\n";
+    for (const core::Note& n : f.notes) {
+      out << "  " << n.where.path << ":" << n.where.range.begin.line << ":" << n.where.range.begin.column << " "
+          << n.message << "\n";
+    }
+  }
+  return out.str();
+}
+
+core::Report audit(const std::vector<std::string>& paths, bool prefilter, int jobs = 1) {
+  std::string error;
+  auto rules = app::select_rules({"ALL"}, {}, error);
+  REQUIRE(rules);
+  app::Options options;
+  options.paths = paths;
+  options.prefilter = prefilter;
+  options.jobs = jobs;
+  auto report = app::analyze(options, *rules, error);
+  REQUIRE_MESSAGE(report, error);
+  return *report;
+}
+
+bool has_root_marker(const fs::path& dir) {
+  for (const char* marker : {"pyproject.toml", "setup.cfg", "alembic.ini", ".git"}) {
+    if (fs::exists(dir / marker)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("prefilter: literal relevance") {
+  CHECK(app::relevant_text("import sqlalchemy as sa\n"));
+  CHECK(app::relevant_text("from sqlmodel import create_engine\n"));
+  CHECK(app::relevant_text("app.config['SQLALCHEMY_DATABASE_URI'] = x\n"));
+  CHECK(app::relevant_text("from .database import SessionLocal\n"));
+  CHECK(app::relevant_text("with get_engine().connect() as c: pass\n"));
+  CHECK(app::relevant_text("from alembic import context\n"));
+  CHECK(app::relevant_text("DATABASE_URL = 'postgresql+asyncpg://u:p@h/db'\n"));
+  CHECK(app::relevant_text("URL = \"MySQL://root@localhost/app\"\n"));
+  CHECK(app::relevant_text("from fastapi import APIRouter\n"));
+  CHECK(app::relevant_text("def handler(event, context):\n    return 1\n"));
+  CHECK_FALSE(app::relevant_text("import requests\nURL = 'https://example.com/api'\n"));
+  CHECK_FALSE(app::relevant_text("def add(a, b):\n    return a + b\n"));
+  CHECK_FALSE(app::relevant_text("x = '{scheme}://host'\n"));
+  CHECK_FALSE(app::relevant_text(""));
+  CHECK(app::contains_word("with open(p) as f:", "with"));
+  CHECK(app::contains_word("    yield x", "yield"));
+  CHECK_FALSE(app::contains_word("s.startswith('a') or s.endswith('b')", "with"));
+  CHECK_FALSE(app::contains_word("yielded = 1", "yield"));
+  // A generator entered by `with` in the same file: PA207 needs nothing else.
+  CHECK(app::scan_python("def g():\n    yield 1\n\nwith g():\n    pass\n", "m", false).relevant);
+  CHECK_FALSE(app::scan_python("def g():\n    yield 1\n", "m", false).relevant);
+}
+
+TEST_CASE("prefilter: import statements give absolute module names") {
+  const std::string text =
+      "import os, app.core.config as cfg\n"
+      "from . import db\n"
+      "from .settings import (\n    DATABASE_URL,\n    POOL_SIZE as size,\n)\n"
+      "from ..common.base import Base, \\\n    Model\n"
+      "    from app.deps import get_db  # inside a function\n"
+      "x = 1; import json\n"
+      "important = 2\n"
+      "from_x = 3\n";
+  const std::vector<std::string> got = app::imported_names(text, "app.api.routes", false);
+  const std::vector<std::string> want = {"app.api",          "app.api.db",          "app.api.settings",
+                                         "app.api.settings.DATABASE_URL", "app.api.settings.POOL_SIZE",
+                                         "app.common.base",  "app.common.base.Base", "app.common.base.Model",
+                                         "app.core.config",  "app.deps",            "app.deps.get_db",
+                                         "os"};
+  CHECK(got == want);
+  // In a package's __init__.py one dot is the package itself; climbing out of the project gives nothing.
+  CHECK(app::imported_names("from .models import User\n", "app", true) ==
+        std::vector<std::string>{"app.models", "app.models.User"});
+  CHECK(app::imported_names("from ...x import y\n", "a.b", false).empty());
+}
+
+TEST_CASE("prefilter: module index matches names, parent packages and src/ suffixes") {
+  app::ModuleIndex index;
+  index.add("app", 0);
+  index.add("app.core.config", 1);
+  index.add("app.core", 2);
+  index.add("other", 3);
+  CHECK(index.files_for("app.core.config.settings") == std::vector<size_t>{0, 1, 2});
+  CHECK(index.files_for("src.app.core.config") == std::vector<size_t>{0, 1, 2});
+  CHECK(index.files_for("sqlalchemy.pool").empty());
+}
+
+TEST_CASE("prefilter: findings are identical without it, on every fixture and for every --jobs") {
+  const fs::path root = fs::path(POOLAUDIT_SOURCE_DIR) / "fixtures";
+  std::error_code ec;
+  fs::current_path(POOLAUDIT_SOURCE_DIR, ec);
+  std::vector<fs::path> all = tests::rule_fixtures(root);
+  for (const fs::path& p : tests::project_fixtures(root)) all.push_back(p);
+  size_t with_findings = 0;
+  for (const fs::path& fixture : all) {
+    INFO("fixture " << fixture.lexically_relative(POOLAUDIT_SOURCE_DIR).generic_string());
+    const std::string full = render(audit({fixture.string()}, false).findings);
+    CHECK(render(audit({fixture.string()}, true).findings) == full);
+    CHECK(render(audit({fixture.string()}, true, 2).findings) == full);
+    if (!full.empty()) ++with_findings;
+  }
+  CHECK(with_findings > 50);
+}
+
+TEST_CASE("prefilter: findings are identical without it on the generated corpus") {
+  if (std::system("python3 --version > /dev/null 2>&1") != 0) {
+    MESSAGE("python3 not found: generated-corpus check skipped");
+    return;
+  }
+  tests::TempDir dir;
+  const fs::path corpus = dir.path() / "corpus";
+  const std::string command = "python3 " + (fs::path(POOLAUDIT_SOURCE_DIR) / "bench" / "generate.py").string() + " " +
+                              corpus.string() + " --lines 40000 --seed 3 > /dev/null 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  const core::Report full = audit({corpus.string()}, false);
+  const core::Report filtered = audit({corpus.string()}, true, 2);
+  CHECK(!full.findings.empty());
+  CHECK(render(filtered.findings) == render(full.findings));
+  CHECK(filtered.summary.files == full.summary.files);
+  CHECK(filtered.inventory.engines.size() == full.inventory.engines.size());
+}
+
+TEST_CASE("single files: the same findings as a whole-project run, for every file of every fixture project") {
+  const fs::path root = fs::path(POOLAUDIT_SOURCE_DIR) / "fixtures";
+  std::vector<fs::path> projects;
+  for (const fs::path& p : tests::rule_fixtures(root)) {
+    if (fs::is_directory(p)) projects.push_back(p);
+  }
+  for (const fs::path& p : tests::project_fixtures(root)) projects.push_back(p);
+  size_t files = 0;
+  size_t with_findings = 0;
+  for (const fs::path& fixture : projects) {
+    INFO("project " << fixture.lexically_relative(POOLAUDIT_SOURCE_DIR).generic_string());
+    // A copy outside this repository, with a root marker when the fixture has none (the
+    // repository's own .git would otherwise be the root).
+    tests::TempDir dir;
+    const fs::path project = dir.path() / fixture.filename();
+    fs::copy(fixture, project, fs::copy_options::recursive);
+    if (!has_root_marker(project)) fs::create_directory(project / ".git");
+    const core::Report whole = audit({project.string()}, true);
+    for (const auto& entry : fs::recursive_directory_iterator(project)) {
+      const std::string ext = entry.path().extension().string();
+      if (!entry.is_regular_file() || (ext != ".py" && ext != ".ini")) continue;
+      const core::Report single = audit({entry.path().string()}, true);
+      const std::string display = app::display_path(entry.path().string());
+      std::vector<core::Finding> expected;
+      for (const core::Finding& f : whole.findings) {
+        if (f.where.path == display) expected.push_back(f);
+      }
+      INFO("file " << entry.path().lexically_relative(project).generic_string());
+      CHECK(render(single.findings) == render(expected));
+      ++files;
+      if (!expected.empty()) ++with_findings;
+    }
+  }
+  CHECK(files > 60);
+  CHECK(with_findings > 20);
+}
