@@ -217,7 +217,18 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
     for (const std::string& name : scan.imports) {
       for (size_t i : pass.modules->files_for(name)) result.reaches.push_back(static_cast<uint32_t>(i));
     }
-    if (pass.depth == Depth::kFilter && !scan.relevant) return result;
+    if (pass.depth == Depth::kFilter && !scan.relevant) {
+      // Not parsed, so no findings here; its suppression comments still count (PA004, PA005). A
+      // `#` with no quote before it on its line starts a comment: good enough without a tree.
+      const std::string_view text = source.text();
+      result.directives = scan_directives(source, [text](uint32_t offset) {
+        const size_t newline = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+        const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+        const std::string_view before = text.substr(line_start, offset - line_start);
+        return before.find_first_of("'\"") == std::string_view::npos;
+      });
+      return result;
+    }
   }
   result.analyzed = true;
   ts::Tree tree = parser.parse(source.text());
