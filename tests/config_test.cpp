@@ -290,6 +290,23 @@ TEST_CASE("suppressions: first line, last line, line above, noqa, file-ignore") 
     else CHECK(f.contains("suppression"));
   }
   CHECK(reported == std::vector<int>{13, 14, 17});
+  // A finding that begins inside a statement: the statement's first or last line still counts.
+  dir.write("app/db.py", std::string(kImports) +
+                             "ENGINES = {  # poolaudit: ignore[PA101]\n"
+                             "    'main': " + engine + ",\n"
+                             "}\n"
+                             "OTHERS = [\n"
+                             "    " + engine + ",\n"
+                             "]  # poolaudit: ignore[PA101]\n"
+                             "def f():\n"
+                             "    if True:  # poolaudit: ignore[PA101]\n"
+                             "        return " + engine + "\n");
+  r = run(at(dir.path()));
+  CHECK(r.json["summary"]["suppressed"] == 2);
+  REQUIRE(r.count("PA101") == 1);  // a compound statement's header covers its own line only
+  for (const auto& f : r.json["findings"]) {
+    if (!f["suppressed"].get<bool>()) CHECK(f["line"] == 11);
+  }
   CHECK(r.diagnostics("PA004") == 0);
   // file-ignore silences the rule in the whole file.
   dir.write("app/other.py", std::string(kImports) + "e = " + engine + "\n# poolaudit: file-ignore[PA101]\n");
@@ -398,4 +415,25 @@ TEST_CASE("baseline: write, edit unrelated lines, re-run clean; a new finding is
   CHECK(r.err.find("malformed baseline") != std::string::npos);
   dir.write("bad.json", "not json");
   CHECK(run(o).code == 2);
+}
+
+TEST_CASE("suppressions: files outside the file phase (YAML, TOML) are read when they have findings") {
+  tests::TempDir dir;
+  const fs::path file = dir.write("serverless.yml", "functions:\n  api:\n    # poolaudit: ignore[PA101]\n"
+                                                    "    handler: app.handler\n    url: x  # noqa: PA101\n");
+  core::Finding above;
+  above.code = "PA101";
+  above.where = core::Location{file.string(), {{4, 5}, {4, 12}}};
+  core::Finding trailing = above;
+  trailing.where.range = {{5, 5}, {5, 8}};
+  core::Finding other = above;
+  other.where.range = {{2, 3}, {2, 6}};
+  std::vector<core::Finding> findings{above, trailing, other};
+  app::DirectiveMap directives;
+  std::vector<core::Finding> diagnostics;
+  app::apply_suppressions(findings, directives, {}, false, diagnostics);
+  CHECK(findings[0].suppressed);
+  CHECK(findings[1].suppressed);
+  CHECK_FALSE(findings[2].suppressed);
+  CHECK(diagnostics.empty());
 }
