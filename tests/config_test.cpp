@@ -137,6 +137,16 @@ TEST_CASE("config: the command line overrides the file; --isolated and --config"
   o.ignore = {"PA103"};  // ignores accumulate: nothing left
   r = run(o);
   CHECK(r.json["findings"].empty());
+  // As in ruff, --select resets the resolution: the file's ignore no longer applies.
+  dir.write("poolaudit.toml", "ignore = [\"PA103\"]\nextend-select = [\"PA101\"]\nfail-on = \"error\"\n");
+  o = at(dir.path());
+  o.select = {"PA1"};
+  r = run(o);
+  CHECK(r.count("PA103") == 1);
+  o.select = {"PA103"};
+  CHECK(run(o).count("PA101") == 0);
+  CHECK(run(at(dir.path())).count("PA103") == 0);
+  dir.write("poolaudit.toml", "select = [\"PA103\"]\nfail-on = \"error\"\n");
   o = at(dir.path());
   o.extend_select = {"PA101"};
   CHECK(run(o).count("PA101") == 1);

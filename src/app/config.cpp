@@ -295,9 +295,14 @@ std::optional<Settings> resolve_settings(const Options& options, std::string& er
   }
   if (!file.empty() && !read_config(file, settings, error)) return std::nullopt;
 
-  // The command line over the file, as ruff layers them: --select replaces `select`, ignores and
-  // extensions accumulate (an ignore in the file still holds under --select ALL).
+  // The command line over the file, as ruff layers them (ruff 0.0.238): the highest-priority
+  // `select` is the basis and the adjustments of that layer and above apply, so --select resets
+  // the file's select, ignore and extend-select; without it the lists accumulate.
   Options merged = options;
+  if (!options.select.empty()) {
+    settings.options.ignore.clear();
+    settings.extend_select.clear();
+  }
   merged.select = options.select.empty() ? settings.options.select : options.select;
   merged.ignore = settings.options.ignore;
   merged.ignore.insert(merged.ignore.end(), options.ignore.begin(), options.ignore.end());
