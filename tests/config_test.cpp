@@ -447,3 +447,27 @@ TEST_CASE("suppressions: files outside the file phase (YAML, TOML) are read when
   CHECK_FALSE(findings[2].suppressed);
   CHECK(diagnostics.empty());
 }
+
+TEST_CASE("suppressions: comment syntax") {
+  const core::SourceFile source("x.py",
+                                "a  # noqa:PA101,PA102 because of the migration\n"
+                                "b  # NoQA\n"
+                                "c  # noqa: E501  # poolaudit: ignore[ PA103 , PA104 ] -- vendored code\n"
+                                "d  # noqanope\n"
+                                "e  # poolaudit: file-ignore[PA203]\n"
+                                "f  # poolaudit: disable[PA101]\n"
+                                "g  # poolaudit: ignore[]\n");
+  const auto found = app::scan_directives(source, [](uint32_t) { return true; });
+  REQUIRE(found.size() == 6);  // `# noqa: E501` belongs to another tool: not kept
+  CHECK(found[0].kind == app::Directive::Kind::kNoqa);
+  CHECK(found[0].codes == std::vector<std::string>{"PA101", "PA102"});
+  CHECK(found[1].codes.empty());  // bare: every rule
+  CHECK(found[2].kind == app::Directive::Kind::kIgnore);
+  CHECK(found[2].codes == std::vector<std::string>{"PA103", "PA104"});
+  CHECK(found[2].reason == "vendored code");
+  CHECK(found[2].where.range.begin == core::Position{3, 18});
+  CHECK(found[3].kind == app::Directive::Kind::kFileIgnore);
+  CHECK_FALSE(found[4].problem.empty());
+  CHECK_FALSE(found[5].problem.empty());
+  for (const auto& d : found) CHECK_FALSE(d.own_line);
+}

@@ -49,10 +49,13 @@ std::optional<Directive> parse_segment(std::string_view segment) {
     s = trim(s.substr(4));
     d.kind = Directive::Kind::kNoqa;
     if (!s.empty() && s.front() == ':') {
-      // ruff: codes run until the first token that is not a code ("# noqa: E501 some text").
+      // ruff: codes ([A-Z]+[0-9]+) run until the first token that is not one ("# noqa: E501 why").
       for (const std::string& id : split_ids(s.substr(1))) {
-        const bool code = !id.empty() && std::isalpha(static_cast<unsigned char>(id[0])) &&
-                          std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+        const size_t digits = id.find_first_of("0123456789");
+        const bool code = digits != std::string::npos && digits > 0 &&
+                          std::all_of(id.begin(), id.begin() + static_cast<std::ptrdiff_t>(digits),
+                                      [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+                          id.find_first_not_of("0123456789", digits) == std::string::npos;
         if (!code) break;
         d.codes.push_back(id);
       }
