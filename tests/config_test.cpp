@@ -137,6 +137,16 @@ TEST_CASE("config: the command line overrides the file; --isolated and --config"
   o.ignore = {"PA103"};  // ignores accumulate: nothing left
   r = run(o);
   CHECK(r.json["findings"].empty());
+  // As in ruff, --select resets the resolution: the file's ignore no longer applies.
+  dir.write("poolaudit.toml", "ignore = [\"PA103\"]\nextend-select = [\"PA101\"]\nfail-on = \"error\"\n");
+  o = at(dir.path());
+  o.select = {"PA1"};
+  r = run(o);
+  CHECK(r.count("PA103") == 1);
+  o.select = {"PA103"};
+  CHECK(run(o).count("PA101") == 0);
+  CHECK(run(at(dir.path())).count("PA103") == 0);
+  dir.write("poolaudit.toml", "select = [\"PA103\"]\nfail-on = \"error\"\n");
   o = at(dir.path());
   o.extend_select = {"PA101"};
   CHECK(run(o).count("PA101") == 1);
@@ -290,6 +300,23 @@ TEST_CASE("suppressions: first line, last line, line above, noqa, file-ignore") 
     else CHECK(f.contains("suppression"));
   }
   CHECK(reported == std::vector<int>{13, 14, 17});
+  // A finding that begins inside a statement: the statement's first or last line still counts.
+  dir.write("app/db.py", std::string(kImports) +
+                             "ENGINES = {  # poolaudit: ignore[PA101]\n"
+                             "    'main': " + engine + ",\n"
+                             "}\n"
+                             "OTHERS = [\n"
+                             "    " + engine + ",\n"
+                             "]  # poolaudit: ignore[PA101]\n"
+                             "def f():\n"
+                             "    if True:  # poolaudit: ignore[PA101]\n"
+                             "        return " + engine + "\n");
+  r = run(at(dir.path()));
+  CHECK(r.json["summary"]["suppressed"] == 2);
+  REQUIRE(r.count("PA101") == 1);  // a compound statement's header covers its own line only
+  for (const auto& f : r.json["findings"]) {
+    if (!f["suppressed"].get<bool>()) CHECK(f["line"] == 11);
+  }
   CHECK(r.diagnostics("PA004") == 0);
   // file-ignore silences the rule in the whole file.
   dir.write("app/other.py", std::string(kImports) + "e = " + engine + "\n# poolaudit: file-ignore[PA101]\n");
@@ -398,4 +425,49 @@ TEST_CASE("baseline: write, edit unrelated lines, re-run clean; a new finding is
   CHECK(r.err.find("malformed baseline") != std::string::npos);
   dir.write("bad.json", "not json");
   CHECK(run(o).code == 2);
+}
+
+TEST_CASE("suppressions: files outside the file phase (YAML, TOML) are read when they have findings") {
+  tests::TempDir dir;
+  const fs::path file = dir.write("serverless.yml", "functions:\n  api:\n    # poolaudit: ignore[PA101]\n"
+                                                    "    handler: app.handler\n    url: x  # noqa: PA101\n");
+  core::Finding above;
+  above.code = "PA101";
+  above.where = core::Location{file.string(), {{4, 5}, {4, 12}}};
+  core::Finding trailing = above;
+  trailing.where.range = {{5, 5}, {5, 8}};
+  core::Finding other = above;
+  other.where.range = {{2, 3}, {2, 6}};
+  std::vector<core::Finding> findings{above, trailing, other};
+  app::DirectiveMap directives;
+  std::vector<core::Finding> diagnostics;
+  app::apply_suppressions(findings, directives, {}, false, diagnostics);
+  CHECK(findings[0].suppressed);
+  CHECK(findings[1].suppressed);
+  CHECK_FALSE(findings[2].suppressed);
+  CHECK(diagnostics.empty());
+}
+
+TEST_CASE("suppressions: comment syntax") {
+  const core::SourceFile source("x.py",
+                                "a  # noqa:PA101,PA102 because of the migration\n"
+                                "b  # NoQA\n"
+                                "c  # noqa: E501  # poolaudit: ignore[ PA103 , PA104 ] -- vendored code\n"
+                                "d  # noqanope\n"
+                                "e  # poolaudit: file-ignore[PA203]\n"
+                                "f  # poolaudit: disable[PA101]\n"
+                                "g  # poolaudit: ignore[]\n");
+  const auto found = app::scan_directives(source, [](uint32_t) { return true; });
+  REQUIRE(found.size() == 6);  // `# noqa: E501` belongs to another tool: not kept
+  CHECK(found[0].kind == app::Directive::Kind::kNoqa);
+  CHECK(found[0].codes == std::vector<std::string>{"PA101", "PA102"});
+  CHECK(found[1].codes.empty());  // bare: every rule
+  CHECK(found[2].kind == app::Directive::Kind::kIgnore);
+  CHECK(found[2].codes == std::vector<std::string>{"PA103", "PA104"});
+  CHECK(found[2].reason == "vendored code");
+  CHECK(found[2].where.range.begin == core::Position{3, 18});
+  CHECK(found[3].kind == app::Directive::Kind::kFileIgnore);
+  CHECK_FALSE(found[4].problem.empty());
+  CHECK_FALSE(found[5].problem.empty());
+  for (const auto& d : found) CHECK_FALSE(d.own_line);
 }

@@ -13,14 +13,17 @@ namespace {
 
 bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
 
-/// "pool_size=10 passed here (through **kw)" / "check_same_thread set here" -> the keyword.
+/// "pool_size=10 passed here (through **kw)" / "check_same_thread set here" -> the keyword;
+/// "QueuePool chosen here" -> the pool class.
 std::string note_keyword(const std::string& note) {
   size_t end = 0;
   while (end < note.size() && identifier_char(note[end])) ++end;
   if (end == 0) return {};
   const std::string_view rest = std::string_view(note).substr(end);
   if (rest.rfind("=", 0) == 0 && note.find(" passed here") != std::string::npos) return note.substr(0, end);
-  if (rest.rfind(" passed here", 0) == 0 || rest.rfind(" set here", 0) == 0) return note.substr(0, end);
+  for (std::string_view tail : {" passed here", " set here", " chosen here"}) {
+    if (rest.rfind(tail, 0) == 0) return note.substr(0, end);
+  }
   return {};
 }
 

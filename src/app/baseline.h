@@ -14,7 +14,8 @@
 namespace app {
 
 /// Fills Finding::scope from the files' scope spans and Finding::subject from what the rule
-/// names: the keyword of the first "`kw=...` passed here" / "`kw` set here" note, else the first
+/// names: the keyword of the first "kw=... passed here" / "kw set here" note (the pool class of
+/// "NullPool chosen here"), else the first
 /// `name` in backticks in the message; "" when neither.
 void assign_identity(std::vector<core::Finding>& findings, const sqla::ProjectFacts& facts);
 

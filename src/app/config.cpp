@@ -187,17 +187,23 @@ class Reader {
   std::string error_;
 };
 
+std::optional<std::string> read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 /// Parses a TOML file; on a syntax error returns nullopt with "file:line:col: message".
 std::optional<toml::table> parse(const fs::path& file, const std::string& display, std::string& error) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  const std::optional<std::string> text = read_text(file);
+  if (!text) {
     error = "cannot read configuration file " + display;
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   try {
-    return toml::parse(text.str(), file.string());
+    return toml::parse(*text, file.string());
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
     error = display + ":" + std::to_string(b.line) + ":" + std::to_string(b.column) + ": invalid TOML: " +
@@ -208,12 +214,10 @@ std::optional<toml::table> parse(const fs::path& file, const std::string& displa
 
 /// A pyproject.toml counts only with a [tool.poolaudit] table (a cheap text check first: most have none).
 bool has_poolaudit_table(const fs::path& pyproject) {
-  std::ifstream in(pyproject, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().find("poolaudit") == std::string::npos) return false;
+  const std::optional<std::string> text = read_text(pyproject);
+  if (!text || text->find("poolaudit") == std::string::npos) return false;
   try {
-    const toml::table doc = toml::parse(text.str(), pyproject.string());
+    const toml::table doc = toml::parse(*text, pyproject.string());
     return doc["tool"]["poolaudit"].as_table() != nullptr;
   } catch (const toml::parse_error&) {
     return true;  // unparseable but mentions poolaudit: reading it reports where
@@ -279,10 +283,7 @@ std::optional<Settings> resolve_settings(const Options& options, std::string& er
     return std::nullopt;
   }
   Settings settings;
-  settings.options.exclude.clear();
-  settings.options.select.clear();
-  settings.options.ignore.clear();
-  settings.options.fail_on.clear();
+  settings.options.fail_on.clear();  // "": the file does not set it
   std::string file = options.config;
   if (!file.empty()) {
     std::error_code ec;
@@ -295,9 +296,14 @@ std::optional<Settings> resolve_settings(const Options& options, std::string& er
   }
   if (!file.empty() && !read_config(file, settings, error)) return std::nullopt;
 
-  // The command line over the file, as ruff layers them: --select replaces `select`, ignores and
-  // extensions accumulate (an ignore in the file still holds under --select ALL).
+  // The command line over the file, as ruff layers them (ruff 0.0.238): the highest-priority
+  // `select` is the basis and the adjustments of that layer and above apply, so --select resets
+  // the file's select, ignore and extend-select; without it the lists accumulate.
   Options merged = options;
+  if (!options.select.empty()) {
+    settings.options.ignore.clear();
+    settings.extend_select.clear();
+  }
   merged.select = options.select.empty() ? settings.options.select : options.select;
   merged.ignore = settings.options.ignore;
   merged.ignore.insert(merged.ignore.end(), options.ignore.begin(), options.ignore.end());

@@ -49,10 +49,13 @@ std::optional<Directive> parse_segment(std::string_view segment) {
     s = trim(s.substr(4));
     d.kind = Directive::Kind::kNoqa;
     if (!s.empty() && s.front() == ':') {
-      // ruff: codes run until the first token that is not a code ("# noqa: E501 some text").
+      // ruff: codes ([A-Z]+[0-9]+) run until the first token that is not one ("# noqa: E501 why").
       for (const std::string& id : split_ids(s.substr(1))) {
-        const bool code = !id.empty() && std::isalpha(static_cast<unsigned char>(id[0])) &&
-                          std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+        const size_t digits = id.find_first_of("0123456789");
+        const bool code = digits != std::string::npos && digits > 0 &&
+                          std::all_of(id.begin(), id.begin() + static_cast<std::ptrdiff_t>(digits),
+                                      [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+                          id.find_first_not_of("0123456789", digits) == std::string::npos;
         if (!code) break;
         d.codes.push_back(id);
       }
@@ -85,6 +88,15 @@ std::optional<Directive> parse_segment(std::string_view segment) {
   return d;
 }
 
+/// A comment that may hold a directive: "poolaudit:" or "noqa" in any case.
+bool has_marker(std::string_view comment) {
+  if (comment.find("poolaudit:") != std::string_view::npos) return true;
+  for (size_t i = comment.find_first_of("nN"); i != std::string_view::npos; i = comment.find_first_of("nN", i + 1)) {
+    if (starts_with_nocase(comment.substr(i), "noqa")) return true;
+  }
+  return false;
+}
+
 bool is_rule_code(std::string_view id) { return rules::find_rule(id) != nullptr; }
 
 /// `# noqa` codes of other tools (E501, F401) are theirs; only PA codes are checked.
@@ -103,7 +115,7 @@ bool covers_code(const Directive& d, std::string_view code) {
 bool covers_lines(const Directive& d, uint32_t first, uint32_t last, const std::set<uint32_t>& own_lines) {
   if (d.kind == Directive::Kind::kFileIgnore) return true;
   const uint32_t line = d.where.range.begin.line;
-  if (!d.own_line) return line == first || line == last;
+  if (!d.own_line) return line == last || (first >= d.first_line && first <= d.last_line);
   if (d.kind != Directive::Kind::kIgnore || line >= first) return false;
   for (uint32_t l = line; l < first; ++l) {
     if (!own_lines.count(l)) return false;
@@ -129,33 +141,97 @@ std::vector<Directive> scan_other_file(const std::string& path) {
 std::vector<Directive> scan_directives(const core::SourceFile& source, const std::function<bool(uint32_t)>& is_comment) {
   std::vector<Directive> out;
   const std::string_view text = source.text();
-  std::set<size_t> hashes;
-  for (std::string_view marker : {"poolaudit:", "noqa", "NOQA", "Noqa", "NoQA"}) {
-    for (size_t hit = text.find(marker); hit != std::string_view::npos; hit = text.find(marker, hit + 1)) {
-      const size_t line_start = text.rfind('\n', hit) == std::string_view::npos ? 0 : text.rfind('\n', hit) + 1;
-      const size_t hash = text.rfind('#', hit);
-      if (hash == std::string_view::npos || hash < line_start) continue;
-      if (!is_comment(static_cast<uint32_t>(hash)) || !hashes.insert(hash).second) continue;
-      size_t end = text.find_first_of("#\n", hash + 1);
-      if (end == std::string_view::npos) end = text.size();
-      std::optional<Directive> d = parse_segment(text.substr(hash, end - hash));
-      if (!d) continue;
-      d->where = source.location(static_cast<uint32_t>(hash), static_cast<uint32_t>(end));
-      const size_t first = text.find_first_not_of(" \t", line_start);
-      d->own_line = first != std::string_view::npos && text[first] == '#' &&
-                    is_comment(static_cast<uint32_t>(first));
-      out.push_back(std::move(*d));
+  // One memchr pass over '#', then only the rest of those lines: comments are a small part of a
+  // file, and the tree (is_comment) is asked only about lines that carry a marker.
+  size_t next = 0;
+  for (size_t hash = text.find('#'); hash != std::string_view::npos; hash = text.find('#', next)) {
+    size_t line_end = text.find('\n', hash);
+    if (line_end == std::string_view::npos) line_end = text.size();
+    next = line_end;
+    if (!has_marker(text.substr(hash, line_end - hash))) continue;
+    // "# noqa: E501  # poolaudit: ignore[PA101]": every '#' segment of the comment. Other tools'
+    // `# noqa: E501` are dropped before the tree is asked anything.
+    std::vector<Directive> found;
+    for (size_t at = hash; at < line_end;) {
+      size_t end = text.find('#', at + 1);
+      if (end == std::string_view::npos || end > line_end) end = line_end;
+      std::optional<Directive> d = parse_segment(text.substr(at, end - at));
+      if (d && (d->kind != Directive::Kind::kNoqa || d->codes.empty() ||
+                std::any_of(d->codes.begin(), d->codes.end(), is_pa_code))) {
+        d->where = source.location(static_cast<uint32_t>(at), static_cast<uint32_t>(end));
+        d->byte = static_cast<uint32_t>(at);
+        d->first_line = d->last_line = d->where.range.begin.line;
+        found.push_back(std::move(*d));
+      }
+      at = end;
+    }
+    if (found.empty()) continue;
+    if (!is_comment(static_cast<uint32_t>(hash))) {
+      next = hash + 1;  // a '#' inside a string: the comment may come later on the line
+      continue;
+    }
+    const size_t line_start = text.rfind('\n', hash) == std::string_view::npos ? 0 : text.rfind('\n', hash) + 1;
+    const size_t first = text.find_first_not_of(" \t", line_start);
+    const bool own_line = first == hash || (text[first] == '#' && is_comment(static_cast<uint32_t>(first)));
+    for (Directive& d : found) {
+      d.own_line = own_line;
+      out.push_back(std::move(d));
     }
   }
-  std::sort(out.begin(), out.end(), [](const Directive& a, const Directive& b) { return a.where.range < b.where.range; });
   return out;
 }
 
+namespace {
+
+uint32_t first_row(ts::Node n) { return ts_node_start_point(n.raw()).row + 1; }
+uint32_t last_row(ts::Node n) { return ts_node_end_point(n.raw()).row + 1; }
+
+/// The simple statement (`x = f(...)`, `return ...`) holding `byte`; null when the byte belongs to
+/// a compound statement's own syntax (a `with` / `if` header is covered by its own line only).
+/// One cursor descent: ts_node_parent() would start from the root at every step.
+ts::Node simple_statement_at(ts::Node root, uint32_t byte) {
+  TSTreeCursor cursor = ts_tree_cursor_new(root.raw());
+  ts::Node found;
+  while (ts_tree_cursor_goto_first_child_for_byte(&cursor, byte) >= 0) {
+    const ts::Node node(ts_tree_cursor_current_node(&cursor));
+    if (node.start_byte() > byte) break;
+    const std::string_view type = node.type();
+    if (type == "block" || type.ends_with("_definition")) found = {};
+    if (!type.ends_with("_statement")) continue;
+    bool compound = false;
+    for (std::string_view prefix : {"if_", "for_", "while_", "try_", "with_", "match_"}) compound = compound || type.starts_with(prefix);
+    found = compound ? ts::Node() : node;
+  }
+  ts_tree_cursor_delete(&cursor);
+  return found;
+}
+
+}  // namespace
+
 std::vector<Directive> scan_python_directives(const core::SourceFile& source, ts::Node root) {
-  return scan_directives(source, [&](uint32_t offset) {
+  std::vector<Directive> out = scan_directives(source, [&](uint32_t offset) {
     const ts::Node node(ts_node_descendant_for_byte_range(root.raw(), offset, offset + 1));
     return node && std::string_view(node.type()) == "comment";
   });
+  const std::string_view text = source.text();
+  for (Directive& d : out) {
+    if (d.own_line) continue;
+    const uint32_t line = d.where.range.begin.line;
+    const std::string_view line_text = source.line_text(line);
+    const auto line_offset = static_cast<size_t>(line_text.data() - text.data());
+    // "x = {  # poolaudit: ignore[...]" starts a statement whose finding may begin further down.
+    const size_t indent = line_text.find_first_not_of(" \t");
+    if (const ts::Node s = simple_statement_at(root, static_cast<uint32_t>(line_offset + indent)); s && first_row(s) == line) {
+      d.last_line = last_row(s);
+    }
+    // "}  # poolaudit: ignore[...]" ends one.
+    const size_t code_end = text.find_last_not_of(" \t", d.byte - 1);
+    if (code_end == std::string_view::npos || code_end < line_offset) continue;
+    if (const ts::Node s = simple_statement_at(root, static_cast<uint32_t>(code_end)); s && last_row(s) == line) {
+      d.first_line = first_row(s);
+    }
+  }
+  return out;
 }
 
 std::vector<Directive> scan_ini_directives(const core::SourceFile& source) {

@@ -23,6 +23,10 @@ struct Directive {
   std::string reason;              ///< the text after `--`
   core::Location where;            ///< the directive inside the comment
   bool own_line = false;           ///< the comment is alone on its line: it applies to the next statement
+  /// A trailing comment covers the simple statement it starts or ends (Python; else its own line).
+  uint32_t first_line = 0;
+  uint32_t last_line = 0;
+  uint32_t byte = 0;               ///< offset of the comment's `#`
   std::string problem;             ///< malformed (`ignore` without ids): reported, suppresses nothing
 };
 
