@@ -219,7 +219,11 @@ class FactsBuilder : public py::CallObserver {
       const bool sessions = std::all_of(helper.returns.begin(), helper.returns.end(), [](const py::Alt& a) {
         return a.value->kind == ValueKind::kSymbol && is_session_instance(a.value->text);
       });
-      if (!sessions) continue;
+      // `return Session(bind=connection)`: the caller's connection, as in the test-transaction recipe.
+      const bool foreign = std::any_of(facts_.sessions.begin(), facts_.sessions.end(), [&](const SessionUse& u) {
+        return u.foreign_bind && u.function == helper.qualified_name;
+      });
+      if (!sessions || foreign) continue;
       SessionUse use;
       use.where = module.location(h.node);
       use.callee = std::string(module.text(py::field(h.node, py::Field::kFunction)));
