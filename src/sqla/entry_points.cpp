@@ -317,7 +317,10 @@ void note_call(const py::CallSite& call, EntryPointFacts& out) {
     c.callee = functions[static_cast<size_t>(callee.object_id)].qualified_name;
   } else if (callee.kind == ValueKind::kSymbol && callee.text.find("()") == std::string::npos &&
              callee.text.find('.') != std::string::npos && !starts_with(callee.text, "sqlalchemy.") &&
-             !starts_with(callee.text, "builtins.") && call.method.empty()) {
+             !starts_with(callee.text, "builtins.") &&
+             (call.method.empty() || (call.receiver && call.receiver->kind == ValueKind::kSymbol &&
+                                      call.receiver->text.find("()") == std::string::npos))) {
+    // `make_engine()` imported, or `db.make_engine()` through an imported module.
     c.symbol = callee.text;
   } else {
     return;
