@@ -2,6 +2,7 @@
 // create a session or connection, and how the enclosing function releases it.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -225,4 +226,57 @@ TEST_CASE("sessions: a Session bound to a caller's connection owns no pooled con
   CHECK(f.sessions[0].foreign_bind);
   CHECK_FALSE(f.sessions[1].foreign_bind);
   CHECK(f.sessions[2].foreign_bind);
+}
+
+TEST_CASE("entry points: what runs per request, invocation or task, and what is cached") {
+  const sqla::ProjectFacts p = project_of(
+      {{"app.deps",
+        "from functools import lru_cache\n"
+        "from sqlalchemy import create_engine\n"
+        "@lru_cache\n"
+        "def get_engine():\n    return create_engine('postgresql://h/db')\n"
+        "def get_db():\n    yield 1\n"
+        "_e = None\n"
+        "def memo():\n    global _e\n    return _e\n"},
+       {"app.api",
+        "from typing import Annotated\n"
+        "from fastapi import APIRouter, Depends\n"
+        "from celery import shared_task\n"
+        "from app.deps import get_db\n"
+        "router = APIRouter()\n"
+        "Db = Annotated[int, Depends(get_db)]\n"
+        "@router.get('/x')\n"
+        "def route(db: Db):\n    return db\n"
+        "@shared_task\n"
+        "def job():\n    return 1\n"
+        "def handler(event, context):\n    return event\n"
+        "def plain(a, b):\n    return a\n"}});
+  const sqla::EntryPointFacts& deps = p.files[0].entry;
+  const sqla::EntryPointFacts& api = p.files[1].entry;
+  CHECK(deps.cached("get_engine"));
+  CHECK(deps.cached("memo"));
+  CHECK_FALSE(deps.cached("get_db"));
+  REQUIRE(deps.find("get_db") != nullptr);  // Depends(get_db) in another module, inside Annotated
+  CHECK(deps.find("get_db")->kind == sqla::EntryKind::kDependency);
+  REQUIRE(api.find("route") != nullptr);
+  CHECK(api.find("route")->kind == sqla::EntryKind::kRoute);
+  REQUIRE(api.find("job") != nullptr);
+  CHECK(api.find("job")->kind == sqla::EntryKind::kTask);
+  REQUIRE(api.find("handler") != nullptr);
+  CHECK(api.find("handler")->kind == sqla::EntryKind::kLambda);
+  CHECK(api.find("plain") == nullptr);
+  CHECK(deps.find("get_engine") == nullptr);
+}
+
+TEST_CASE("sessions: a project helper that returns a new Session hands ownership to its caller") {
+  const sqla::FileFacts f = facts_of(
+      "def get_session():\n    return SessionLocal()\n"
+      "def handler():\n    db = get_session()\n    db.execute(1)\n"
+      "def recipe(connection):\n    return Session(bind=connection)\n"
+      "def test_like(connection):\n    s = recipe(connection)\n    s.execute(1)\n");
+  std::vector<std::string> seen;
+  for (const sqla::SessionUse& u : f.sessions) seen.push_back(u.callee + "@" + u.function + "=" + std::string(sqla::release_name(u.release)));
+  CHECK(std::find(seen.begin(), seen.end(), "get_session@handler=never") != seen.end());
+  // Session(bind=connection): the caller's connection; the helper's result is not tracked.
+  CHECK(std::none_of(seen.begin(), seen.end(), [](const std::string& s) { return s.rfind("recipe@", 0) == 0; }));
 }

@@ -8,9 +8,12 @@ namespace rules {
 namespace {
 
 /// The engine stays in the function: a plain local name, or not bound at all (used inline or
-/// returned). Stored on an attribute or in a container it is a registry or memo, not per call.
-bool local_engine(const sqla::EngineSite& site) {
-  return site.assigned_to.find_first_of(".[") == std::string::npos;
+/// returned). Stored on an attribute or in a container it is a registry or memo, not per call;
+/// except `self.engine` in a method of a class instantiated per call (a class dependency, a view).
+bool local_engine(const sqla::EngineSite& site, const sqla::EntryPoint* entry) {
+  std::string_view name = site.assigned_to;
+  if (entry && entry->function.find('.') != std::string::npos && name.rfind("self.", 0) == 0) name.remove_prefix(5);
+  return name.find_first_of(".[") == std::string_view::npos;
 }
 
 /// NullPool keeps no connection open after use: only the handshake cost remains.
@@ -63,10 +66,11 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
     if (file.is_test || file.is_script || file.is_alembic_env) continue;
     for (const sqla::EngineSite& site : file.engines) {
-      if (site.flask_sqlalchemy || !local_engine(site) || all_nullpool(site)) continue;
+      const sqla::EntryPoint* entry = site.function.empty() ? nullptr : file.entry.find(site.function);
+      if (site.flask_sqlalchemy || !local_engine(site, entry) || all_nullpool(site)) continue;
       if (!site.function.empty() && (file.entry.cached(site.function) || disposes(file, site.function, site.assigned_to))) continue;
       const std::string factory = site.callee + "()";
-      if (const sqla::EntryPoint* e = site.function.empty() ? nullptr : file.entry.find(site.function)) {
+      if (const sqla::EntryPoint* e = entry) {
         core::Finding& f = out.report(site.where, factory + " creates a new engine and connection pool on every " +
                                                       std::string(sqla::entry_unit(e->kind)) + " (" +
                                                       std::string(sqla::entry_kind_name(e->kind)) + " " + e->function + "())" + held);

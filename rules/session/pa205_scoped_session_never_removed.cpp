@@ -42,14 +42,19 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
       const std::string_view name = last_component(site.assigned_to);
       // Not bound to a name (passed on, returned): who removes it cannot be followed.
       if (name.empty() || site.assigned_to.find('[') != std::string::npos || released(facts, name)) continue;
+      // async_scoped_session scopes by task (scopefunc=current_task), scoped_session by thread.
+      const bool per_task = site.callee.find("async_scoped") != std::string::npos;
+      const std::string registry = per_task ? "async_scoped_session" : "scoped_session";
       core::Finding& f = out.report(
-          site.where, "the scoped_session `" + site.assigned_to + "` is never removed: each thread keeps its session, "
-                      "its transaction and its pooled connection between requests (\"idle in transaction\")");
-      f.fix = uses_flask(facts) ? "Register `@app.teardown_appcontext def remove_session(exc=None): " + std::string(name) +
-                                      ".remove()`"
-                                : "Call `" + std::string(name) +
-                                      ".remove()` when each request or task ends (a middleware, a dependency's "
-                                      "`finally`, or a task's `finally`)";
+          site.where, "the " + registry + " `" + site.assigned_to + "` is never removed: each " +
+                          (per_task ? "task" : "thread") +
+                          " keeps its session, its transaction and its pooled connection between requests "
+                          "(\"idle in transaction\")");
+      const std::string call = (per_task ? "await " : "") + std::string(name) + ".remove()";
+      f.fix = uses_flask(facts) ? "Call `" + call + "` at app-context teardown (`@app.teardown_appcontext`)"
+                                : "Call `" + call +
+                                      "` when each request or task ends (a middleware, a dependency's `finally`, "
+                                      "or a task's `finally`)";
     }
   }
 }

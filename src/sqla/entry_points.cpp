@@ -180,6 +180,11 @@ Target target_of(const py::Module& m, ts::Node expr) {
       if (nested < 0) nested = static_cast<int>(i);  // app factories define their views inside
     }
     if (nested >= 0) return Target{nested, {}};
+    // `Depends(Repository)`: the class is instantiated per request, so its __init__ runs each time.
+    for (size_t i = 0; i < m.functions().size(); ++i) {
+      const py::FunctionInfo& f = m.functions()[i];
+      if (f.class_name == name && f.name == "__init__" && f.parent_function < 0) return Target{static_cast<int>(i), {}};
+    }
     if (const py::Alts* alts = m.global(name); alts && alts->size() == 1 && (*alts)[0].value->kind == ValueKind::kSymbol) {
       t.symbol = (*alts)[0].value->text;
     }
@@ -312,7 +317,10 @@ void note_call(const py::CallSite& call, EntryPointFacts& out) {
     c.callee = functions[static_cast<size_t>(callee.object_id)].qualified_name;
   } else if (callee.kind == ValueKind::kSymbol && callee.text.find("()") == std::string::npos &&
              callee.text.find('.') != std::string::npos && !starts_with(callee.text, "sqlalchemy.") &&
-             !starts_with(callee.text, "builtins.") && call.method.empty()) {
+             !starts_with(callee.text, "builtins.") &&
+             (call.method.empty() || (call.receiver && call.receiver->kind == ValueKind::kSymbol &&
+                                      call.receiver->text.find("()") == std::string::npos))) {
+    // `make_engine()` imported, or `db.make_engine()` through an imported module.
     c.symbol = callee.text;
   } else {
     return;
@@ -358,10 +366,13 @@ void resolve_entry_points(ProjectFacts& facts) {
     for (const ForeignEntryPoint& d : file.entry.foreign_entry_points) {
       std::string_view rest;
       const FileFacts* found = home_of(facts, d.symbol, rest);
-      if (!found || rest.empty() || rest.find('.') != std::string_view::npos || found->entry.find(rest)) continue;
+      if (!found || rest.empty() || rest.find('.') != std::string_view::npos) continue;
+      // A class of that module: instantiated per call, its __init__ is what runs.
+      const std::string function = found->exports.classes.count(std::string(rest)) ? std::string(rest) + ".__init__" : std::string(rest);
+      if (found->entry.find(function)) continue;
       // The other module's function runs per request; its `def` is not known here.
       FileFacts& home = facts.files[static_cast<size_t>(found - facts.files.data())];
-      home.entry.entry_points.push_back(EntryPoint{std::string(rest), d.kind, d.why, d.evidence, d.evidence});
+      home.entry.entry_points.push_back(EntryPoint{function, d.kind, d.why, d.evidence, d.evidence});
     }
   }
 }

@@ -223,7 +223,11 @@ class FactsBuilder : public py::CallObserver {
       const bool sessions = std::all_of(helper.returns.begin(), helper.returns.end(), [](const py::Alt& a) {
         return a.value->kind == ValueKind::kSymbol && is_session_instance(a.value->text);
       });
-      if (!sessions) continue;
+      // `return Session(bind=connection)`: the caller's connection, as in the test-transaction recipe.
+      const bool foreign = std::any_of(facts_.sessions.begin(), facts_.sessions.end(), [&](const SessionUse& u) {
+        return u.foreign_bind && u.function == helper.qualified_name;
+      });
+      if (!sessions || foreign) continue;
       SessionUse use;
       use.where = module.location(h.node);
       use.callee = std::string(module.text(py::field(h.node, py::Field::kFunction)));
@@ -241,6 +245,15 @@ class FactsBuilder : public py::CallObserver {
         });
         if (session_subclass) facts_.session_autocommit.push_back(SessionAutocommit{use.call, where, use.callee, c.name + ".__init__", use.branch});
       }
+    }
+    // An engine made in a loop body is one per iteration unless it is kept (stored, passed on, returned).
+    for (const LoopEngine& e : loop_engines_) {
+      SessionUse probe;
+      probe.callee = "create_engine";
+      classify_release(module, e.node, e.function, probe);
+      const Release r = probe.release;
+      facts_.engines[e.site].in_loop = r != Release::kStored && r != Release::kPassed && r != Release::kReturned &&
+                                       r != Release::kTeardown && r != Release::kClosing;
     }
     // The ownership pass: the tree is alive here, the facts outlive it.
     for (size_t i = 0; i < creations_.size(); ++i) {
@@ -313,7 +326,6 @@ class FactsBuilder : public py::CallObserver {
       site.callee = std::string(call.module.text(call.callee_node));
       site.assigned_to = std::string(call.assigned_to);
       site.function = function;
-      site.in_loop = call.scope.loop_depth > 0;
       site.through = w.name;
       site.wrapped_async = w.site.wrapped_async;
       return site;
@@ -389,7 +401,6 @@ class FactsBuilder : public py::CallObserver {
       site.callee = std::string(call.module.text(wrapped ? py::field(anchor, py::Field::kFunction) : call.callee_node));
       site.assigned_to = wrapped ? std::string() : std::string(call.assigned_to);
       site.function = wrapped ? std::string() : function;
-      site.in_loop = !wrapped && call.scope.loop_depth > 0;
       if (wrapped) site.through = function;
       if (!wrapped && call.scope.function >= 0) {
         const py::FunctionInfo& f = call.module.functions()[static_cast<size_t>(call.scope.function)];
@@ -400,6 +411,9 @@ class FactsBuilder : public py::CallObserver {
       }
       return site;
     });
+    if (!wrapped && call.scope.loop_depth > 0 && call.scope.function >= 0 && seen_loop_engines_.insert(index).second) {
+      loop_engines_.push_back({call.node, call.scope.function, index});
+    }
     RawEngineCall raw;
     raw.args = call.args;
     raw.branch = call.module.describe(call.args.tags);
@@ -479,6 +493,13 @@ class FactsBuilder : public py::CallObserver {
     int helper;
   };
   std::vector<HelperCall> helper_calls_;
+  struct LoopEngine {
+    ts::Node node;
+    int function;
+    size_t site;
+  };
+  std::vector<LoopEngine> loop_engines_;
+  std::set<size_t> seen_loop_engines_;
   struct ClassUse {
     int class_index;
     core::Location call;

@@ -81,7 +81,8 @@ struct EngineSite {
   std::string callee;            ///< as written: "sa.create_engine"
   std::string assigned_to;       ///< "engine", "self.engine", "" when not assigned
   std::string function;          ///< enclosing function ("" at module level)
-  bool in_loop = false;          ///< inside a `for` / `while` body: created on every iteration
+  bool in_loop = false;          ///< created on every iteration of a loop in a function and kept
+                                 ///< local (not stored, passed on or returned)
   bool wrapped_async = false;    ///< AsyncEngine(engine_from_config(...))
   std::string through;           ///< the project wrapper this call goes through ("make_engine")
   bool flask_sqlalchemy = false; ///< built by Flask-SQLAlchemy from app config (it adds defaults)
