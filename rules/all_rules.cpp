@@ -10,10 +10,13 @@ namespace rules {
 extern const Rule kPA101;
 extern const Rule kPA102;
 extern const Rule kPA103;
+extern const Rule kPA104;
+extern const Rule kPA105;
 extern const Rule kPA108;
 extern const Rule kPA109;
 extern const Rule kPA112;
 extern const Rule kPA113;
+extern const Rule kPA115;
 extern const Rule kPA120;
 extern const Rule kPA121;
 extern const Rule kPA201;
@@ -25,16 +28,21 @@ extern const Rule kPA208;
 extern const Rule kPA301;
 extern const Rule kPA302;
 extern const Rule kPA303;
+extern const Rule kPA401;
+extern const Rule kPA402;
 
 namespace {
-constexpr std::array<const Rule*, 18> kRules = {
+constexpr std::array<const Rule*, 23> kRules = {
     &kPA101,
     &kPA102,
     &kPA103,
+    &kPA104,
+    &kPA105,
     &kPA108,
     &kPA109,
     &kPA112,
     &kPA113,
+    &kPA115,
     &kPA120,
     &kPA121,
     &kPA201,
@@ -46,6 +54,8 @@ constexpr std::array<const Rule*, 18> kRules = {
     &kPA301,
     &kPA302,
     &kPA303,
+    &kPA401,
+    &kPA402,
 };
 }  // namespace
 

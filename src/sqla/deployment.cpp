@@ -651,8 +651,14 @@ void read_fly_toml(const core::SourceFile& source, DeploymentFacts& out, std::ve
   }
 }
 
-/// Terraform: `resource "aws_lambda_function" "x"`.
+/// Terraform: `resource "aws_lambda_function" "x"`. An infra/ or terraform/ directory describes the
+/// project beside it, so the evidence covers the parent directory.
 void read_terraform(const core::SourceFile& source, DeploymentFacts& out) {
+  std::string scope = dirname(source.path());
+  const std::string leaf = lower(basename(scope));
+  if (leaf == "terraform" || leaf == "infra" || leaf == "infrastructure" || leaf == "deploy" || leaf == "iac") {
+    scope = dirname(scope);
+  }
   for (uint32_t line = 1; line <= source.line_count(); ++line) {
     const std::string t = trim(source.line_text(line));
     if (!starts_with(t, "resource")) continue;
@@ -662,7 +668,7 @@ void read_terraform(const core::SourceFile& source, DeploymentFacts& out) {
       out.serverless.push_back(Evidence{"Terraform declares a " + std::string(type).substr(1, std::string(type).size() - 2) +
                                             " resource",
                                         line_location(source.path(), line, source.line_text(line)),
-                                        aws ? "AWS Lambda" : "Google Cloud Functions", dirname(source.path())});
+                                        aws ? "AWS Lambda" : "Google Cloud Functions", scope});
     }
   }
 }
@@ -803,7 +809,10 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
   const core::Location where = call.module.location(call.node);
   if (callee.kind == ValueKind::kSymbol) {
     const std::string& q = callee.text;
-    if (q == "mangum.Mangum" || q == "mangum.adapter.Mangum") {
+    if (q == "fastapi.FastAPI" || q == "fastapi.applications.FastAPI" || q == "starlette.applications.Starlette" ||
+        q == "quart.Quart" || q == "quart.app.Quart") {
+      d.asgi_apps.push_back(Evidence{std::string(basename(q)) + " application", where, std::string(basename(q)), ""});
+    } else if (q == "mangum.Mangum" || q == "mangum.adapter.Mangum") {
       d.serverless.push_back(Evidence{"Mangum wraps the ASGI app as an AWS Lambda handler", where, "AWS Lambda", ""});
     } else if (starts_with(q, "aws_cdk.aws_lambda") &&
                (ends_with(q, ".Function") || ends_with(q, ".PythonFunction") || ends_with(q, ".DockerImageFunction"))) {
@@ -846,7 +855,7 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
     else if (bind && bind->value->kind == ValueKind::kSymbol && bind->value->text.rfind('@', 0) != 0) symbol = bind->value->text;
     if (engine >= 0 || !symbol.empty()) {
       const std::string name = engine >= 0 ? facts.engines[static_cast<size_t>(engine)].assigned_to
-                                            : std::string(basename(symbol));
+                                            : symbol.substr(symbol.rfind('.') + 1);
       what = std::string(call.module.text(call.callee_node)) + "(" + name + ")";
     }
   }
@@ -875,6 +884,7 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
     list = std::move(kept);
   };
   unique(d.serverless, [](const Evidence& e) { return std::pair(e.where.range, e.what); });
+  unique(d.asgi_apps, [](const Evidence& e) { return e.where.range; });
   unique(d.processes, [](const ServerProcess& p) { return p.where.range; });
   unique(d.fork_hooks, [](const ForkHook& h) { return h.where.range; });
   unique(d.import_connects, [](const ImportTimeConnect& c) { return std::tuple(c.where.range, c.what, c.through); });
@@ -1148,10 +1158,9 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
       if (python) e.scope = root;
       d.serverless.push_back(std::move(e));
     }
-    for (auto* list : {&part.servers, &part.frontend_only}) {
-      auto& target = list == &part.servers ? d.servers : d.frontend_only;
-      for (Evidence& e : *list) target.push_back(std::move(e));
-    }
+    for (Evidence& e : part.servers) d.servers.push_back(std::move(e));
+    for (Evidence& e : part.frontend_only) d.frontend_only.push_back(std::move(e));
+    for (Evidence& e : part.asgi_apps) d.asgi_apps.push_back(std::move(e));
     for (PoolerEndpoint& p : part.poolers) d.poolers.push_back(std::move(p));
     for (ServerProcess& p : part.processes) d.processes.push_back(std::move(p));
     for (EnvVariable& v : part.env) d.env.push_back(std::move(v));
@@ -1294,6 +1303,7 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
   // counts. Celery workers run beside it.
   int web = 0;
   std::string web_origin;
+  core::Location web_where;
   int others = 0;
   std::string others_origin;
   for (const ServerProcess& p : d.processes) {
@@ -1302,9 +1312,11 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
       if (*p.workers > web) {
         web = *p.workers;
         web_origin = p.server + " " + std::to_string(*p.workers) + " from " + p.workers_origin;
+        web_where = p.where;
       }
     } else if (p.server == "celery") {
       others += *p.workers;
+      if (!web_where.valid()) web_where = p.where;
       others_origin += " + Celery " + std::to_string(*p.workers) + " from " + p.workers_origin;
     }
   }
@@ -1346,6 +1358,7 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
         b.server = server;
         b.processes = processes;
         b.processes_origin = web_origin + others_origin;
+        b.processes_where = web_where;
         if (b.processes_origin.rfind(" + ", 0) == 0) b.processes_origin = b.processes_origin.substr(3);
         if (facts.context.config_max_connections) {
           b.limit = *facts.context.config_max_connections;

@@ -62,7 +62,8 @@ struct Budget {
   std::string server;               ///< "db:5432" ("" when the URL's host is unknown)
   std::vector<BudgetTerm> engines;
   int processes = 0;
-  std::string processes_origin;     ///< "4 (Procfile:1 `-w 4`)"
+  std::string processes_origin;     ///< "gunicorn 4 from Procfile:1 (`--workers 4`)"
+  core::Location processes_where;   ///< the declaration of the largest web tier
   std::optional<int> total;         ///< nullopt = unbounded
   int limit = 100;
   std::string limit_origin;         ///< "PostgreSQL's default max_connections"
