@@ -4,6 +4,7 @@
 // non-Python deployment files (serverless.yml, template.yaml, Dockerfile, Procfile, compose
 // files, .env, ...) and from Python entry points; rules read the merged DeploymentFacts.
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,9 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts);
 
 /// Long-lived: created at module level (or through a project wrapper there) in application code.
 bool long_lived(const FileFacts& file, const EngineSite& site);
+
+/// Prints the merged deployment facts (for --dump-facts).
+void dump(const DeploymentFacts& deployment, std::ostream& out);
 
 /// "AWS Lambda", "server processes", "" when nothing is known.
 std::string platform_summary(const ProjectFacts& facts);
