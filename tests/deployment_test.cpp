@@ -24,7 +24,7 @@ sqla::ProjectFacts project_of(std::vector<std::pair<std::string, std::string>> f
   facts.context = context;
   std::vector<sqla::DeploymentFacts> parts;
   for (const auto& [path, text] : files) parts.push_back(read(path, text));
-  sqla::merge_deployment(facts, std::move(parts), "");
+  sqla::merge_deployment(facts, std::move(parts), {});
   return facts;
 }
 
@@ -173,9 +173,15 @@ TEST_CASE("env files: real values before templates; placeholders are no URL") {
   CHECK(v->value == "mysql+pymysql://app@db/app");
   CHECK_FALSE(v->example);
   const sqla::ProjectFacts t = project_of({{".env.example", "DATABASE_URL=postgresql://user:password@<host>/db\n"}});
-  CHECK_FALSE(sqla::environment_url(t.deployment, "DATABASE_URL"));
+  CHECK_FALSE(sqla::environment_url(t.deployment, "DATABASE_URL", ""));
   const sqla::ProjectFacts s = project_of({{".env.sample", "DATABASE_URL=${DATABASE_URL}\n"}});
-  CHECK_FALSE(sqla::environment_url(s.deployment, "DATABASE_URL"));
+  CHECK_FALSE(sqla::environment_url(s.deployment, "DATABASE_URL", ""));
+  // Beside the code first: a second project's .env does not give this one its URL.
+  const sqla::ProjectFacts two = project_of({{"a/.env", "DATABASE_URL=postgresql://app@a-db/app\n"},
+                                             {"b/.env", "DATABASE_URL=mysql://app@b-db/app\n"}});
+  const auto url = sqla::environment_url(two.deployment, "DATABASE_URL", "b/app/db.py");
+  REQUIRE(url);
+  CHECK(url->host == "b-db");
 }
 
 TEST_CASE("the report's deployment context shows the budget arithmetic with origins") {

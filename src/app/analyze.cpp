@@ -208,14 +208,21 @@ void reanalyze_wrapper_callers(const std::vector<InputFile>& inputs, sqla::Proje
   }
 }
 
-/// The audited directory as displayed (a file's directory when a file was named): deployment
-/// evidence found in Python code covers everything below it.
-std::string audit_root(const std::string& path) {
-  std::error_code ec;
-  const std::string shown = display_path(path);
-  if (fs::is_directory(path, ec)) return shown == "." ? std::string() : shown;
-  const size_t slash = shown.rfind('/');
-  return slash == std::string::npos ? std::string() : shown.substr(0, slash);
+/// The audited directories as displayed (a file's directory when a file was named): deployment
+/// evidence found in Python code covers everything below its root.
+std::vector<std::string> audit_roots(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    const std::string shown = display_path(path);
+    if (fs::is_directory(path, ec)) {
+      out.push_back(shown == "." ? std::string() : shown);
+    } else {
+      const size_t slash = shown.rfind('/');
+      out.push_back(slash == std::string::npos ? std::string() : shown.substr(0, slash));
+    }
+  }
+  return out;
 }
 
 /// Same finding from several branch configurations: keep one, without branch notes.
@@ -336,7 +343,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   }
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
   if (!options.parse_only) reanalyze_wrapper_callers(walked.files, facts, options.max_file_size);
-  sqla::merge_deployment(facts, std::move(deployment_files), audit_root(paths[0]));
+  sqla::merge_deployment(facts, std::move(deployment_files), audit_roots(paths));
   sqla::resolve_project(facts);
   report.findings = run_rules(facts, selected);
   build_audit(facts, selected, report);
@@ -358,7 +365,7 @@ std::vector<core::Finding> analyze_source(std::string_view text, std::string_vie
   if (tree.root().has_error()) out.push_back(syntax_diagnostic(source, first_syntax_error(tree.root())));
   sqla::ProjectFacts facts;
   facts.files.push_back(sqla::analyze_python(source, tree.root(), "input", false, facts.context));
-  sqla::merge_deployment(facts, {}, "");
+  sqla::merge_deployment(facts, {}, {});
   sqla::resolve_project(facts);
   std::vector<const rules::Rule*> all(rules::all_rules().begin(), rules::all_rules().end());
   for (core::Finding& f : run_rules(facts, all)) out.push_back(std::move(f));
@@ -386,7 +393,7 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
   }
   facts.context = context;
   reanalyze_wrapper_callers(walked.files, facts, 64u << 20);
-  sqla::merge_deployment(facts, std::move(deployment_files), audit_root(paths.front()));
+  sqla::merge_deployment(facts, std::move(deployment_files), audit_roots(paths));
   if (context.sqlalchemy) out << "sqlalchemy " << context.sqlalchemy->str() << " (" << context.sqlalchemy_origin << ")\n";
   if (context.flask_sqlalchemy) {
     out << "flask-sqlalchemy " << context.flask_sqlalchemy->str() << " (" << context.flask_sqlalchemy_origin << ")\n";

@@ -1127,14 +1127,14 @@ std::optional<bool> serverless_condition(std::string_view message) {
 
 }  // namespace
 
-const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view name) {
+const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view name, std::string_view near) {
   const EnvVariable* best = nullptr;
   int best_rank = 99;
   for (const EnvVariable& v : deployment.env) {
     if (v.name != name) continue;
-    // A real .env first, then compose / platform files, then templates.
+    // Files beside the code first; a real .env, then compose / platform files, then templates.
     const bool dotenv = starts_with(basename(v.where.path), ".env");
-    const int rank = v.example ? 2 : dotenv ? 0 : 1;
+    const int rank = (near.empty() || covers(dirname(v.where.path), near) ? 0 : 3) + (v.example ? 2 : dotenv ? 0 : 1);
     if (rank < best_rank) {
       best = &v;
       best_rank = rank;
@@ -1144,8 +1144,8 @@ const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view 
 }
 
 std::optional<DatabaseUrl> environment_url(const DeploymentFacts& deployment, std::string_view name,
-                                           const EnvVariable** from) {
-  const EnvVariable* v = find_env(deployment, name);
+                                           std::string_view near, const EnvVariable** from) {
+  const EnvVariable* v = find_env(deployment, name, near);
   if (!v) return std::nullopt;
   auto url = parse_database_url(v->value, false);
   if (!url || url->partial || is_placeholder_url(*url)) return std::nullopt;
@@ -1153,11 +1153,16 @@ std::optional<DatabaseUrl> environment_url(const DeploymentFacts& deployment, st
   return url;
 }
 
-void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::string& root) {
+void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::vector<std::string>& roots) {
   DeploymentFacts& d = facts.deployment;
   auto append = [&](DeploymentFacts& part, bool python) {
     for (Evidence& e : part.serverless) {
-      if (python) e.scope = root;
+      if (python) {
+        e.scope.clear();
+        for (const std::string& r : roots) {
+          if (covers(r, e.where.path) && r.size() > e.scope.size()) e.scope = r;
+        }
+      }
       d.serverless.push_back(std::move(e));
     }
     for (Evidence& e : part.servers) d.servers.push_back(std::move(e));
@@ -1288,7 +1293,8 @@ std::optional<int> capacity(const ProjectFacts& facts, const EngineSite& site, c
     if (!a) continue;
     if (a->value->kind != ValueKind::kInt) return std::nullopt;
     *value = static_cast<int>(a->value->integer);
-    *origin = at(a->where);
+    *origin = at(a->value->origin.valid() ? a->value->origin : a->where);
+    if (a->value->overridable) *origin += ", a default the environment can override";
   }
   // pool_size=0 means no limit on the pool; max_overflow=-1 means unlimited overflow (pool/impl.py).
   unbounded = size == 0 || overflow < 0;

@@ -31,16 +31,18 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts);
 void collect_python_deployment(const py::Module& module, FileFacts& facts);
 
 /// Project phase: merges every file's deployment facts into `facts.deployment` (Vercel
-/// functions, gunicorn config files with their command lines). `root` is the audited directory
-/// as displayed. Run before resolve_project() so engine URLs can come from env files.
-void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::string& root);
+/// functions, gunicorn config files with their command lines). `roots` are the audited directories
+/// as displayed: evidence found in Python code covers the root it was found under. Run before
+/// resolve_project() so engine URLs can come from env files.
+void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::vector<std::string>& roots);
 
-/// The value an env file gives `name`: real files (.env, compose) before templates; nullptr when none.
-const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view name);
+/// The value an env file gives `name`: files whose directory holds `near` (a source path) first, then
+/// real files (.env, compose) before templates; nullptr when none.
+const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view name, std::string_view near = {});
 
 /// The database URL an env file gives `name` (placeholders and templates are not URLs); `from` gets the variable.
 std::optional<DatabaseUrl> environment_url(const DeploymentFacts& deployment, std::string_view name,
-                                           const EnvVariable** from = nullptr);
+                                           std::string_view near, const EnvVariable** from = nullptr);
 
 /// Whether an engine configuration runs serverless: true / false / nullopt (unknown, silence).
 /// `why` receives the deciding evidence or branch note (for finding notes).
