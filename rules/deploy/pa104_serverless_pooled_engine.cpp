@@ -12,7 +12,7 @@ namespace {
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
-    if (file.is_test || file.is_alembic_env) continue;
+    if (file.is_test || file.is_alembic_env || file.is_script) continue;
     for (const sqla::EngineSite& site : file.engines) {
       // An engine built per invocation is PA111's (engine-per-call) concern.
       if (!site.function.empty()) continue;

@@ -51,7 +51,12 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   }
   if (!fork) return;
   for (const sqla::ImportTimeConnect& c : d.import_connects) {
-    if (sqla::is_test_path(c.where.path)) continue;
+    // Alembic's env.py, scripts and tests are not imported by the forking server (a script that
+    // forks its own multiprocessing pool is).
+    const auto home = std::find_if(facts.files.begin(), facts.files.end(),
+                                   [&](const sqla::FileFacts& f) { return f.path == c.where.path; });
+    if (home == facts.files.end() || home->is_test || home->is_alembic_env) continue;
+    if (home->is_script && !(fork->server == "multiprocessing" && fork->where.path == c.where.path)) continue;
     const sqla::EngineSite* site = engine_of(facts, c);
     if (!site || !pooled(*site)) continue;
     // dispose() in the parent after the connect, still at import time, empties the pool before the fork.

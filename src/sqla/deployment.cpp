@@ -900,9 +900,11 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
       continue;
     }
     const std::string index = c.what.substr(kCallsFunction.size());
+    const auto number = to_int(index);
+    if (!number || *number < 0 || static_cast<size_t>(*number) >= functions.size()) continue;
     for (const ImportTimeConnect& inner : d.import_connects) {
       if (inner.through != std::string(kInFunction) + index) continue;
-      const py::FunctionInfo& fn = functions[static_cast<size_t>(std::stoi(index))];
+      const py::FunctionInfo& fn = functions[static_cast<size_t>(*number)];
       connects.push_back(ImportTimeConnect{c.where, inner.what, inner.engine, inner.engine_symbol, fn.name});
       break;
     }
