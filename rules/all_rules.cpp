@@ -10,6 +10,8 @@ namespace rules {
 extern const Rule kPA101;
 extern const Rule kPA102;
 extern const Rule kPA103;
+extern const Rule kPA104;
+extern const Rule kPA105;
 extern const Rule kPA106;
 extern const Rule kPA107;
 extern const Rule kPA108;
@@ -19,6 +21,7 @@ extern const Rule kPA111;
 extern const Rule kPA112;
 extern const Rule kPA113;
 extern const Rule kPA114;
+extern const Rule kPA115;
 extern const Rule kPA116;
 extern const Rule kPA117;
 extern const Rule kPA119;
@@ -34,14 +37,11 @@ extern const Rule kPA208;
 extern const Rule kPA301;
 extern const Rule kPA302;
 extern const Rule kPA303;
+extern const Rule kPA401;
+extern const Rule kPA402;
 
 namespace {
-constexpr std::array<const Rule*, 27> kRules = {
-    &kPA101,
-    &kPA102,
-    &kPA103,
-    &kPA106,
-    &kPA107,
+constexpr std::array<const Rule*, 25> kRules = {
     &kPA108,
     &kPA109,
     &kPA110,
@@ -49,6 +49,7 @@ constexpr std::array<const Rule*, 27> kRules = {
     &kPA112,
     &kPA113,
     &kPA114,
+    &kPA115,
     &kPA116,
     &kPA117,
     &kPA119,
@@ -64,6 +65,8 @@ constexpr std::array<const Rule*, 27> kRules = {
     &kPA301,
     &kPA302,
     &kPA303,
+    &kPA401,
+    &kPA402,
 };
 }  // namespace
 

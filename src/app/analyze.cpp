@@ -339,14 +339,21 @@ std::vector<sqla::Wrapper> reanalyze_wrapper_callers(const std::vector<InputFile
   return wrappers;
 }
 
-/// The audited directory as displayed (a file's directory when a file was named): deployment
-/// evidence found in Python code covers everything below it.
-std::string audit_root(const std::string& path) {
-  std::error_code ec;
-  const std::string shown = display_path(path);
-  if (fs::is_directory(path, ec)) return shown == "." ? std::string() : shown;
-  const size_t slash = shown.rfind('/');
-  return slash == std::string::npos ? std::string() : shown.substr(0, slash);
+/// The audited directories as displayed (a file's directory when a file was named): deployment
+/// evidence found in Python code covers everything below its root.
+std::vector<std::string> audit_roots(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    const std::string shown = display_path(path);
+    if (fs::is_directory(path, ec)) {
+      out.push_back(shown == "." ? std::string() : shown);
+    } else {
+      const size_t slash = shown.rfind('/');
+      out.push_back(slash == std::string::npos ? std::string() : shown.substr(0, slash));
+    }
+  }
+  return out;
 }
 
 /// Same finding from several branch configurations: keep one, without branch notes.
@@ -448,9 +455,9 @@ std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sq
 }
 
 /// Moves the facts of `results` into `facts`, in walk order; deployment files are merged into the
-/// project's deployment facts, evidence in code covering what is below `root`.
+/// project's deployment facts, evidence in code covering what is below `roots`.
 void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>& results, sqla::ProjectFacts& facts,
-                   const std::string& root) {
+                   const std::vector<std::string>& roots) {
   std::vector<sqla::DeploymentFacts> deployment_files;
   for (size_t i = 0; i < results.size(); ++i) {
     FileResult& r = results[i];
@@ -461,7 +468,7 @@ void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>&
       facts.other_modules.push_back(files[i].module_name);
     }
   }
-  sqla::merge_deployment(facts, std::move(deployment_files), root);
+  sqla::merge_deployment(facts, std::move(deployment_files), roots);
 }
 
 }  // namespace
@@ -506,7 +513,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     else ++report.summary.files;
   }
   // Files named alone are audited inside their project: its deployment evidence covers them.
-  collect_facts(walked.files, results, facts, named.empty() ? audit_root(paths[0]) : audit_root(project_root));
+  collect_facts(walked.files, results, facts, audit_roots(named.empty() ? paths : std::vector<std::string>{project_root}));
   results.clear();
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
   sqla::resolve_project(facts);
@@ -541,7 +548,7 @@ std::vector<core::Finding> analyze_source(std::string_view text, std::string_vie
   if (tree.root().has_error()) out.push_back(syntax_diagnostic(source, first_syntax_error(tree.root())));
   sqla::ProjectFacts facts;
   facts.files.push_back(sqla::analyze_python(source, tree.root(), "input", false, facts.context));
-  sqla::merge_deployment(facts, {}, "");
+  sqla::merge_deployment(facts, {}, {});
   sqla::resolve_project(facts);
   std::vector<const rules::Rule*> all(rules::all_rules().begin(), rules::all_rules().end());
   for (core::Finding& f : run_rules(facts, all)) out.push_back(std::move(f));
@@ -561,7 +568,7 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
     for (const core::Finding& d : r.diagnostics) out << d.where.path << ": " << d.code << " " << d.message << "\n";
   }
   sqla::ProjectFacts facts;
-  collect_facts(walked.files, results, facts, audit_root(paths.front()));
+  collect_facts(walked.files, results, facts, audit_roots(paths));
   facts.context = context;
   if (context.sqlalchemy) out << "sqlalchemy " << context.sqlalchemy->str() << " (" << context.sqlalchemy_origin << ")\n";
   if (context.flask_sqlalchemy) {
@@ -570,6 +577,7 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
   sqla::resolve_project(facts);
   for (const sqla::FileFacts& f : facts.files) sqla::dump(f, out);
   for (const sqla::IniFile& i : facts.ini_files) sqla::dump(i, out);
+  sqla::dump(facts.deployment, out);
   return true;
 }
 

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "core/mask.h"
+#include "sqla/deployment.h"
 
 namespace app {
 namespace {
@@ -29,7 +30,7 @@ core::InventoryEngine inventory_engine(const sqla::EngineSite& site) {
     if (c.pool.explicit_class || c.pool.instance) {
       ic.pool_source = c.pool.how + (c.pool.origin.valid() ? " (" + at(c.pool.origin) + ")" : "");
     } else if (c.pool.kind != sqla::Pool::kUnknown) {
-      ic.pool_source = c.pool.how;
+      ic.pool_source = c.pool.how + (c.url_source.empty() ? "" : "; URL from " + c.url_source);
     } else {
       ic.pool_source = c.complete ? "URL not resolved" : "options not fully resolved";
     }
@@ -95,6 +96,65 @@ std::string teardown_of(const sqla::ProjectFacts& facts, const sqla::SessionFact
   return "never removed";
 }
 
+/// The "Deployment context" section: platform and evidence, processes, poolers, versions, budgets.
+core::DeploymentContext deployment_context(const sqla::ProjectFacts& facts, const std::vector<sqla::Budget>& budgets) {
+  const sqla::DeploymentFacts& d = facts.deployment;
+  const sqla::ProjectContext& ctx = facts.context;
+  core::DeploymentContext out;
+  out.platform = sqla::platform_summary(facts);
+  const core::Location config_where{ctx.config_origin, {{1, 1}, {1, 1}}};
+  if (ctx.config_serverless) {
+    out.evidence.push_back({std::string("config `serverless = ") + (*ctx.config_serverless ? "true" : "false") +
+                                "` overrides the evidence", config_where});
+  }
+  for (const sqla::Evidence& e : d.serverless) out.evidence.push_back({e.platform + ": " + e.what, e.where});
+  for (const sqla::Evidence& e : d.servers) out.evidence.push_back({"server: " + e.what, e.where});
+  for (const sqla::Evidence& e : d.frontend_only) {
+    out.evidence.push_back({"vercel.json without Python functions under api/ (a frontend): not serverless evidence", e.where});
+  }
+  for (const sqla::ServerProcess& p : d.processes) {
+    std::string text = p.server == "configured" ? std::string("configured") : p.server;
+    if (p.workers) {
+      text += ": " + std::to_string(*p.workers) + (p.server == "celery" ? " pool processes" : *p.workers == 1 ? " worker" : " workers");
+      // The entry's own location is printed beside it: keep only the part of the origin after it.
+      std::string origin = p.workers_origin;
+      const std::string self = at(p.where) + " (";
+      if (origin.rfind(self, 0) == 0 && origin.back() == ')') origin = origin.substr(self.size(), origin.size() - self.size() - 1);
+      text += " (" + origin + ")";
+    } else if (p.server == "multiprocessing") {
+      text += ": " + p.command + "(...)";
+    } else {
+      text += ": worker count not known";
+    }
+    if (p.threads && *p.threads > 1) text += ", " + std::to_string(*p.threads) + " threads";
+    if (!p.worker_class.empty()) text += ", worker class " + p.worker_class;
+    if (p.server == "uvicorn" || p.server == "hypercorn") text += ", spawned (nothing inherited from a parent)";
+    else if (p.forks && p.preload) text += ", the app is imported before the fork";
+    out.processes.push_back({text, p.where});
+  }
+  for (const sqla::PoolerEndpoint& p : d.poolers) {
+    std::string text = "PgBouncer " + (p.host.empty() ? std::string("(this host)") : p.host) + ":" + std::to_string(p.port);
+    text += p.mode.empty() ? ", pool mode not stated (PgBouncer's default: session)" : ", pool_mode " + p.mode;
+    out.poolers.push_back({text, p.where});
+  }
+  auto version_line = [&](const char* name, const std::optional<sqla::Version>& v, const std::string& origin) {
+    if (v) out.versions.push_back({std::string(name) + " " + v->str() + " (" + origin + ")", {}});
+  };
+  version_line("SQLAlchemy", ctx.sqlalchemy, ctx.sqlalchemy_origin);
+  if (!ctx.sqlalchemy) out.versions.push_back({"SQLAlchemy not declared: the latest 2.0 is assumed", {}});
+  version_line("Flask-SQLAlchemy", ctx.flask_sqlalchemy, ctx.flask_sqlalchemy_origin);
+  for (const sqla::Budget& b : budgets) {
+    out.budget.push_back({(b.server.empty() ? std::string() : b.server + ": ") + b.describe() + "; processes: " +
+                              b.processes_origin,
+                          b.processes_where});
+    for (const sqla::BudgetTerm& t : b.engines) {
+      out.budget.push_back({"  " + t.arithmetic + (t.per_process ? " = " + std::to_string(*t.per_process) : ": no limit"),
+                            t.site->where});
+    }
+  }
+  return out;
+}
+
 struct CheckSpec {
   std::string_view id;
   std::string_view title;
@@ -148,6 +208,9 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
                                               [](const sqla::IniEntry& e) { return e.key.find("url") != std::string::npos; }));
   }
 
+  const std::vector<sqla::Budget> budgets = sqla::connection_budgets(facts);
+  report.deployment = deployment_context(facts, budgets);
+  const bool deployment_known = !report.deployment.platform.empty();
   const std::vector<CheckSpec> specs = {
       {"pool-class", "Each engine's pool class suits its database", {"PA109"}},
       {"pool-options", "Engine options are coherent with the pool class", {"PA101", "PA102", "PA103", "PA110", "PA112", "PA120", "PA121"}},
@@ -157,6 +220,9 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
       {"sessions-closed", "Sessions and connections are closed on every path",
        {"PA201", "PA202", "PA203", "PA204", "PA205", "PA207", "PA208"}},
       {"engine-per-request", "No engine is created per request, invocation or task", {"PA111"}},
+      {"deployment-fit", "Engines fit the deployment (serverless, stale connections, forks, shutdown)",
+       {"PA104", "PA115", "PA401", "PA402"}},
+      {"connection-budget", "Connection pools fit the database's connection budget", {"PA105"}},
   };
   for (const CheckSpec& spec : specs) {
     core::Check check;
@@ -181,6 +247,8 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
     if (spec.id == "credentials") { subjects = urls + facts.files.size(); noun = "file"; }
     if (spec.id == "sessions-closed") { subjects = sessions; noun = "session or connection"; }
     if (spec.id == "engine-per-request") { subjects = entry_points; noun = "entry point"; }
+    if (spec.id == "deployment-fit" && !deployment_known) { subjects = 0; noun = "deployment context"; }
+    if (spec.id == "connection-budget") { subjects = budgets.size(); noun = "process count"; }
     if (!any_selected) {
       check.status = core::CheckStatus::kNotApplicable;
       check.detail = "rules not selected";
@@ -192,7 +260,9 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
       check.detail = "no " + noun + " found";
     } else {
       check.status = core::CheckStatus::kPass;
-      if (spec.id == "credentials") {
+      if (spec.id == "connection-budget") {
+        check.detail = budgets.front().describe();
+      } else if (spec.id == "credentials") {
         check.detail = std::to_string(facts.files.size() + facts.ini_files.size()) + " files checked";
       } else {
         const std::string plural = spec.id == "sessions-closed" ? "sessions and connections" : noun + "s";

@@ -59,6 +59,25 @@ struct Inventory {
   std::vector<InventoryAlembicEnv> alembic_envs;
 };
 
+/// One line of the deployment context: what was found, and where (invalid when nowhere in particular).
+struct DeploymentEntry {
+  std::string text;
+  Location where;
+};
+
+/// Where the code runs, as the project's files say: the "Deployment context" section.
+struct DeploymentContext {
+  std::string platform;                   ///< "AWS Lambda", "gunicorn server processes", "" when unknown
+  std::vector<DeploymentEntry> evidence;  ///< serverless and server evidence
+  std::vector<DeploymentEntry> processes; ///< "gunicorn: 4 workers (Procfile:1 `--workers 4`), --preload"
+  std::vector<DeploymentEntry> poolers;   ///< "pgbouncer:6432 transaction mode"
+  std::vector<DeploymentEntry> versions;  ///< "SQLAlchemy 2.0.28 (requirements.txt:3)"
+  std::vector<DeploymentEntry> budget;    ///< connection budget arithmetic, one line per database server
+  bool empty() const {
+    return platform.empty() && evidence.empty() && processes.empty() && poolers.empty() && versions.empty() && budget.empty();
+  }
+};
+
 enum class CheckStatus { kPass, kFail, kNotApplicable };
 
 /// One line of the verification checklist, with the rules behind it.
@@ -88,6 +107,7 @@ struct Report {
   std::vector<Finding> findings;      ///< sorted, rule findings only
   std::vector<Finding> diagnostics;   ///< PA0xx input diagnostics, sorted
   Inventory inventory;
+  DeploymentContext deployment;
   std::vector<Check> checks;
   Summary summary;
   std::vector<RuleInfo> rules;        ///< the rules that ran, by code (SARIF rule metadata)

@@ -102,6 +102,22 @@ void write_json(const core::Report& report, std::ostream& out) {
                     {"session_factories", std::move(factories)},
                     {"session_providers", std::move(providers)},
                     {"alembic_envs", std::move(envs)}};
+  auto entries = [](const std::vector<core::DeploymentEntry>& list) {
+    ordered_json a = ordered_json::array();
+    for (const core::DeploymentEntry& e : list) {
+      ordered_json je = {{"text", e.text}};
+      if (e.where.valid()) {
+        je["path"] = e.where.path;
+        je["line"] = e.where.range.begin.line;
+      }
+      a.push_back(std::move(je));
+    }
+    return a;
+  };
+  const core::DeploymentContext& dep = report.deployment;
+  j["deployment"] = {{"platform", dep.platform},       {"evidence", entries(dep.evidence)},
+                     {"processes", entries(dep.processes)}, {"poolers", entries(dep.poolers)},
+                     {"versions", entries(dep.versions)},   {"budget", entries(dep.budget)}};
   ordered_json checks = ordered_json::array();
   for (const core::Check& c : report.checks) {
     checks.push_back({{"id", c.id}, {"title", c.title}, {"status", core::check_status_name(c.status)},

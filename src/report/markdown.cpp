@@ -251,6 +251,23 @@ void write_inventory(const core::Report& report, std::ostream& out) {
   }
 }
 
+void write_deployment(const core::Report& report, std::ostream& out) {
+  const core::DeploymentContext& dep = report.deployment;
+  if (dep.empty()) return;
+  out << "\n## Deployment context\n\n| What | Found | Where |\n| --- | --- | --- |\n";
+  out << "| Platform | " << (dep.platform.empty() ? "unknown (no deployment files found)" : text(dep.platform, true))
+      << " | — |\n";
+  const std::pair<const char*, const std::vector<core::DeploymentEntry>*> groups[] = {
+      {"Evidence", &dep.evidence}, {"Process", &dep.processes}, {"Pooler", &dep.poolers},
+      {"Target", &dep.versions}, {"Connection budget", &dep.budget}};
+  for (const auto& [label, entries] : groups) {
+    for (const core::DeploymentEntry& e : *entries) {
+      out << "| " << label << " | " << text(e.text, true) << " | "
+          << (e.where.valid() ? code(at(e.where, false), true) : "—") << " |\n";
+    }
+  }
+}
+
 }  // namespace
 
 void write_markdown(const core::Report& report, std::ostream& out) {
@@ -260,6 +277,7 @@ void write_markdown(const core::Report& report, std::ostream& out) {
   write_checks(report, out);
   write_findings(report, out);
   write_diagnostics(report, out);
+  write_deployment(report, out);
   write_inventory(report, out);
 }
 

@@ -66,6 +66,21 @@ void write_text(const core::Report& report, const TextStyle& style, std::ostream
       if (!check.detail.empty()) out << c.dim() << " (" << check.detail << ")" << c.reset();
       out << "\n";
     }
+    const core::DeploymentContext& dep = report.deployment;
+    if (!dep.empty()) {
+      out << "\n" << c.bold() << "Deployment context" << c.reset() << "\n";
+      out << "  platform: " << (dep.platform.empty() ? "unknown (no deployment files found)" : dep.platform) << "\n";
+      const std::pair<const char*, const std::vector<core::DeploymentEntry>*> groups[] = {
+          {"evidence", &dep.evidence}, {"process", &dep.processes}, {"pooler", &dep.poolers},
+          {"target", &dep.versions}, {"budget", &dep.budget}};
+      for (const auto& [label, entries] : groups) {
+        for (const core::DeploymentEntry& e : *entries) {
+          out << "  " << label << ": " << e.text;
+          if (e.where.valid()) out << c.dim() << " (" << e.where.path << ":" << e.where.range.begin.line << ")" << c.reset();
+          out << "\n";
+        }
+      }
+    }
     const core::Inventory& inv = report.inventory;
     if (!inv.engines.empty() || !inv.session_factories.empty() || !inv.session_providers.empty() ||
         !inv.alembic_envs.empty()) {

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "core/mask.h"
+
 namespace sqla {
 namespace {
 
@@ -651,8 +653,14 @@ void read_fly_toml(const core::SourceFile& source, DeploymentFacts& out, std::ve
   }
 }
 
-/// Terraform: `resource "aws_lambda_function" "x"`.
+/// Terraform: `resource "aws_lambda_function" "x"`. An infra/ or terraform/ directory describes the
+/// project beside it, so the evidence covers the parent directory.
 void read_terraform(const core::SourceFile& source, DeploymentFacts& out) {
+  std::string scope = dirname(source.path());
+  const std::string leaf = lower(basename(scope));
+  if (leaf == "terraform" || leaf == "infra" || leaf == "infrastructure" || leaf == "deploy" || leaf == "iac") {
+    scope = dirname(scope);
+  }
   for (uint32_t line = 1; line <= source.line_count(); ++line) {
     const std::string t = trim(source.line_text(line));
     if (!starts_with(t, "resource")) continue;
@@ -662,7 +670,7 @@ void read_terraform(const core::SourceFile& source, DeploymentFacts& out) {
       out.serverless.push_back(Evidence{"Terraform declares a " + std::string(type).substr(1, std::string(type).size() - 2) +
                                             " resource",
                                         line_location(source.path(), line, source.line_text(line)),
-                                        aws ? "AWS Lambda" : "Google Cloud Functions", dirname(source.path())});
+                                        aws ? "AWS Lambda" : "Google Cloud Functions", scope});
     }
   }
 }
@@ -803,7 +811,10 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
   const core::Location where = call.module.location(call.node);
   if (callee.kind == ValueKind::kSymbol) {
     const std::string& q = callee.text;
-    if (q == "mangum.Mangum" || q == "mangum.adapter.Mangum") {
+    if (q == "fastapi.FastAPI" || q == "fastapi.applications.FastAPI" || q == "starlette.applications.Starlette" ||
+        q == "quart.Quart" || q == "quart.app.Quart") {
+      d.asgi_apps.push_back(Evidence{std::string(basename(q)) + " application", where, std::string(basename(q)), ""});
+    } else if (q == "mangum.Mangum" || q == "mangum.adapter.Mangum") {
       d.serverless.push_back(Evidence{"Mangum wraps the ASGI app as an AWS Lambda handler", where, "AWS Lambda", ""});
     } else if (starts_with(q, "aws_cdk.aws_lambda") &&
                (ends_with(q, ".Function") || ends_with(q, ".PythonFunction") || ends_with(q, ".DockerImageFunction"))) {
@@ -846,7 +857,7 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
     else if (bind && bind->value->kind == ValueKind::kSymbol && bind->value->text.rfind('@', 0) != 0) symbol = bind->value->text;
     if (engine >= 0 || !symbol.empty()) {
       const std::string name = engine >= 0 ? facts.engines[static_cast<size_t>(engine)].assigned_to
-                                            : std::string(basename(symbol));
+                                            : symbol.substr(symbol.rfind('.') + 1);
       what = std::string(call.module.text(call.callee_node)) + "(" + name + ")";
     }
   }
@@ -875,6 +886,7 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
     list = std::move(kept);
   };
   unique(d.serverless, [](const Evidence& e) { return std::pair(e.where.range, e.what); });
+  unique(d.asgi_apps, [](const Evidence& e) { return e.where.range; });
   unique(d.processes, [](const ServerProcess& p) { return p.where.range; });
   unique(d.fork_hooks, [](const ForkHook& h) { return h.where.range; });
   unique(d.import_connects, [](const ImportTimeConnect& c) { return std::tuple(c.where.range, c.what, c.through); });
@@ -888,9 +900,11 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
       continue;
     }
     const std::string index = c.what.substr(kCallsFunction.size());
+    const auto number = to_int(index);
+    if (!number || *number < 0 || static_cast<size_t>(*number) >= functions.size()) continue;
     for (const ImportTimeConnect& inner : d.import_connects) {
       if (inner.through != std::string(kInFunction) + index) continue;
-      const py::FunctionInfo& fn = functions[static_cast<size_t>(std::stoi(index))];
+      const py::FunctionInfo& fn = functions[static_cast<size_t>(*number)];
       connects.push_back(ImportTimeConnect{c.where, inner.what, inner.engine, inner.engine_symbol, fn.name});
       break;
     }
@@ -1115,14 +1129,14 @@ std::optional<bool> serverless_condition(std::string_view message) {
 
 }  // namespace
 
-const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view name) {
+const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view name, std::string_view near) {
   const EnvVariable* best = nullptr;
   int best_rank = 99;
   for (const EnvVariable& v : deployment.env) {
     if (v.name != name) continue;
-    // A real .env first, then compose / platform files, then templates.
+    // Files beside the code first; a real .env, then compose / platform files, then templates.
     const bool dotenv = starts_with(basename(v.where.path), ".env");
-    const int rank = v.example ? 2 : dotenv ? 0 : 1;
+    const int rank = (near.empty() || covers(dirname(v.where.path), near) ? 0 : 3) + (v.example ? 2 : dotenv ? 0 : 1);
     if (rank < best_rank) {
       best = &v;
       best_rank = rank;
@@ -1132,8 +1146,8 @@ const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view 
 }
 
 std::optional<DatabaseUrl> environment_url(const DeploymentFacts& deployment, std::string_view name,
-                                           const EnvVariable** from) {
-  const EnvVariable* v = find_env(deployment, name);
+                                           std::string_view near, const EnvVariable** from) {
+  const EnvVariable* v = find_env(deployment, name, near);
   if (!v) return std::nullopt;
   auto url = parse_database_url(v->value, false);
   if (!url || url->partial || is_placeholder_url(*url)) return std::nullopt;
@@ -1141,17 +1155,21 @@ std::optional<DatabaseUrl> environment_url(const DeploymentFacts& deployment, st
   return url;
 }
 
-void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::string& root) {
+void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::vector<std::string>& roots) {
   DeploymentFacts& d = facts.deployment;
   auto append = [&](DeploymentFacts& part, bool python) {
     for (Evidence& e : part.serverless) {
-      if (python) e.scope = root;
+      if (python) {
+        e.scope.clear();
+        for (const std::string& r : roots) {
+          if (covers(r, e.where.path) && r.size() > e.scope.size()) e.scope = r;
+        }
+      }
       d.serverless.push_back(std::move(e));
     }
-    for (auto* list : {&part.servers, &part.frontend_only}) {
-      auto& target = list == &part.servers ? d.servers : d.frontend_only;
-      for (Evidence& e : *list) target.push_back(std::move(e));
-    }
+    for (Evidence& e : part.servers) d.servers.push_back(std::move(e));
+    for (Evidence& e : part.frontend_only) d.frontend_only.push_back(std::move(e));
+    for (Evidence& e : part.asgi_apps) d.asgi_apps.push_back(std::move(e));
     for (PoolerEndpoint& p : part.poolers) d.poolers.push_back(std::move(p));
     for (ServerProcess& p : part.processes) d.processes.push_back(std::move(p));
     for (EnvVariable& v : part.env) d.env.push_back(std::move(v));
@@ -1277,7 +1295,8 @@ std::optional<int> capacity(const ProjectFacts& facts, const EngineSite& site, c
     if (!a) continue;
     if (a->value->kind != ValueKind::kInt) return std::nullopt;
     *value = static_cast<int>(a->value->integer);
-    *origin = at(a->where);
+    *origin = at(a->value->origin.valid() ? a->value->origin : a->where);
+    if (a->value->overridable) *origin += ", a default the environment can override";
   }
   // pool_size=0 means no limit on the pool; max_overflow=-1 means unlimited overflow (pool/impl.py).
   unbounded = size == 0 || overflow < 0;
@@ -1294,6 +1313,7 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
   // counts. Celery workers run beside it.
   int web = 0;
   std::string web_origin;
+  core::Location web_where;
   int others = 0;
   std::string others_origin;
   for (const ServerProcess& p : d.processes) {
@@ -1302,9 +1322,11 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
       if (*p.workers > web) {
         web = *p.workers;
         web_origin = p.server + " " + std::to_string(*p.workers) + " from " + p.workers_origin;
+        web_where = p.where;
       }
     } else if (p.server == "celery") {
       others += *p.workers;
+      if (!web_where.valid()) web_where = p.where;
       others_origin += " + Celery " + std::to_string(*p.workers) + " from " + p.workers_origin;
     }
   }
@@ -1346,6 +1368,7 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
         b.server = server;
         b.processes = processes;
         b.processes_origin = web_origin + others_origin;
+        b.processes_where = web_where;
         if (b.processes_origin.rfind(" + ", 0) == 0) b.processes_origin = b.processes_origin.substr(3);
         if (facts.context.config_max_connections) {
           b.limit = *facts.context.config_max_connections;
@@ -1394,6 +1417,25 @@ std::string platform_summary(const ProjectFacts& facts) {
   std::string out;
   for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
+}
+
+void dump(const DeploymentFacts& d, std::ostream& out) {
+  for (const Evidence& e : d.serverless) out << "serverless " << e.platform << ": " << e.what << " @" << at(e.where) << " scope=" << e.scope << "\n";
+  for (const Evidence& e : d.servers) out << "server " << e.what << " @" << at(e.where) << "\n";
+  for (const ServerProcess& p : d.processes) {
+    out << "process " << p.server << " workers=" << (p.workers ? std::to_string(*p.workers) : "?") << " (" << p.workers_origin << ")"
+        << (p.forks ? " forks" : " spawns") << (p.preload ? " preload" : "") << " @" << at(p.where) << "\n";
+  }
+  for (const PoolerEndpoint& p : d.poolers) out << "pooler " << p.host << ":" << p.port << " mode=" << p.mode << " @" << at(p.where) << "\n";
+  for (const EnvVariable& v : d.env) {
+    // Only URLs are shown (masked): other values may be secrets.
+    const std::string shown = v.value.find("://") != std::string::npos ? core::mask_credentials(v.value) : "<set>";
+    out << "env " << v.name << "=" << shown << (v.example ? " (example)" : "") << " @" << at(v.where) << "\n";
+  }
+  for (const ForkHook& h : d.fork_hooks) out << "fork-hook " << h.hook << " @" << at(h.where) << "\n";
+  for (const ImportTimeConnect& c : d.import_connects) {
+    out << "import-time-connect " << c.what << (c.through.empty() ? "" : " through " + c.through) << " @" << at(c.where) << "\n";
+  }
 }
 
 }  // namespace sqla

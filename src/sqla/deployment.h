@@ -4,6 +4,7 @@
 // non-Python deployment files (serverless.yml, template.yaml, Dockerfile, Procfile, compose
 // files, .env, ...) and from Python entry points; rules read the merged DeploymentFacts.
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,16 +31,18 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts);
 void collect_python_deployment(const py::Module& module, FileFacts& facts);
 
 /// Project phase: merges every file's deployment facts into `facts.deployment` (Vercel
-/// functions, gunicorn config files with their command lines). `root` is the audited directory
-/// as displayed. Run before resolve_project() so engine URLs can come from env files.
-void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::string& root);
+/// functions, gunicorn config files with their command lines). `roots` are the audited directories
+/// as displayed: evidence found in Python code covers the root it was found under. Run before
+/// resolve_project() so engine URLs can come from env files.
+void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::vector<std::string>& roots);
 
-/// The value an env file gives `name`: real files (.env, compose) before templates; nullptr when none.
-const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view name);
+/// The value an env file gives `name`: files whose directory holds `near` (a source path) first, then
+/// real files (.env, compose) before templates; nullptr when none.
+const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view name, std::string_view near = {});
 
 /// The database URL an env file gives `name` (placeholders and templates are not URLs); `from` gets the variable.
 std::optional<DatabaseUrl> environment_url(const DeploymentFacts& deployment, std::string_view name,
-                                           const EnvVariable** from = nullptr);
+                                           std::string_view near, const EnvVariable** from = nullptr);
 
 /// Whether an engine configuration runs serverless: true / false / nullopt (unknown, silence).
 /// `why` receives the deciding evidence or branch note (for finding notes).
@@ -62,7 +65,8 @@ struct Budget {
   std::string server;               ///< "db:5432" ("" when the URL's host is unknown)
   std::vector<BudgetTerm> engines;
   int processes = 0;
-  std::string processes_origin;     ///< "4 (Procfile:1 `-w 4`)"
+  std::string processes_origin;     ///< "gunicorn 4 from Procfile:1 (`--workers 4`)"
+  core::Location processes_where;   ///< the declaration of the largest web tier
   std::optional<int> total;         ///< nullopt = unbounded
   int limit = 100;
   std::string limit_origin;         ///< "PostgreSQL's default max_connections"
@@ -76,6 +80,9 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts);
 
 /// Long-lived: created at module level (or through a project wrapper there) in application code.
 bool long_lived(const FileFacts& file, const EngineSite& site);
+
+/// Prints the merged deployment facts (for --dump-facts).
+void dump(const DeploymentFacts& deployment, std::ostream& out);
 
 /// "AWS Lambda", "server processes", "" when nothing is known.
 std::string platform_summary(const ProjectFacts& facts);

@@ -261,6 +261,7 @@ struct DeploymentFacts {
   std::vector<EnvVariable> env;
   std::vector<ForkHook> fork_hooks;
   std::vector<ImportTimeConnect> import_connects;
+  std::vector<Evidence> asgi_apps;         ///< FastAPI / Starlette / Quart applications (lifespan owners)
   std::vector<Evidence> frontend_only;     ///< files seen and judged not to be evidence (vercel.json without Python)
   std::vector<std::string> vercel_dirs;    ///< directories holding a vercel.json (api/*.py beside it = functions)
 };

@@ -206,6 +206,26 @@ py::ValuePtr coerce(const std::string& key, const py::ValuePtr& value) {
   return value;
 }
 
+/// The environment variable an unresolved value reads: `os.environ["X"]` / `os.getenv("X")`, or a
+/// field of a settings object (`get_settings().database_url`: pydantic matches names case-insensitively).
+std::string environment_name(std::string_view unknown_text) {
+  constexpr std::string_view kEnvRead = "environment variable ";
+  if (unknown_text.rfind(kEnvRead, 0) == 0) return std::string(unknown_text.substr(kEnvRead.size()));
+  const size_t dot = unknown_text.rfind('.');
+  if (dot == std::string_view::npos) return {};
+  std::string owner;
+  for (char c : unknown_text.substr(0, dot)) owner += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (owner.size() >= 2 && owner.compare(owner.size() - 2, 2, "()") == 0) owner.resize(owner.size() - 2);
+  if (owner.size() < 8 || owner.compare(owner.size() - 8, 8, "settings") != 0) return {};
+  const std::string_view field = unknown_text.substr(dot + 1);
+  std::string name;
+  for (char c : field) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return {};
+    name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
 EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const ProjectContext& context,
                     const DeploymentFacts& deployment) {
   EngineConfig config;
@@ -253,12 +273,11 @@ EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const P
     config.url = parse_database_url(url_arg->value->text, url_arg->value->partial);
     config.url_origin = url_arg->value->origin.valid() ? url_arg->value->origin : url_arg->where;
   }
-  constexpr std::string_view kEnvRead = "environment variable ";
-  if (!config.url && url_arg && url_arg->value->is_unknown() && url_arg->value->text.rfind(kEnvRead, 0) == 0) {
-    // `os.environ["DATABASE_URL"]`: the value the project's env files give it.
-    config.url_variable = url_arg->value->text.substr(kEnvRead.size());
+  if (!config.url && url_arg && url_arg->value->is_unknown()) config.url_variable = environment_name(url_arg->value->text);
+  if (!config.url_variable.empty()) {
+    // `os.environ["DATABASE_URL"]`, `Settings().database_url`: the value the project's env files give it.
     const EnvVariable* from = nullptr;
-    if (auto url = environment_url(deployment, config.url_variable, &from)) {
+    if (auto url = environment_url(deployment, config.url_variable, site.where.path, &from)) {
       config.url = std::move(url);
       config.url_origin = from->where;
       config.url_source = config.url_variable + " from " + from->where.path + ":" + std::to_string(from->where.range.begin.line);

@@ -1,0 +1,77 @@
+// A serverless instance (Lambda, Vercel, Cloud Functions) serves one request at a time and is
+// frozen between invocations: a pooled connection kept across freeze/thaw is closed by the server
+// or proxy meanwhile and the next checkout fails ("server closed the connection unexpectedly",
+// facts e12/e13) unless pool_pre_ping replaces it. pool_size > 1 is never used there, and every warm
+// instance holds its idle connection against the database's limit (facts PA104).
+#include "rules/common.h"
+#include "rules/rule.h"
+#include "sqla/deployment.h"
+
+namespace rules {
+namespace {
+
+void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  for (const sqla::FileFacts& file : facts.files) {
+    if (file.is_test || file.is_alembic_env || file.is_script) continue;
+    for (const sqla::EngineSite& site : file.engines) {
+      // An engine built per invocation is PA111's (engine-per-call) concern.
+      if (!site.function.empty()) continue;
+      for (const sqla::EngineConfig& config : site.configs) {
+        if (!sqla::is_queue_pool(config.pool.kind) || config.pool.instance) continue;
+        std::vector<core::Note> why;
+        if (sqla::runs_serverless(facts, file, config, &why) != std::optional<bool>(true)) continue;
+        const py::Argument* ping = config.arg("pool_pre_ping");
+        const bool pinged = ping && ping->value->truthy().value_or(false);
+        const bool unknown = !ping && !config.complete;
+        const std::string pool(sqla::pool_name(config.pool.kind));
+        std::string message;
+        if (pinged) {
+          message = "pooled engine (" + pool + ") in a serverless deployment: an instance serves one request at a "
+                    "time, so pool_size > 1 is unused, and every warm instance keeps an idle connection against "
+                    "the database's connection limit";
+        } else {
+          message = "pooled engine (" + pool + ") in a serverless deployment" +
+                    std::string(unknown ? "" : " without pool_pre_ping") +
+                    ": connections kept across freeze/thaw go stale (\"server closed the connection unexpectedly\") "
+                    "and every warm instance holds idle connections against the database's connection limit";
+        }
+        core::Finding& f = report_engine(out, site, config, std::move(message));
+        if (pinged || unknown) f.severity = core::Severity::kInfo;
+        note_pool(f, config.pool);
+        if (ping) note_argument(f, *ping, show(*ping) + " passed here");
+        for (core::Note& n : why) {
+          if (std::find(f.notes.begin(), f.notes.end(), n) == f.notes.end()) f.notes.push_back(std::move(n));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern const Rule kPA104{
+    {"PA104", "serverless-pooled-engine", core::Severity::kWarning, true,
+     "A pooled engine in a serverless deployment: stale connections after freeze/thaw, idle connections per instance",
+     "**Why.** A serverless instance (AWS Lambda, Vercel Python functions, Google Cloud Functions) handles one "
+     "request at a time and is frozen between invocations. A QueuePool keeps its connection across the freeze; the "
+     "database or a proxy closes it while idle, and the next request fails with `OperationalError: server closed the "
+     "connection unexpectedly` (MySQL: `MySQL server has gone away`) unless `pool_pre_ping=True` replaces it. The pool "
+     "never needs more than one connection there, and each warm instance keeps one idle connection open against the "
+     "database's `max_connections`.\n\n"
+     "Evidence that the code runs serverless: serverless.yml functions, SAM/CloudFormation `AWS::Serverless::Function` "
+     "or `AWS::Lambda::Function`, zappa_settings, `.chalice/config.json`, Terraform/CDK Lambda resources, Mangum, a "
+     "module-level `lambda_handler(event, context)`, `AWS_LAMBDA_*` checks, vercel.json with Python functions in "
+     "`api/`, `functions_framework`, a Lambda base image, or config `serverless = true`.\n\n"
+     "**Example.**\n```python\n# serverless.yml declares functions; app/db.py:\nengine = create_engine(DATABASE_URL)\n```\n\n"
+     "**Fix.** `poolclass=NullPool`, ideally behind RDS Proxy or a transaction pooler; or keep one connection and "
+     "check it: `pool_size=1, max_overflow=0, pool_pre_ping=True` and `pool_recycle` below the proxy's idle timeout. "
+     "Reported as info when `pool_pre_ping=True` is already set.\n\n"
+     "**Not reported when** the configuration is the non-serverless branch (`if IS_LAMBDA: NullPool else: "
+     "QueuePool`), the engine is created inside a function (PA111), vercel.json serves only a frontend, the project "
+     "also runs long-lived servers at the same level (Dockerfile CMD gunicorn, Procfile web) so the deployment is "
+     "ambiguous, config `serverless = false`, or the pool class is unknown.",
+     "Use poolclass=NullPool (behind RDS Proxy or a transaction pooler), or pool_size=1, max_overflow=0, "
+     "pool_pre_ping=True and a pool_recycle below the proxy's idle timeout"},
+    check};
+
+}  // namespace rules

@@ -1,0 +1,107 @@
+// create_engine is lazy; a connection opened while the app is imported sits in the pool when
+// gunicorn --preload, Celery prefork or multiprocessing forks, and every child inherits the same
+// socket: interleaved protocol messages ("error with status PGRES_TUPLES_OK and no message from the
+// libpq"), hung requests (facts e09, e24). dispose(close=False) in the child (≥ 1.4.33) or dispose()
+// in the parent before the fork fixes it; uvicorn --workers spawns, so nothing is inherited.
+#include "rules/common.h"
+#include "rules/rule.h"
+#include "sqla/deployment.h"
+
+namespace rules {
+namespace {
+
+/// The engine a connecting statement uses, or nullptr when not one of the project's engines.
+const sqla::EngineSite* engine_of(const sqla::ProjectFacts& facts, const sqla::ImportTimeConnect& c) {
+  for (const sqla::FileFacts& file : facts.files) {
+    if (c.engine >= 0) {
+      if (file.path == c.where.path && static_cast<size_t>(c.engine) < file.engines.size()) {
+        return &file.engines[static_cast<size_t>(c.engine)];
+      }
+      continue;
+    }
+    if (file.module_name.empty()) continue;
+    for (const sqla::EngineSite& site : file.engines) {
+      if (site.assigned_to.empty() || !site.function.empty()) continue;
+      const std::string name = file.module_name + "." + site.assigned_to;
+      if (c.engine_symbol == name ||
+          (c.engine_symbol.size() > name.size() && c.engine_symbol.ends_with("." + name))) {
+        return &site;
+      }
+    }
+  }
+  return nullptr;
+}
+
+bool pooled(const sqla::EngineSite& site) {
+  if (site.configs.empty()) return false;
+  return std::all_of(site.configs.begin(), site.configs.end(), [](const sqla::EngineConfig& c) {
+    return sqla::is_queue_pool(c.pool.kind) && !(c.url && c.url->is_sqlite());
+  });
+}
+
+void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  const sqla::DeploymentFacts& d = facts.deployment;
+  if (!d.fork_hooks.empty()) return;  // a child-side dispose exists: trust it
+  const sqla::ServerProcess* fork = nullptr;
+  for (const sqla::ServerProcess& p : d.processes) {
+    if (p.forks && p.preload) {
+      fork = &p;
+      break;
+    }
+  }
+  if (!fork) return;
+  for (const sqla::ImportTimeConnect& c : d.import_connects) {
+    // Alembic's env.py, scripts and tests are not imported by the forking server (a script that
+    // forks its own multiprocessing pool is).
+    const auto home = std::find_if(facts.files.begin(), facts.files.end(),
+                                   [&](const sqla::FileFacts& f) { return f.path == c.where.path; });
+    if (home == facts.files.end() || home->is_test || home->is_alembic_env) continue;
+    if (home->is_script && !(fork->server == "multiprocessing" && fork->where.path == c.where.path)) continue;
+    const sqla::EngineSite* site = engine_of(facts, c);
+    if (!site || !pooled(*site)) continue;
+    // dispose() in the parent after the connect, still at import time, empties the pool before the fork.
+    bool disposed_after = false;
+    for (const sqla::FileFacts& file : facts.files) {
+      if (file.path != c.where.path) continue;
+      for (const sqla::DisposeCall& dc : file.disposals) {
+        disposed_after = disposed_after || (dc.function.empty() && dc.where.range.begin.line > c.where.range.begin.line);
+      }
+    }
+    if (disposed_after) continue;
+    std::string how = fork->server == "gunicorn"   ? "gunicorn preloads the app and forks its workers"
+                      : fork->server == "celery"   ? "the Celery prefork worker forks its pool processes"
+                                                   : "multiprocessing forks its processes";
+    std::string message = "`" + c.what + "` opens a pooled connection at import time" +
+                          (c.through.empty() ? "" : " (through " + c.through + "())") + ", and " + how +
+                          " afterwards: every child inherits the same database socket (\"error with status "
+                          "PGRES_TUPLES_OK and no message from the libpq\", hung requests)";
+    core::Finding& f = out.report(c.where, std::move(message));
+    f.notes.push_back(core::Note{fork->preload_where.valid() ? fork->preload_where : fork->where,
+                                 fork->server + (fork->server == "gunicorn" ? " preloads the app here" : " forks here")});
+    f.notes.push_back(core::Note{site->where, "the engine is created here"});
+  }
+}
+
+}  // namespace
+
+extern const Rule kPA402{
+    {"PA402", "connected-before-fork", core::Severity::kWarning, true,
+     "A pooled engine connects at import time, before gunicorn --preload / Celery prefork / multiprocessing forks",
+     "**Why.** `create_engine()` opens nothing; the first `connect()` does. When a module connects while it is "
+     "imported (`engine.connect()`, `metadata.create_all(engine)`, a warm-up query, or a function called at import "
+     "time that does so) and the process then forks (gunicorn `--preload` / `preload_app = True`, Celery's prefork "
+     "pool, `multiprocessing` with the fork start method), the pooled connection is copied into every child. Two "
+     "processes then talk over one socket: `DatabaseError: error with status PGRES_TUPLES_OK and no message from the "
+     "libpq`, `server closed the connection unexpectedly`, or requests that hang.\n\n"
+     "**Example.**\n```python\nengine = create_engine(url)\nBase.metadata.create_all(engine)   # gunicorn --preload\n```\n\n"
+     "**Fix.** In the child, `engine.dispose(close=False)` (gunicorn `post_fork`, Celery `worker_process_init`, a "
+     "`Pool(initializer=...)`; SQLAlchemy ≥ 1.4.33) — the approach SQLAlchemy's docs recommend; or `engine.dispose()` "
+     "in the parent before forking; or do not connect at import time.\n\n"
+     "**Not reported when** nothing connects at import time, the engine uses NullPool or SQLite, the project has a "
+     "post_fork / worker_process_init dispose or a `dispose(close=False)`, the connect sits under `if __name__ == "
+     "\"__main__\"`, or the workers are spawned (uvicorn `--workers`, hypercorn).",
+     "Call engine.dispose(close=False) in gunicorn's post_fork / Celery's worker_process_init, or engine.dispose() "
+     "before the fork, or don't connect at import time"},
+    check};
+
+}  // namespace rules
