@@ -20,6 +20,7 @@ extern const Rule kPA113;
 extern const Rule kPA114;
 extern const Rule kPA116;
 extern const Rule kPA117;
+extern const Rule kPA118;
 extern const Rule kPA119;
 extern const Rule kPA120;
 extern const Rule kPA121;
@@ -32,9 +33,10 @@ extern const Rule kPA208;
 extern const Rule kPA301;
 extern const Rule kPA302;
 extern const Rule kPA303;
+extern const Rule kPA403;
 
 namespace {
-constexpr std::array<const Rule*, 25> kRules = {
+constexpr std::array<const Rule*, 27> kRules = {
     &kPA101,
     &kPA102,
     &kPA103,
@@ -48,6 +50,7 @@ constexpr std::array<const Rule*, 25> kRules = {
     &kPA114,
     &kPA116,
     &kPA117,
+    &kPA118,
     &kPA119,
     &kPA120,
     &kPA121,
@@ -60,6 +63,7 @@ constexpr std::array<const Rule*, 25> kRules = {
     &kPA301,
     &kPA302,
     &kPA303,
+    &kPA403,
 };
 }  // namespace
 
