@@ -3,35 +3,14 @@
 // wording (PA106, PA107, PA117, PA119), masked URLs.
 #include <doctest/doctest.h>
 
-#include "core/source_file.h"
-#include "py/grammar.h"
-#include "rules/rule.h"
-#include "sqla/facts.h"
-#include "ts/tree.h"
+#include "tests/rule_runner.h"
 
 namespace {
 
-struct Setup {
-  std::optional<sqla::Version> version;
-  sqla::DeploymentFacts deployment;
-};
+using Setup = tests::RuleSetup;
 
 std::vector<core::Finding> run(std::string_view code, const char* text, const Setup& setup = {}) {
-  core::SourceFile source{"app/db.py", text};
-  ts::Parser parser;
-  parser.set_language(py::Grammar::get().language());
-  ts::Tree tree = parser.parse(source.text());
-  sqla::ProjectFacts facts;
-  facts.context.sqlalchemy = setup.version;
-  facts.deployment = setup.deployment;
-  facts.files.push_back(sqla::analyze_python(source, tree.root(), "app.db", false, facts.context));
-  sqla::resolve_project(facts);
-  const rules::Rule* rule = rules::find_rule(code);
-  REQUIRE(rule != nullptr);
-  std::vector<core::Finding> out;
-  core::Sink sink(rule->info, out);
-  rule->check(facts, sink);
-  return out;
+  return tests::run_rule(code, text, setup);
 }
 
 Setup compose_pgbouncer(std::string mode) {
