@@ -32,6 +32,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
     if (site.flask_sqlalchemy) return;
     const sqla::DatabaseUrl* url = literal_url(config);
     if (!url || !url->is_sqlite_memory() || shared_cache(*url)) return;
+    if (branch_tests_dialect(config, "sqlite") || branch_tests_dialect(config, "memory")) return;
     const sqla::DriverSpec* driver = sqla::driver_of(*url);
     if (!driver) return;
     const sqla::Pool pool = config.pool.kind;
