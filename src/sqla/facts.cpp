@@ -103,7 +103,7 @@ class FactsBuilder : public py::CallObserver {
     const std::string function = call.scope.function >= 0
                                      ? call.module.functions()[static_cast<size_t>(call.scope.function)].qualified_name
                                      : std::string();
-    web_facts(call);
+    web_.on_call(call, facts_);
     if (callee.kind == ValueKind::kSymbol) {
       if (auto factory = factory_from_symbol(callee.text)) return engine_call(call, *factory, function);
       if (const Wrapper* w = find_wrapper(callee.text)) return wrapper_call(call, *w, function);
@@ -207,7 +207,7 @@ class FactsBuilder : public py::CallObserver {
 
   void finish(const py::Module& module) {
     facts_.exports = exports_of(module);
-    finish_web_facts(module);
+    web_.finish(module, facts_);
     // The ownership pass: the tree is alive here, the facts outlive it.
     for (size_t i = 0; i < creations_.size(); ++i) {
       classify_release(module, creations_[i].first, creations_[i].second, facts_.sessions[i]);
@@ -227,72 +227,6 @@ class FactsBuilder : public py::CallObserver {
   }
 
  private:
-  /// Web applications, test clients, and what each function does with the database (PA118, PA403).
-  void web_facts(const py::CallSite& call) {
-    const py::Value& callee = call.callee;
-    if (callee.kind == ValueKind::kSymbol) {
-      if (auto app = web_app_call(callee.text); app && seen_apps_.insert(call.node.start_byte()).second) {
-        app->where = call.module.location(call.node);
-        app->assigned_to = std::string(call.assigned_to);
-        facts_.web_apps.push_back(std::move(*app));
-      }
-    }
-    const int f = call.scope.function;
-    if (f < 0) return;
-    const bool engine = callee.kind == ValueKind::kSymbol && factory_from_symbol(callee.text).has_value();
-    if (auto use = database_use(call, engine, session_creation(call).has_value())) {
-      database_uses_.try_emplace(f, DatabaseUse{*use, call.module.location(call.node)});
-    }
-    if (callee.kind == ValueKind::kFunction && callee.object_id >= 0) {
-      local_calls_[f].insert(callee.object_id);
-    } else if (callee.kind == ValueKind::kSymbol && callee.text.find("()") == std::string::npos &&
-               callee.text.find('.') != std::string::npos && project_calls_[f].size() < 32) {
-      project_calls_[f].insert(callee.text);
-    }
-  }
-
-  /// Database use of a function, directly or through a function of this module it calls.
-  std::optional<DatabaseUse> database_use_of(int function) const {
-    if (auto it = database_uses_.find(function); it != database_uses_.end()) return it->second;
-    if (auto calls = local_calls_.find(function); calls != local_calls_.end()) {
-      for (int callee : calls->second) {
-        if (auto it = database_uses_.find(callee); it != database_uses_.end()) return it->second;
-      }
-    }
-    return std::nullopt;
-  }
-
-  void finish_web_facts(const py::Module& module) {
-    const auto& functions = module.functions();
-    for (size_t i = 0; i < functions.size(); ++i) {
-      const py::FunctionInfo& f = functions[i];
-      const std::optional<DatabaseUse> use = database_use_of(static_cast<int>(i));
-      if (use && f.parent_function < 0 && f.class_name.empty()) facts_.database_functions.emplace_back(f.name, *use);
-      for (size_t k = 0; k < f.decorators.size() && k < f.decorator_texts.size(); ++k) {
-        auto event = on_event_decorator(f.decorators[k], f.decorator_texts[k]);
-        if (!event) continue;
-        EventHandler h;
-        h.where = f.where;
-        // Anchor on the decorator line: the decorated definition's k-th decorator.
-        ts::Node decorated = f.node.parent();
-        for (uint32_t c = 0, seen = 0; decorated && c < decorated.named_child_count(); ++c) {
-          ts::Node d = decorated.named_child(c);
-          if (py::kind_of(d) != py::Kind::kDecorator) continue;
-          if (seen++ == k) h.where = module.location(d);
-        }
-        h.event = *event;
-        h.function = f.name;
-        const std::string& symbol = f.decorators[k].text;
-        h.receiver = symbol.substr(0, symbol.size() - std::string_view(".on_event").size());
-        h.database = use;
-        if (auto it = project_calls_.find(static_cast<int>(i)); it != project_calls_.end()) {
-          h.calls.assign(it->second.begin(), it->second.end());
-        }
-        facts_.event_handlers.push_back(std::move(h));
-      }
-    }
-  }
-
   /// Notes naming the branch conditions of a configuration.
   static std::vector<core::Note> branch_notes(const py::Module& module, const py::Tags& tags) {
     std::vector<core::Note> notes;
@@ -486,10 +420,7 @@ class FactsBuilder : public py::CallObserver {
   std::set<uint32_t> seen_session_calls_;
   std::set<uint32_t> seen_dispose_;
   std::set<uint32_t> seen_extensions_;
-  std::set<uint32_t> seen_apps_;
-  std::map<int, DatabaseUse> database_uses_;        // function index -> first database use
-  std::map<int, std::set<int>> local_calls_;        // function index -> functions of this module it calls
-  std::map<int, std::set<std::string>> project_calls_;  // function index -> other names it calls
+  WebFacts web_;
   const std::vector<Wrapper>* wrappers_;
 };
 

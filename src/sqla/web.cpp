@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "py/grammar.h"
+#include "sqla/sessions.h"
 
 namespace sqla {
 namespace {
@@ -74,6 +75,70 @@ std::optional<std::string> database_use(const py::CallSite& call, bool engine_cr
   }
   if ((method == "connect" || method == "begin") && engine_named) return "connects to the database";
   return std::nullopt;
+}
+
+void WebFacts::on_call(const py::CallSite& call, FileFacts& facts) {
+  const py::Value& callee = call.callee;
+  if (callee.kind == py::ValueKind::kSymbol) {
+    if (auto app = web_app_call(callee.text); app && seen_apps_.insert(call.node.start_byte()).second) {
+      app->where = call.module.location(call.node);
+      app->assigned_to = std::string(call.assigned_to);
+      facts.web_apps.push_back(std::move(*app));
+    }
+  }
+  const int f = call.scope.function;
+  if (f < 0) return;
+  const bool engine = callee.kind == py::ValueKind::kSymbol && factory_from_symbol(callee.text).has_value();
+  if (auto use = database_use(call, engine, session_creation(call).has_value())) {
+    database_uses_.try_emplace(f, DatabaseUse{*use, call.module.location(call.node)});
+  }
+  if (callee.kind == py::ValueKind::kFunction && callee.object_id >= 0) {
+    local_calls_[f].insert(callee.object_id);
+  } else if (callee.kind == py::ValueKind::kSymbol && callee.text.find("()") == std::string::npos &&
+             callee.text.find('.') != std::string::npos && project_calls_[f].size() < 32) {
+    project_calls_[f].insert(callee.text);
+  }
+}
+
+std::optional<DatabaseUse> WebFacts::database_use_of(int function) const {
+  if (auto it = database_uses_.find(function); it != database_uses_.end()) return it->second;
+  if (auto calls = local_calls_.find(function); calls != local_calls_.end()) {
+    for (int callee : calls->second) {
+      if (auto it = database_uses_.find(callee); it != database_uses_.end()) return it->second;
+    }
+  }
+  return std::nullopt;
+}
+
+void WebFacts::finish(const py::Module& module, FileFacts& facts) const {
+  const auto& functions = module.functions();
+  for (size_t i = 0; i < functions.size(); ++i) {
+    const py::FunctionInfo& f = functions[i];
+    const std::optional<DatabaseUse> use = database_use_of(static_cast<int>(i));
+    if (use && f.parent_function < 0 && f.class_name.empty()) facts.database_functions.emplace_back(f.name, *use);
+    for (size_t k = 0; k < f.decorators.size() && k < f.decorator_texts.size(); ++k) {
+      auto event = on_event_decorator(f.decorators[k], f.decorator_texts[k]);
+      if (!event) continue;
+      EventHandler h;
+      h.where = f.where;
+      // Anchor on the decorator line: the decorated definition's k-th decorator.
+      ts::Node decorated = f.node.parent();
+      for (uint32_t c = 0, seen = 0; decorated && c < decorated.named_child_count(); ++c) {
+        ts::Node d = decorated.named_child(c);
+        if (py::kind_of(d) != py::Kind::kDecorator) continue;
+        if (seen++ == k) h.where = module.location(d);
+      }
+      h.event = *event;
+      h.function = f.name;
+      const std::string& symbol = f.decorators[k].text;
+      h.receiver = symbol.substr(0, symbol.size() - std::string_view(".on_event").size());
+      h.database = use;
+      if (auto it = project_calls_.find(static_cast<int>(i)); it != project_calls_.end()) {
+        h.calls.assign(it->second.begin(), it->second.end());
+      }
+      facts.event_handlers.push_back(std::move(h));
+    }
+  }
 }
 
 }  // namespace sqla

@@ -2,7 +2,9 @@
 // Web-framework knowledge for the file phase: which calls build an application or a test client
 // (threaded request handling, PA118), which decorators register FastAPI start-up / shutdown
 // handlers (PA403), and which calls in a function use the database.
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -23,5 +25,23 @@ std::optional<std::string> on_event_decorator(const py::Value& decorator, std::s
 /// disposes an engine, creates or drops tables; nullopt otherwise. `session_created` is the
 /// sessions layer's verdict on the same call.
 std::optional<std::string> database_use(const py::CallSite& call, bool engine_created, bool session_created);
+
+/// Collects FileFacts::web_apps, event_handlers and database_functions during the file phase.
+class WebFacts {
+ public:
+  /// Every call the interpreter evaluates.
+  void on_call(const py::CallSite& call, FileFacts& facts);
+  /// After the module pass, while the tree is alive.
+  void finish(const py::Module& module, FileFacts& facts) const;
+
+ private:
+  /// Database use of a function, directly or through a function of this module it calls.
+  std::optional<DatabaseUse> database_use_of(int function) const;
+
+  std::set<uint32_t> seen_apps_;
+  std::map<int, DatabaseUse> database_uses_;            // function index -> first database use
+  std::map<int, std::set<int>> local_calls_;            // function index -> functions of this module it calls
+  std::map<int, std::set<std::string>> project_calls_;  // function index -> other names it calls
+};
 
 }  // namespace sqla
