@@ -24,6 +24,7 @@ extern const Rule kPA114;
 extern const Rule kPA115;
 extern const Rule kPA116;
 extern const Rule kPA117;
+extern const Rule kPA118;
 extern const Rule kPA119;
 extern const Rule kPA120;
 extern const Rule kPA121;
@@ -38,10 +39,6 @@ extern const Rule kPA301;
 extern const Rule kPA302;
 extern const Rule kPA303;
 extern const Rule kPA401;
-extern const Rule kPA402;
-
-namespace {
-constexpr std::array<const Rule*, 25> kRules = {
     &kPA108,
     &kPA109,
     &kPA110,
@@ -52,6 +49,7 @@ constexpr std::array<const Rule*, 25> kRules = {
     &kPA115,
     &kPA116,
     &kPA117,
+    &kPA118,
     &kPA119,
     &kPA120,
     &kPA121,
@@ -67,6 +65,7 @@ constexpr std::array<const Rule*, 25> kRules = {
     &kPA303,
     &kPA401,
     &kPA402,
+    &kPA403,
 };
 }  // namespace
 

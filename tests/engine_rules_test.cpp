@@ -2,29 +2,12 @@
 // SQLAlchemy version (PA102, PA108, PA121) and masked URLs (PA109).
 #include <doctest/doctest.h>
 
-#include "core/source_file.h"
-#include "py/grammar.h"
-#include "rules/rule.h"
-#include "sqla/facts.h"
-#include "ts/tree.h"
+#include "tests/rule_runner.h"
 
 namespace {
 
 std::vector<core::Finding> run(std::string_view code, const char* text, std::optional<sqla::Version> version) {
-  core::SourceFile source{"app/db.py", text};
-  ts::Parser parser;
-  parser.set_language(py::Grammar::get().language());
-  ts::Tree tree = parser.parse(source.text());
-  sqla::ProjectFacts facts;
-  facts.context.sqlalchemy = version;
-  facts.files.push_back(sqla::analyze_python(source, tree.root(), "app.db", false, facts.context));
-  sqla::resolve_project(facts);
-  const rules::Rule* rule = rules::find_rule(code);
-  REQUIRE(rule != nullptr);
-  std::vector<core::Finding> out;
-  core::Sink sink(rule->info, out);
-  rule->check(facts, sink);
-  return out;
+  return tests::run_rule(code, text, tests::RuleSetup{version, {}});
 }
 
 }  // namespace

@@ -62,6 +62,26 @@ inline void note_pooler(core::Finding& f, const sqla::EngineConfig& config, cons
   if (pooler.where.valid()) f.notes.push_back(core::Note{pooler.where, "transaction-mode pooler configured here"});
 }
 
+/// The configuration's branch tests for a pooler (`if "pooler.supabase.com" in url:`): the options of
+/// the other branch are not meant for the pooler URL, and the condition's value is not known here.
+inline bool branch_tests_pooler(const sqla::EngineConfig& config) {
+  for (std::string_view word : {"pooler", "pgbouncer", "bouncer", "supabase", "neon", "6543", "transaction"}) {
+    if (branch_tests_dialect(config, word)) return true;
+  }
+  return false;
+}
+
+/// The configuration's branch tests for a pooler and another configuration of the same call is
+/// `fixed`: that branch's options are the ones meant for the pooler (`if "pooler" in url: ...`).
+template <typename Fixed>
+bool fixed_in_other_branch(const sqla::EngineSite& site, const sqla::EngineConfig& config, Fixed&& fixed) {
+  if (!branch_tests_pooler(config)) return false;
+  for (const sqla::EngineConfig& other : site.configs) {
+    if (&other != &config && fixed(other)) return true;
+  }
+  return false;
+}
+
 /// Calls `fn(site, config)` for every engine configuration of the project.
 template <typename Fn>
 void for_each_config(const sqla::ProjectFacts& facts, Fn&& fn) {

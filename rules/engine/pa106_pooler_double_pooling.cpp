@@ -22,6 +22,9 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         if (!sqla::is_queue_pool(config.pool.kind)) continue;  // NullPool is the advice; Unknown is silence
         const sqla::DatabaseUrl* url = literal_url(config);
         if (!url) continue;
+        const bool null_elsewhere = fixed_in_other_branch(
+            site, config, [](const sqla::EngineConfig& other) { return other.pool.kind == sqla::Pool::kNull; });
+        if (null_elsewhere) continue;
         const auto pooler = sqla::transaction_pooler(*url, facts.deployment);
         if (!pooler) continue;
         const sqla::DriverSpec* driver = sqla::driver_of(*url);

@@ -25,60 +25,67 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
+/// The pieces of the fix a configuration lacks; nullopt when connect_args cannot be resolved.
+std::optional<std::vector<std::string>> missing_pieces(const sqla::EngineConfig& config, const sqla::DatabaseUrl& url) {
+  std::vector<std::string> missing;
+  bool unknown = false;
+  auto need_zero = [&](std::string_view key) {
+    // prepared_statement_cache_size is also read from the URL query (asyncpg.py).
+    if (key == "prepared_statement_cache_size") {
+      if (auto q = url.query_param(key); q && *q == "0") return;
+    }
+    const ConnectArg a = connect_arg(config, key);
+    if (a.state == ConnectArg::State::kUnknown || (a.entry && a.entry->value->is_unknown())) {
+      unknown = true;
+    } else if (!a.entry || !is_zero(*a.entry->value)) {
+      missing.push_back(std::string(key) + "=0");
+    }
+  };
+  need_zero("statement_cache_size");
+  need_zero("prepared_statement_cache_size");
+  const ConnectArg name_func = connect_arg(config, "prepared_statement_name_func");
+  if (name_func.state == ConnectArg::State::kUnknown) unknown = true;
+  if (name_func.state != ConnectArg::State::kPresent) missing.push_back("prepared_statement_name_func");
+  if (unknown) return std::nullopt;
+  return missing;
+}
+
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   const sqla::Version version = facts.context.sqlalchemy_or_latest();
   const bool fixable = version >= kNameFunc;
   for_each_config(facts, [&](const sqla::EngineSite& site, const sqla::EngineConfig& config) {
     const auto pooler = pooler_with(facts, config, sqla::Driver::kAsyncpg);
     if (!pooler) return;
-    const sqla::DatabaseUrl* url = literal_url(config);
-    std::vector<std::string> missing;
-    bool unknown = false;
-    auto need_zero = [&](std::string_view key) {
-      if (key == "prepared_statement_cache_size") {  // also read from the URL
-                                                     // query (asyncpg.py)
-        if (auto q = url->query_param(key); q && *q == "0") return;
-      }
-      const ConnectArg a = connect_arg(config, key);
-      if (a.state == ConnectArg::State::kUnknown || (a.entry && a.entry->value->is_unknown())) {
-        unknown = true;
-      } else if (!a.entry || !is_zero(*a.entry->value)) {
-        missing.push_back(std::string(key) + "=0");
-      }
-    };
-    need_zero("statement_cache_size");
-    need_zero("prepared_statement_cache_size");
-    const ConnectArg name_func = connect_arg(config, "prepared_statement_name_func");
-    if (name_func.state == ConnectArg::State::kUnknown) unknown = true;
-    const bool has_name_func = name_func.state == ConnectArg::State::kPresent;
-    if (!has_name_func) missing.push_back("prepared_statement_name_func");
-    if (unknown || (missing.empty() && fixable)) return;
+    const sqla::DatabaseUrl& url = *literal_url(config);
+    const auto pieces = missing_pieces(config, url);
+    if (!pieces || (pieces->empty() && fixable)) return;
+    const bool fixed_elsewhere = fixed_in_other_branch(site, config, [&](const sqla::EngineConfig& other) {
+      const auto p = missing_pieces(other, url);
+      return p && p->empty();
+    });
+    if (fixed_elsewhere) return;
+    const std::vector<std::string>& missing = *pieces;
     std::string message = "asyncpg through " + pooler->what + (pooler->tracks_prepared ? " may fail" : " fails") +
-                          " with DuplicatePreparedStatementError / "
-                          "InvalidSQLStatementNameError (prepared statement "
-                          "\"__asyncpg_stmt_1__\" already exists / "
-                          "does not exist) once server connections are shared";
+                          " with DuplicatePreparedStatementError / InvalidSQLStatementNameError (prepared "
+                          "statement \"__asyncpg_stmt_1__\" already exists / does not exist) once server "
+                          "connections are shared";
     if (fixable) {
       message += ": connect_args lacks " + join(missing);
     } else {
       message += ": SQLAlchemy " + version.str() +
-                 " has no complete client-side fix (prepared_statement_name_func "
-                 "needs 2.0.10+)";
+                 " has no complete client-side fix (prepared_statement_name_func needs 2.0.10+)";
       std::vector<std::string> caches = missing;
       std::erase(caches, std::string("prepared_statement_name_func"));
       if (!caches.empty()) message += "; connect_args also lacks " + join(caches);
-      message +=
-          "; use session mode, PgBouncer 1.21+ with "
-          "max_prepared_statements, or psycopg2";
+      message += "; use session mode, PgBouncer 1.21+ with max_prepared_statements, or psycopg2";
     }
     core::Finding& f = report_prepared(out, site, config, *pooler, std::move(message));
-    if (name_func.connect_args) note_argument(f, *name_func.connect_args, "connect_args passed here");
+    if (const py::Argument* args = config.arg("connect_args")) note_argument(f, *args, "connect_args passed here");
     const py::Argument* ping = config.arg("pool_pre_ping");
     if (ping && option_on(*ping->value).value_or(false) && version >= sqla::Version{2, 0, 0} &&
         version < sqla::Version{2, 0, 21}) {
       note_argument(f, *ping,
-                    "pool_pre_ping itself fails behind PgBouncer transaction "
-                    "mode on SQLAlchemy 2.0.0-2.0.20 "
+                    "pool_pre_ping itself fails behind PgBouncer transaction mode on SQLAlchemy 2.0.0-2.0.20 "
                     "(fixed in 2.0.21)");
     }
   });

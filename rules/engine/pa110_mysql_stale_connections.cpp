@@ -28,7 +28,8 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
       for (const sqla::EngineConfig& config : site.configs) {
         if (!config.complete || !sqla::is_queue_pool(config.pool.kind)) continue;
         const sqla::DatabaseUrl* url = literal_url(config);
-        if (!url || !url->is_mysql() || branch_tests_dialect(config, "sqlite")) continue;
+        if (!url || !url->is_mysql() || branch_tests_dialect(config, "mysql") ||
+            branch_tests_dialect(config, "mariadb")) continue;
         const py::Argument* recycle = config.arg("pool_recycle");
         const py::Argument* ping = config.arg("pool_pre_ping");
         const std::optional<bool> recycled = recycles(recycle);

@@ -12,16 +12,23 @@
 namespace rules {
 namespace {
 
+/// prepare_threshold=None turns automatic preparing off (0 prepares every query).
+bool disables_preparing(const py::Value& v) { return v.kind == py::ValueKind::kNone; }
+
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for_each_config(facts, [&](const sqla::EngineSite& site, const sqla::EngineConfig& config) {
     const auto pooler = pooler_with(facts, config, sqla::Driver::kPsycopg);
     if (!pooler) return;
     const ConnectArg threshold = connect_arg(config, "prepare_threshold");
     if (threshold.state == ConnectArg::State::kUnknown) return;
-    if (threshold.entry &&
-        (threshold.entry->value->kind == py::ValueKind::kNone || threshold.entry->value->is_unknown())) {
+    if (threshold.entry && (disables_preparing(*threshold.entry->value) || threshold.entry->value->is_unknown())) {
       return;
     }
+    const bool fixed_elsewhere = fixed_in_other_branch(site, config, [](const sqla::EngineConfig& other) {
+      const ConnectArg t = connect_arg(other, "prepare_threshold");
+      return t.entry && disables_preparing(*t.entry->value);
+    });
+    if (fixed_elsewhere) return;
     std::string message = "psycopg 3 through " + pooler->what + " prepares queries after 5 runs and then " +
                           (pooler->tracks_prepared ? "may fail" : "fails") +
                           " on another server connection "

@@ -9,6 +9,7 @@
 #include "py/grammar.h"
 #include "sqla/deployment.h"
 #include "sqla/sessions.h"
+#include "sqla/web.h"
 
 namespace sqla {
 namespace {
@@ -103,6 +104,7 @@ class FactsBuilder : public py::CallObserver {
     const std::string function = call.scope.function >= 0
                                      ? call.module.functions()[static_cast<size_t>(call.scope.function)].qualified_name
                                      : std::string();
+    web_.on_call(call, facts_);
     if (callee.kind == ValueKind::kSymbol) {
       if (auto factory = factory_from_symbol(callee.text)) return engine_call(call, *factory, function);
       if (const Wrapper* w = find_wrapper(callee.text)) return wrapper_call(call, *w, function);
@@ -255,6 +257,7 @@ class FactsBuilder : public py::CallObserver {
       facts_.engines[e.site].in_loop = r != Release::kStored && r != Release::kPassed && r != Release::kReturned &&
                                        r != Release::kTeardown && r != Release::kClosing;
     }
+    web_.finish(module, facts_);
     // The ownership pass: the tree is alive here, the facts outlive it.
     for (size_t i = 0; i < creations_.size(); ++i) {
       classify_release(module, creations_[i].first, creations_[i].second, facts_.sessions[i]);
@@ -518,6 +521,7 @@ class FactsBuilder : public py::CallObserver {
   std::set<uint32_t> seen_session_calls_;
   std::set<uint32_t> seen_dispose_;
   std::set<uint32_t> seen_extensions_;
+  WebFacts web_;
   const std::vector<Wrapper>* wrappers_;
 };
 

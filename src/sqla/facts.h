@@ -35,6 +35,8 @@ struct ProjectContext {
   std::string sqlalchemy_origin;  ///< "requirements.txt:3"
   std::optional<Version> flask_sqlalchemy;
   std::string flask_sqlalchemy_origin;
+  std::optional<Version> fastapi;   ///< lifespan handlers exist from 0.93
+  std::string fastapi_origin;
   // From poolaudit's configuration ([tool.poolaudit] / poolaudit.toml); each overrides what the
   // project's files say. `sqlalchemy-version` sets `sqlalchemy` with origin "config: <file>".
   std::optional<int> config_workers;          ///< `workers`: processes per deployment
@@ -189,6 +191,31 @@ struct FlaskExtensionSite {
   core::Location options_where;
 };
 
+/// A web application or test client object. Requests run on other threads than the code that
+/// built the engine (FastAPI's threadpool, Flask's threaded dev server, TestClient's portal thread).
+struct WebApp {
+  std::string framework;    ///< "fastapi", "flask", "starlette"
+  core::Location where;     ///< the constructor call
+  std::string assigned_to;  ///< "app" ("" when not bound to a name)
+  bool test_client = false; ///< fastapi.testclient / starlette.testclient TestClient(...)
+};
+
+/// What a function does with the database, when it does something recognisable.
+struct DatabaseUse {
+  std::string what;         ///< "disposes an engine", "creates tables", "opens a session"
+  core::Location where;
+};
+
+/// A handler registered with `@x.on_event("startup" | "shutdown")` (FastAPI, deprecated for lifespan).
+struct EventHandler {
+  core::Location where;          ///< the decorator
+  std::string event;             ///< "startup" / "shutdown"
+  std::string function;          ///< the handler's name
+  std::string receiver;          ///< the decorated object's symbol: "fastapi.FastAPI()", "app.main.app"
+  std::optional<DatabaseUse> database;  ///< what it (or a function of its module it calls) does with the database
+  std::vector<std::string> calls;       ///< project functions of other modules it calls ("app.db.init_db")
+};
+
 /// Values a module makes visible to other modules: globals ("POOL_SIZE"), class attributes
 /// ("Settings.DATABASE_URL") and results of module-level functions ("get_settings()").
 struct ModuleExports {
@@ -291,6 +318,10 @@ struct FileFacts {
   std::vector<FlaskConfigWrite> flask_config;
   std::vector<py::ValuePtr> flask_config_objects;  ///< `app.config.from_object(X)` arguments
   std::vector<FlaskExtensionSite> flask_extensions;
+  std::vector<WebApp> web_apps;
+  std::vector<EventHandler> event_handlers;
+  /// Module-level functions that use the database (for handlers in other modules that call them).
+  std::vector<std::pair<std::string, DatabaseUse>> database_functions;
   ModuleExports exports;
   EntryPointFacts entry;         ///< per-request / invocation / task functions (entry_points.cpp)
   DeploymentFacts deployment;    ///< what this module says about where it runs (deployment.cpp)

@@ -33,10 +33,14 @@ struct Found {
 struct Collector {
   Found sqlalchemy;
   Found flask_sqlalchemy;
+  Found fastapi;
   /// Records `name spec` found at `origin`; the first source of a priority level wins.
   void add(std::string_view name, std::string_view spec, const std::string& origin) {
     const std::string n = normalize(name);
-    Found* slot = n == "sqlalchemy" ? &sqlalchemy : n == "flask-sqlalchemy" ? &flask_sqlalchemy : nullptr;
+    Found* slot = n == "sqlalchemy"         ? &sqlalchemy
+                  : n == "flask-sqlalchemy" ? &flask_sqlalchemy
+                  : n == "fastapi"          ? &fastapi
+                                            : nullptr;
     if (!slot || slot->version) return;
     if (auto v = lowest_version(spec)) *slot = Found{v, origin};
   }
@@ -257,6 +261,9 @@ ProjectContext read_project_context(const std::string& root, std::vector<core::F
   context.sqlalchemy_origin = sa.origin;
   context.flask_sqlalchemy = fsa.version;
   context.flask_sqlalchemy_origin = fsa.origin;
+  const Found& fastapi = locked.fastapi.version ? locked.fastapi : declared.fastapi;
+  context.fastapi = fastapi.version;
+  context.fastapi_origin = fastapi.origin;
   return context;
 }
 
