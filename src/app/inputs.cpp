@@ -99,7 +99,7 @@ Inputs collect_inputs(const Options& options) {
     to_walk.push_back(p);
   }
   SkipFn skip;
-  if (git) skip = [&git](const fs::path& p, bool) { return git->ignored(p); };
+  if (git) skip = [&git](const fs::path& p) { return git->ignored(p); };
   WalkResult found = walk(to_walk, options.exclude, skip);
   walked.error = std::move(found.error);
   walked.files = std::move(found.files);
