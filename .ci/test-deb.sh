@@ -24,6 +24,10 @@ echo "$contents" | grep -q ' ./usr/bin/poolaudit$' || fail "no /usr/bin/poolaudi
 
 tmp=$(mktemp -d)
 installed=0
+# cmake --install into a prefix: the binary and the docs land where the package puts them.
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+[ -x "$tmp/prefix/bin/poolaudit" ] || fail "cmake --install did not install bin/poolaudit"
+[ -f "$tmp/prefix/share/doc/poolaudit/docs/rules/PA101.md" ] || fail "cmake --install did not install the rule docs"
 cleanup() {
   if [ "$installed" = 1 ]; then dpkg -r poolaudit >/dev/null || true; fi
   rm -rf "$tmp"
