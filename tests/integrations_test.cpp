@@ -173,6 +173,12 @@ TEST_CASE("fingerprints: no line numbers, distinct per occurrence") {
   CHECK(report::fingerprints({a}) == report::fingerprints({reworded}));
   reworded.subject = "max_overflow";
   CHECK(report::fingerprints({a}) != report::fingerprints({reworded}));
+  // Without a subject, two findings in one function differ by their (digit-free) messages.
+  core::Finding first = finding("PA201", "app/api.py", 3, "session from SessionLocal() is never closed");
+  core::Finding second = finding("PA201", "app/api.py", 9, "connection from engine.connect() is never closed");
+  first.scope = second.scope = "handler";
+  CHECK(report::fingerprints({first})[0] != report::fingerprints({second})[0]);
+  CHECK(report::fingerprints({first, second})[1].substr(17) == "1");
 }
 
 TEST_CASE("file lists: .gitignore, --no-respect-gitignore, explicit files, --force-exclude") {
