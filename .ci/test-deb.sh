@@ -11,25 +11,30 @@ deb="$build/poolaudit_${version}_amd64.deb"
 [ -f "$deb" ] || { echo "test-deb: $deb was not built" >&2; exit 1; }
 fail() { echo "test-deb: $*" >&2; exit 1; }
 info=$(dpkg-deb --info "$deb")
-echo "$info" | grep -q '^ Package: poolaudit$' || fail "package name"
-echo "$info" | grep -q "^ Version: $version$" || fail "version"
-echo "$info" | grep -q '^ Architecture: amd64$' || fail "architecture"
-echo "$info" | grep -q '^ Maintainer: .\+<.\+@.\+>$' || fail "maintainer"
-depends=$(echo "$info" | sed -n 's/^ Depends: //p')
+grep -q '^ Package: poolaudit$' <<<"$info" || fail "package name"
+grep -q "^ Version: $version$" <<<"$info" || fail "version"
+grep -q '^ Architecture: amd64$' <<<"$info" || fail "architecture"
+grep -q '^ Maintainer: .\+<.\+@.\+>$' <<<"$info" || fail "maintainer"
+depends=$(sed -n 's/^ Depends: //p' <<<"$info")
 for lib in libgit2 libstdc++6 libc6; do
-  echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib: $depends"
+  grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 contents=$(dpkg-deb --contents "$deb")
-echo "$contents" | grep -q ' ./usr/bin/poolaudit$' || fail "no /usr/bin/poolaudit in the package"
+grep -q ' ./usr/bin/poolaudit$' <<<"$contents" || fail "no /usr/bin/poolaudit in the package"
 
 tmp=$(mktemp -d)
 installed=0
+# cmake --install into a prefix: the binary and the docs land where the package puts them.
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+[ -x "$tmp/prefix/bin/poolaudit" ] || fail "cmake --install did not install bin/poolaudit"
+[ -f "$tmp/prefix/share/doc/poolaudit/docs/rules/PA101.md" ] || fail "cmake --install did not install the rule docs"
 cleanup() {
   if [ "$installed" = 1 ]; then dpkg -r poolaudit >/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-if [ "$(id -u)" -eq 0 ] && ! dpkg-query -W -f='${Status}' poolaudit 2>/dev/null | grep -q "install ok installed"; then
+status_before=$(dpkg-query -W -f='${Status}' poolaudit 2>/dev/null || true)
+if [ "$(id -u)" -eq 0 ] && [ "$status_before" != "install ok installed" ]; then
   dpkg -i "$deb"
   installed=1
   binary=/usr/bin/poolaudit
@@ -38,7 +43,8 @@ else
   dpkg -x "$deb" "$tmp/root"
   binary=$tmp/root/usr/bin/poolaudit
 fi
-"$binary" --version | grep -q "^poolaudit $version (tree-sitter-python " || fail "--version: $("$binary" --version)"
+shown=$("$binary" --version)
+grep -q "^poolaudit $version (tree-sitter-python " <<<"$shown" || fail "--version: $shown"
 status=0
 "$binary" --format json fixtures/projects/fastapi_demo >"$tmp/report.json" || status=$?
 [ "$status" -eq 1 ] || fail "auditing the demo exited $status (expected 1: it has findings)"

@@ -35,7 +35,7 @@ core::Report sample_report() {
   core::Report report;
   report.version = "9.9.9";
   report.rules.push_back(core::RuleInfo{"PA101", "nullpool-pool-sizing", core::Severity::kError, true,
-                                        "Queue sizing options given to NullPool", "**Why.** TypeError.", "Remove them"});
+                                        "Queue sizing options given to NullPool", "**Why.** `**kw` TypeError.", "Remove them"});
   core::Finding a = finding("PA101", "app/my db.py", 3, "100% broken: pool_size=5,\nsee notes");
   a.notes.push_back({core::Location{"app/settings.py", {{7, 2}, {7, 9}}}, "pool_size=5 passed here"});
   a.notes.push_back({core::Location{}, "configuration when DEBUG is true"});
@@ -129,6 +129,8 @@ TEST_CASE("sarif format: suppressions, notes, URIs, notifications") {
   CHECK(run["tool"]["driver"]["version"] == "9.9.9");
   REQUIRE(run["tool"]["driver"]["rules"].size() == 1);
   CHECK(run["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"] == "error");
+  CHECK(run["tool"]["driver"]["rules"][0]["help"]["text"] == "Queue sizing options given to NullPool.\n\nWhy. **kw TypeError.\n\nFix: Remove them.");
+  CHECK(run["tool"]["driver"]["rules"][0]["help"]["markdown"].get<std::string>().find("**Why.** `**kw` TypeError.") != std::string::npos);
   const auto& results = run["results"];
   REQUIRE(results.size() == 2);
   const auto& loc = results[0]["locations"][0]["physicalLocation"];
@@ -171,6 +173,12 @@ TEST_CASE("fingerprints: no line numbers, distinct per occurrence") {
   CHECK(report::fingerprints({a}) == report::fingerprints({reworded}));
   reworded.subject = "max_overflow";
   CHECK(report::fingerprints({a}) != report::fingerprints({reworded}));
+  // Without a subject, two findings in one function differ by their (digit-free) messages.
+  core::Finding first = finding("PA201", "app/api.py", 3, "session from SessionLocal() is never closed");
+  core::Finding second = finding("PA201", "app/api.py", 9, "connection from engine.connect() is never closed");
+  first.scope = second.scope = "handler";
+  CHECK(report::fingerprints({first})[0] != report::fingerprints({second})[0]);
+  CHECK(report::fingerprints({first, second})[1].substr(17) == "1");
 }
 
 TEST_CASE("file lists: .gitignore, --no-respect-gitignore, explicit files, --force-exclude") {

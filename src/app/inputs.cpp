@@ -72,8 +72,9 @@ Inputs collect_inputs(const Options& options) {
     // A list made by `git diff --name-only` names deleted files: say so, audit the rest.
     for (std::string& p : listed) {
       std::error_code ec;
-      if (fs::exists(fs::symlink_status(p, ec))) paths.push_back(std::move(p));
-      else {
+      if (fs::exists(fs::symlink_status(p, ec))) {
+        paths.push_back(std::move(p));
+      } else {
         core::Finding& d = walked.diagnostics.emplace_back(
             unreadable_diagnostic(display_path(p), "listed in --files-from but does not exist; skipped"));
         d.fix = "Leave deleted files out of the list (git diff --name-only --diff-filter=d)";
@@ -125,7 +126,7 @@ Inputs collect_inputs(const Options& options) {
     }
   }
   SkipFn skip;
-  if (git) skip = [&git](const fs::path& p, bool) { return git->ignored(p); };
+  if (git) skip = [&git](const fs::path& p) { return git->ignored(p); };
   WalkResult found = walk(to_walk, options.exclude, skip);
   walked.error = std::move(found.error);
   walked.files = std::move(found.files);

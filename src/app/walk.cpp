@@ -164,7 +164,7 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
       if (entry.is_directory(type_ec)) {
         // Never follow directory links (loops); skip the usual virtualenv and build folders.
         if (is_symlink || std::find(kExcludedDirs.begin(), kExcludedDirs.end(), name) != kExcludedDirs.end() ||
-            excluded(display, name, exclude) || (skip && skip(entry.path(), true))) {
+            excluded(display, name, exclude) || (skip && skip(entry.path()))) {
           it.disable_recursion_pending();
           continue;
         }
@@ -180,7 +180,7 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
       }
       if (!entry.is_regular_file(type_ec)) continue;  // FIFOs, sockets, devices, dangling links
       const auto kind = classify(entry.path());
-      if (!kind || excluded(display, name, exclude) || (skip && skip(entry.path(), false))) continue;
+      if (!kind || excluded(display, name, exclude) || (skip && skip(entry.path()))) continue;
       add(entry.path(), *kind);
     }
     if (ec) {  // an error while advancing ends the iteration: report where the walk stopped

@@ -28,7 +28,7 @@ struct WalkResult {
 };
 
 /// True for a path (file or directory) the walk must skip beyond the built-in rules (.gitignore).
-using SkipFn = std::function<bool(const std::filesystem::path& path, bool is_directory)>;
+using SkipFn = std::function<bool(const std::filesystem::path& path)>;
 
 /// Collects .py and .ini files and deployment files (sqla::is_deployment_file) under `paths`, skipping the default excludes, `exclude` globs and,
 /// below a directory given, what `skip` rejects. Files named in `paths` are always taken.

@@ -40,9 +40,8 @@ std::vector<std::string> fingerprints(const std::vector<core::Finding>& findings
   std::map<std::string, int> seen;
   for (const core::Finding& f : findings) {
     // '\x1f' separates the fields so ("a", "bc") and ("ab", "c") differ.
-    std::string key = f.code + '\x1f' + f.where.path + '\x1f';
-    if (f.scope.empty() && f.subject.empty()) key += without_digits(f.message);
-    else key += f.scope + '\x1f' + f.subject;
+    const std::string key = f.code + '\x1f' + f.where.path + '\x1f' + f.scope + '\x1f' +
+                            (f.subject.empty() ? without_digits(f.message) : f.subject);
     const std::string hash = hex(fnv1a(key));
     out.push_back(hash + ":" + std::to_string(++seen[hash]));
   }

@@ -8,9 +8,9 @@
 
 namespace report {
 
-/// One fingerprint per finding, in order: a hash of (code, path, scope, subject) -- or of the message
-/// with its digits removed when the finding has neither scope nor subject -- plus ":n" for the n-th
-/// finding with the same hash, so identical-looking findings in one file stay distinct.
+/// One fingerprint per finding, in order: a hash of (code, path, scope, subject) -- the message with
+/// its digits removed standing in for an empty subject -- plus ":n" for the n-th finding with the
+/// same hash, so identical-looking findings in one file stay distinct.
 std::vector<std::string> fingerprints(const std::vector<core::Finding>& findings);
 
 }  // namespace report

@@ -78,6 +78,28 @@ std::string category(std::string_view code) {
   }
 }
 
+/// The rule explanation without Markdown markup, for viewers that show help.text: emphasis, backticks
+/// and fence lines go; the code inside them stays (`**kwargs` keeps its stars).
+std::string plain(std::string_view markdown) {
+  std::string out;
+  bool in_code = false;
+  for (size_t i = 0; i < markdown.size();) {
+    if (markdown.substr(i, 3) == "```") {
+      const size_t eol = markdown.find('\n', i);
+      i = eol == std::string_view::npos ? markdown.size() : eol + 1;  // the fence line and its language
+      in_code = false;
+    } else if (markdown[i] == '`') {
+      in_code = !in_code;
+      ++i;
+    } else if (!in_code && markdown.substr(i, 2) == "**") {
+      i += 2;
+    } else {
+      out += markdown[i++];
+    }
+  }
+  return out;
+}
+
 ordered_json rule_json(const core::RuleInfo& rule) {
   const std::string code(rule.code);
   std::ostringstream markdown;
@@ -91,8 +113,8 @@ ordered_json rule_json(const core::RuleInfo& rule) {
           {"fullDescription", {{"text", std::string(rule.summary) + ". " + std::string(rule.fix) + "."}}},
           {"helpUri", std::string(POOLAUDIT_HOMEPAGE) + "/blob/main/docs/rules/" + code + ".md"},
           {"help",
-           {{"text", std::string(rule.summary) + ".\n\n" + std::string(rule.explanation) + "\n\nFix: " +
-                         std::string(rule.fix) + "."},
+           {{"text", plain(std::string(rule.summary) + ".\n\n" + std::string(rule.explanation) + "\n\nFix: " +
+                               std::string(rule.fix) + ".")},
             {"markdown", markdown.str()}}},
           {"defaultConfiguration", {{"enabled", rule.default_on}, {"level", level(rule.severity)}}},
           {"properties", {{"tags", std::move(tags)}}}};
