@@ -1,6 +1,8 @@
 # The two quick-start commands: `make demo` and `make test`. Both install what is missing first.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR     ?= OFF
 CMAKE_ARGS ?=
@@ -10,7 +12,7 @@ ifneq ($(CCACHE),)
 CMAKE_ARGS += -DCMAKE_C_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE)
 endif
 
-.PHONY: all deps configure build demo test test-asan check-werror install clean deb docs
+.PHONY: all deps configure build demo test test-asan fuzz check-werror install clean deb docs
 
 all: build
 
@@ -38,6 +40,17 @@ test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPOOLAUDIT_SANITIZE=ON -DPOOLAUDIT_WERROR=$(WERROR) $(CMAKE_ARGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# libFuzzer over app::analyze_source for FUZZ_SECONDS, seeded with the fixtures (clang, ASan+UBSan).
+# A crash leaves its input in $(FUZZ_BUILD)/crash-*: add it to tests/fuzz/regressions/.
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DPOOLAUDIT_FUZZ=ON $(CMAKE_ARGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target poolaudit_fuzz
+	mkdir -p $(FUZZ_BUILD)/corpus
+	ASAN_OPTIONS=detect_leaks=1 ./$(FUZZ_BUILD)/tests/fuzz/poolaudit_fuzz -max_total_time=$(FUZZ_SECONDS) \
+	  -max_len=65536 -timeout=20 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/ \
+	  $(FUZZ_BUILD)/corpus fixtures tests/fuzz/regressions
 
 install: build
 	cmake --install $(BUILD)

@@ -6,11 +6,14 @@
 
 The same seed and size always give the same bytes (stdlib only, one random.Random).
 The mix mirrors a large service monorepo: about 9 files in 10 never touch a database (services,
-models, schemas, utils); the rest are settings modules and database modules in the shapes the
+schemas, utils: nothing in them names SQLAlchemy, an engine, a session or a database URL); the rest
+are ORM models, settings modules and database modules in the shapes the
 analyser has to resolve (keywords, dicts built across branches, **opts, NullPool switches, async
 engines, sessionmakers, FastAPI dependencies, Alembic env.py + alembic.ini). A few large generated
 files and deeply nested expressions stress the parser and the abstract interpreter, and
 stress_resolver.py (thousands of dict updates under branches) checks the resolver stays linear.
+With --all-relevant every service, schema and util module also imports SQLAlchemy, so the
+pre-filter can skip nothing (the worst case for it).
 """
 import argparse
 import os
@@ -21,7 +24,7 @@ import sys
 PRESETS = {"small": 50_000, "medium": 500_000, "large": 2_000_000}
 
 WORDS = ["user", "order", "invoice", "payment", "account", "product", "cart", "shipment", "report",
-         "audit", "tenant", "session", "token", "profile", "catalog", "price", "discount", "review",
+         "audit", "tenant", "quota", "token", "profile", "catalog", "price", "discount", "review",
          "message", "channel", "event", "metric", "job", "task", "webhook", "subscription", "plan",
          "ledger", "refund", "coupon", "inventory", "warehouse", "address", "contact", "document"]
 VERBS = ["get", "list", "create", "update", "delete", "sync", "validate", "compute", "render",
@@ -104,7 +107,7 @@ class Gen:
                  "BASE_DIR = os.path.dirname(__file__)", "", ""]
         for _ in range(r.randint(1, 3)):
             lines += [f"class {self.camel()}Service:", f"    timeout = {r.randint(1, 60)}", "",
-                      "    def __init__(self, client=None):", "        self.client = client or requests.Session()", ""]
+                      "    def __init__(self, client=None):", "        self.client = client or requests", ""]
             for _ in range(r.randint(2, 6)):
                 lines += self.function("    ", method=True)
             lines.append("")
@@ -315,7 +318,7 @@ def write(path, lines):
     return len(lines)
 
 
-def generate(out, target, seed):
+def generate(out, target, seed, all_relevant=False):
     g = Gen(seed)
     r = g.r
     total = files = 0
@@ -333,8 +336,8 @@ def generate(out, target, seed):
         service += 1
         total += write(os.path.join(pkg, "__init__.py"), [""])
         files += 1
-        n_files = r.randint(8, 30)
-        db_files = max(1, n_files // 10)
+        n_files = r.randint(15, 45)
+        db_files = max(1, n_files // 20)
         total += write(os.path.join(pkg, "settings.py"), g.settings())
         for j in range(db_files):
             total += write(os.path.join(pkg, "db.py" if j == 0 else f"db_{j}.py"), g.db_module())
@@ -345,8 +348,10 @@ def generate(out, target, seed):
             total += write(os.path.join(root, "migrations", "env.py"), g.alembic_env())
             files += 2
         for j in range(n_files - db_files - 1):
-            kind = r.choices(["services", "models", "schemas", "utils"], weights=[4, 2, 2, 2])[0]
+            kind = r.choices(["services", "models", "schemas", "utils"], weights=[12, 1, 5, 5])[0]
             body = {"services": g.service, "models": g.model, "schemas": g.schema, "utils": g.utils}[kind]()
+            if all_relevant and kind != "models":
+                body = ["from sqlalchemy.orm import Session  # type hints only", ""] + body
             total += write(os.path.join(pkg, kind, f"{g.ident()}_{j}.py"), body)
             files += 1
             if total >= target:
@@ -360,11 +365,13 @@ def main():
     ap.add_argument("--size", choices=sorted(PRESETS), default="small")
     ap.add_argument("--lines", type=int, help="target size in lines (overrides --size)")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--all-relevant", action="store_true",
+                    help="every module imports SQLAlchemy (the pre-filter's worst case)")
     args = ap.parse_args()
     target = args.lines or PRESETS[args.size]
     if os.path.exists(args.out):
         shutil.rmtree(args.out)
-    lines, files = generate(args.out, target, args.seed)
+    lines, files = generate(args.out, target, args.seed, args.all_relevant)
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(args.out) for f in fs)
     print(f"{args.out}: {files} files, {lines} lines, {size} bytes", file=sys.stderr)
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Manual benchmark (not CI): poolaudit --parse-only (the floor: walk, read, tree-sitter parse) against
-# the full audit (--select ALL), with one thread and with every core, on generated corpora.
+# Manual benchmark (not CI): poolaudit --parse-only (the floor: walk, read, tree-sitter parse of every
+# file) against the full audit (--select ALL, pre-filter on) and the full audit with --no-prefilter,
+# with one thread and with every core, on generated corpora. A size with "-all" (medium-all) is the
+# corpus where every module imports SQLAlchemy: the pre-filter can skip nothing.
 #
 #   bench/run.sh                          # small and medium, corpora under /tmp/poolaudit-bench
-#   bench/run.sh --sizes small,medium,large --repeat 3 --dir /data/bench
+#   bench/run.sh --sizes small,medium,large,medium-all --repeat 3 --dir /data/bench
 #
 # Prints one row per run: wall time, throughput, CPU time (user+sys), peak RSS, and the full audit's
 # cost over the parse-only floor for the same size and thread count. With --repeat N the fastest
@@ -24,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     --dir) dir="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -70,20 +72,24 @@ for size in ${sizes//,/ }; do
   corpus="$dir/$size"
   stamp="$corpus/.generated-by"
   want="$(cksum < "$here/generate.py" | cut -d' ' -f1) $size seed=42"
+  extra=()
+  [[ "$size" == *-all ]] && extra=(--all-relevant)
   if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
     echo "== generating $size corpus into $corpus" >&2
-    python3 "$here/generate.py" "$corpus" --size "$size" --seed 42
+    python3 "$here/generate.py" "$corpus" --size "${size%-all}" --seed 42 "${extra[@]}"
     echo "$want" > "$stamp"
   fi
   lines="$(find "$corpus" \( -name '*.py' -o -name '*.ini' \) -print0 | xargs -0 cat | wc -l)"
   bytes="$(find "$corpus" \( -name '*.py' -o -name '*.ini' \) -print0 | xargs -0 cat | wc -c)"
   files="$(find "$corpus" \( -name '*.py' -o -name '*.ini' \) | wc -l)"
   for jobs in $jobs_list; do
-    for mode in parse-only full; do
+    for mode in parse-only full no-prefilter; do
       if [[ "$mode" == parse-only ]]; then
         cmd=("$bin" "$corpus" --parse-only --jobs "$jobs" --format json --exit-zero)
-      else
+      elif [[ "$mode" == full ]]; then
         cmd=("$bin" "$corpus" --select ALL --jobs "$jobs" --format json --exit-zero)
+      else
+        cmd=("$bin" "$corpus" --select ALL --no-prefilter --jobs "$jobs" --format json --exit-zero)
       fi
       best=""
       for ((i = 0; i < repeat; i++)); do
@@ -100,7 +106,7 @@ echo
 echo "poolaudit benchmark: $(nproc) cores, $(uname -m), $("$bin" --version), best of $repeat"
 awk '
   BEGIN {
-    printf "%-7s %6s %9s %7s %-10s %4s %8s %10s %7s %7s %8s %10s %9s\n",
+    printf "%-10s %6s %9s %7s %-12s %4s %8s %10s %7s %7s %8s %10s %9s\n",
       "size", "files", "lines", "MB", "mode", "jobs", "wall s", "lines/s", "MB/s", "CPU s", "RSS MiB", "full/parse", "(CPU)"
   }
   {
@@ -112,6 +118,6 @@ awk '
     else if ((size, jobs) in pw) {
       ratio = sprintf("%.2fx", w / pw[size, jobs]); cratio = sprintf("%.2fx", (cpu > 0 ? cpu : 0.01) / pc[size, jobs])
     }
-    printf "%-7s %6d %9d %7.1f %-10s %4d %8.2f %10.0f %7.2f %7.2f %8.1f %10s %9s\n",
+    printf "%-10s %6d %9d %7.1f %-12s %4d %8.2f %10.0f %7.2f %7.2f %8.1f %10s %9s\n",
       size, files, lines, mb, mode, jobs, wall, lines / w, mb / w, cpu, rss, ratio, cratio
   }' "$results"

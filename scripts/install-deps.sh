@@ -3,8 +3,8 @@
 # command (they may come from outside Debian's packages, e.g. a node/npm install), libraries by
 # package. tree-sitter itself comes from the npm registry and is fetched (and hash-checked) by CMake.
 set -euo pipefail
-libraries=(libcli11-dev nlohmann-json3-dev doctest-dev libtomlplusplus-dev libfmt-dev python3-jsonschema libgit2-dev libyaml-cpp-dev)
-tools=(g++:g++ cmake:cmake ninja:ninja-build make:make npm:npm python3:python3 time:time git:git pkg-config:pkg-config pre-commit:pre-commit dpkg-shlibdeps:dpkg-dev)
+libraries=(libcli11-dev nlohmann-json3-dev doctest-dev libtomlplusplus-dev libfmt-dev python3-jsonschema libclang-rt-dev libgit2-dev libyaml-cpp-dev)
+tools=(g++:g++ cmake:cmake ninja:ninja-build make:make npm:npm python3:python3 time:time clang++:clang git:git pkg-config:pkg-config pre-commit:pre-commit dpkg-shlibdeps:dpkg-dev)
 missing=()
 for pair in "${tools[@]}"; do
   type -P "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")

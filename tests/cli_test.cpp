@@ -341,4 +341,47 @@ TEST_CASE("cli: configuration, suppression and baseline flags") {
   const Result unused = poolaudit("--isolated -q --report-unused-suppressions --baseline " + baseline + " " + dir);
   CHECK(unused.code == 0);
   CHECK(unused.out.find("[PA005]") != std::string::npos);
+TEST_CASE("cli: a report that cannot be written is exit 2, and no half-written report is left") {
+  tests::TempDir project;
+  write_nullpool_project(project);
+  const std::string args = "--select PA101 " + quote(project.path().string());
+  if (fs::exists("/dev/full")) {
+    const Result to_stdout = shell("sh -c " + quote(quote(POOLAUDIT_BINARY) + " " + args + " >/dev/full"));
+    CHECK(to_stdout.code == 2);
+    CHECK(to_stdout.err.find("cannot write") != std::string::npos);
+    const Result to_device = poolaudit(args + " -o /dev/full");
+    CHECK(to_device.code == 2);
+  }
+  const fs::path missing = project.path() / "no" / "such" / "dir" / "report.json";
+  const Result to_missing = poolaudit(args + " --format json -o " + quote(missing.string()));
+  CHECK(to_missing.code == 2);
+  CHECK_FALSE(fs::exists(missing.parent_path()));
+}
+
+TEST_CASE("cli: one file of a project is audited with its project; --files-only audits it alone") {
+  tests::TempDir project;
+  project.write("pyproject.toml", "[project]\nname = 'svc'\n");
+  project.write("app/__init__.py", "");
+  // The pool class comes from a settings module that names nothing the pre-filter looks for.
+  project.write("app/config.py", "POOL_OPTIONS = {'pool_size': 5, 'pool_pre_ping': True}\n");
+  project.write("app/db.py",
+                "from sqlalchemy import create_engine\n"
+                "from sqlalchemy.pool import NullPool\n"
+                "from app.config import POOL_OPTIONS\n"
+                "engine = create_engine('postgresql://db.internal/app', poolclass=NullPool, **POOL_OPTIONS)\n");
+  project.write("app/other.py",
+                "from sqlalchemy import create_engine\n"
+                "from sqlalchemy.pool import NullPool\n"
+                "engine = create_engine('postgresql://db.internal/x', poolclass=NullPool, pool_size=1)\n");
+  const std::string db = quote((project.path() / "app" / "db.py").string());
+  const Result single = poolaudit("--select PA101 -q " + db);
+  CHECK(single.code == 1);
+  CHECK(single.out.find("db.py:4:10") != std::string::npos);
+  CHECK(single.out.find("other.py") == std::string::npos);  // reported for the named file only
+  CHECK(single.out.find("in 1 file") != std::string::npos);
+  const Result alone = poolaudit("--select PA101 -q --files-only " + db);
+  CHECK(alone.code == 0);  // without app/config.py the options are unknown: silence
+  const Result unfiltered = poolaudit("--select PA101 -q --no-prefilter " + quote(project.path().string()));
+  const Result filtered = poolaudit("--select PA101 -q " + quote(project.path().string()));
+  CHECK(filtered.out == unfiltered.out);
 }

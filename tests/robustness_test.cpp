@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "app/analyze.h"
 #include "tests/temp_dir.h"
@@ -218,4 +219,72 @@ TEST_CASE("robustness: symlink loops and FIFOs in the tree; an empty project") {
   CHECK(blank.diagnostics.empty());
   CHECK(blank.summary.files == 2);
   CHECK(app::analyze_source("").empty());
+}
+
+TEST_CASE("robustness: inputs the fuzzer found (tests/fuzz/regressions) are audited without a crash") {
+  const fs::path dir = fs::path(POOLAUDIT_SOURCE_DIR) / "tests" / "fuzz" / "regressions";
+  size_t replayed = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO(entry.path().filename().string());
+    const auto found = app::analyze_source(bytes, "regression.py");
+    for (const core::Finding& f : found) CHECK(f.where.path == "regression.py");
+    ++replayed;
+  }
+  CHECK(replayed > 0);
+}
+
+TEST_CASE("robustness: very long lines, a 50 MB file and thousands of tiny files") {
+  tests::TempDir dir;
+  // A 1 MB line before the engine: positions stay right after it.
+  dir.write("long.py", std::string(kImports) + "x = '" + std::string(1u << 20, 'a') + "'\n" + kEngine + "\n");
+  // 50 MB of generated data (a table and comments, nothing about databases): over the default
+  // 10 MiB limit it is reported and skipped; under a larger one it is read and scanned (parsing
+  // it would take seconds: the pre-filter sees it holds nothing to audit).
+  std::string big = "import os\n";
+  big.reserve(52u << 20);
+  for (size_t i = 0; big.size() < (50u << 20); ++i) {
+    big += "# generated row " + std::to_string(i) + std::string(100, '-') + "\n";
+    if (i % 20 == 0) big += "ROW_" + std::to_string(i) + " = (" + std::to_string(i) + ", 'r', None)\n";
+  }
+  dir.write("big.py", big);
+  big.clear();
+  big.shrink_to_fit();
+  for (int i = 0; i < 3000; ++i) dir.write("tiny/m" + std::to_string(i) + ".py", "x = " + std::to_string(i) + "\n");
+  const core::Report r = audit(dir.path(), 64u << 20);
+  REQUIRE(of(r.findings, "PA101", "long.py").size() == 1);
+  CHECK(of(r.findings, "PA101", "long.py")[0].where.range.begin == core::Position{4, 10});
+  CHECK(r.findings.size() == 1);
+  CHECK(r.diagnostics.empty());
+  CHECK(r.summary.files == 3002);
+  const core::Report limited = audit(dir.path());
+  CHECK(of(limited.diagnostics, "PA002", "big.py").size() == 1);
+  CHECK(limited.summary.files == 3001);
+}
+
+TEST_CASE("robustness: files that vanish during the scan; devices in the tree") {
+  tests::TempDir dir;
+  dir.write("good.py", std::string(kImports) + kEngine + "\n");
+  for (int i = 0; i < 2000; ++i) dir.write("gone/m" + std::to_string(i) + ".py", std::string(kImports) + kEngine + "\n");
+  // Links to devices are not regular files: skipped, never read (/dev/zero would never end).
+  fs::create_symlink("/dev/zero", dir.path() / "zero.py");
+  fs::create_symlink("/dev/null", dir.path() / "null.py");
+  std::thread remover([&] {
+    for (int i = 0; i < 2000; ++i) {
+      std::error_code ec;
+      fs::remove(dir.path() / "gone" / ("m" + std::to_string(i) + ".py"), ec);
+    }
+  });
+  const core::Report r = audit(dir.path());
+  remover.join();
+  CHECK(of(r.findings, "PA101", "good.py").size() == 1);
+  // Every file is audited or reported as unreadable, whichever the race gave.
+  CHECK(r.summary.files + r.summary.skipped <= 2001);
+  CHECK(r.summary.files >= 1);
+  for (const core::Finding& d : r.diagnostics) {
+    CHECK(d.code == "PA002");
+    CHECK(d.message.find("cannot read") != std::string::npos);
+  }
+  for (const char* name : {"zero.py", "null.py"}) CHECK(of(r.diagnostics, "PA002", name).empty());
 }

@@ -158,6 +158,10 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
   if (options.output.empty()) {
     out << text;
     out.flush();
+    if (!out) {  // a full disk or a closed pipe: the report is incomplete, and the exit code says so
+      err << "poolaudit: cannot write the report to standard output\n";
+      return kExitUsage;
+    }
   } else if (!write_atomically(options.output, text, error)) {
     err << "poolaudit: " << error << "\n";
     return kExitUsage;

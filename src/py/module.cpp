@@ -793,6 +793,7 @@ class Interpreter {
       targets.push_back(field(right, Field::kLeft));
       right = field(right, Field::kRight);
     }
+    if (!right) return;  // `a = b =` cut short: the parser recovered without a value
     if (targets.size() == 1) assigned_to_ = m_.text(targets[0]);
     Alts values = eval(right);
     assigned_to_ = {};

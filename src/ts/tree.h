@@ -14,19 +14,23 @@ class Node {
   Node() : node_{} {}
   explicit Node(TSNode node) : node_(node) {}
   explicit operator bool() const { return !ts_node_is_null(node_); }
-  TSSymbol symbol() const { return ts_node_symbol(node_); }
-  const char* type() const { return ts_node_type(node_); }
+  // Error recovery leaves fields empty (`a = b =` at the end of a file): the accessors the
+  // analysis calls on a node it did not check are safe on a null node.
+  TSSymbol symbol() const { return ts_node_is_null(node_) ? TSSymbol{0} : ts_node_symbol(node_); }
+  const char* type() const { return ts_node_is_null(node_) ? "" : ts_node_type(node_); }
   bool is_named() const { return ts_node_is_named(node_); }
   bool is_error() const { return ts_node_is_error(node_); }
   bool is_missing() const { return ts_node_is_missing(node_); }
   bool has_error() const { return ts_node_has_error(node_); }
   uint32_t start_byte() const { return ts_node_start_byte(node_); }
   uint32_t end_byte() const { return ts_node_end_byte(node_); }
-  uint32_t child_count() const { return ts_node_child_count(node_); }
-  uint32_t named_child_count() const { return ts_node_named_child_count(node_); }
+  uint32_t child_count() const { return ts_node_is_null(node_) ? 0 : ts_node_child_count(node_); }
+  uint32_t named_child_count() const { return ts_node_is_null(node_) ? 0 : ts_node_named_child_count(node_); }
   Node child(uint32_t i) const { return Node(ts_node_child(node_, i)); }
   Node named_child(uint32_t i) const { return Node(ts_node_named_child(node_, i)); }
-  Node field(TSFieldId id) const { return Node(ts_node_child_by_field_id(node_, id)); }
+  Node field(TSFieldId id) const {
+    return ts_node_is_null(node_) ? Node() : Node(ts_node_child_by_field_id(node_, id));
+  }
   const char* field_name_for_child(uint32_t i) const {
     return ts_node_field_name_for_child(node_, i);
   }

@@ -1,0 +1,4 @@
+[pytest]
+addopts = -q
+env =
+    DATABASE_URL=postgresql://ci:ci-pass-123@postgres/test
