@@ -39,6 +39,18 @@ extern const Rule kPA301;
 extern const Rule kPA302;
 extern const Rule kPA303;
 extern const Rule kPA401;
+extern const Rule kPA402;
+extern const Rule kPA403;
+
+namespace {
+constexpr std::array<const Rule*, 34> kRules = {
+    &kPA101,
+    &kPA102,
+    &kPA103,
+    &kPA104,
+    &kPA105,
+    &kPA106,
+    &kPA107,
     &kPA108,
     &kPA109,
     &kPA110,
