@@ -341,6 +341,8 @@ TEST_CASE("cli: configuration, suppression and baseline flags") {
   const Result unused = poolaudit("--isolated -q --report-unused-suppressions --baseline " + baseline + " " + dir);
   CHECK(unused.code == 0);
   CHECK(unused.out.find("[PA005]") != std::string::npos);
+}
+
 TEST_CASE("cli: a report that cannot be written is exit 2, and no half-written report is left") {
   tests::TempDir project;
   write_nullpool_project(project);
