@@ -98,3 +98,29 @@ TEST_CASE("project context: the FastAPI version from the dependency files") {
   CHECK(context.fastapi == std::optional<sqla::Version>(sqla::Version{0, 92, 0}));
   CHECK(context.fastapi_origin.find("requirements.txt") != std::string::npos);
 }
+
+TEST_CASE("Flask-SQLAlchemy 3 coerces engine_from_config's keys from strings; 2.x does not") {
+  const char* text =
+      "import os\nfrom flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\napp = Flask(__name__)\n"
+      "app.config['SQLALCHEMY_DATABASE_URI'] = 'postgresql://db/app'\n"
+      "app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {'pool_recycle': os.getenv('R', '300'), 'pool_pre_ping': 'false'}\n"
+      "db = SQLAlchemy(app)\n";
+  for (const bool v3 : {true, false}) {
+    INFO("Flask-SQLAlchemy " << (v3 ? 3 : 2));
+    sqla::ProjectFacts facts;
+    facts.context.flask_sqlalchemy = v3 ? sqla::Version{3, 1, 1} : sqla::Version{2, 5, 1};
+    facts.files.push_back(analyze(text));
+    sqla::resolve_project(facts);
+    const sqla::EngineConfig* config = nullptr;
+    for (const sqla::EngineSite& e : facts.files[0].engines) {
+      if (e.flask_sqlalchemy && !e.configs.empty()) config = &e.configs[0];
+    }
+    REQUIRE(config != nullptr);
+    const py::Argument* recycle = config->arg("pool_recycle");
+    REQUIRE(recycle != nullptr);
+    CHECK(recycle->value->kind == (v3 ? py::ValueKind::kInt : py::ValueKind::kString));
+    const py::Argument* ping = config->arg("pool_pre_ping");
+    REQUIRE(ping != nullptr);
+    CHECK(ping->value->kind == py::ValueKind::kString);  // not coerced by either version
+  }
+}

@@ -402,20 +402,24 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
     auto uri = c.keys.find("SQLALCHEMY_DATABASE_URI");
     raw.args.positional.push_back(uri != c.keys.end() ? uri->second
                                                       : py::Argument{{}, std::make_shared<const py::Value>(py::Value::unknown()), {}, {}});
+    const bool v2 = facts.context.flask_sqlalchemy && facts.context.flask_sqlalchemy->major < 3;
     auto add_options = [&](const py::ValuePtr& options, const std::string& via) {
       py::ValuePtr v = resolver.resolve(options);
       if (v->kind != ValueKind::kDict || !v->dict) {
         raw.args.complete = false;
         return;
       }
-      for (const py::DictEntry& e : v->dict->entries) raw.args.keywords.push_back(py::Argument{e.key, e.value, e.where, via});
+      // 3.x builds the engine with engine_from_config(options, prefix=""): strings of the coerced
+      // keys become numbers (extension.py:667); 2.x calls create_engine() with them unchanged.
+      for (const py::DictEntry& e : v->dict->entries) {
+        raw.args.keywords.push_back(py::Argument{e.key, v2 ? e.value : coerce(e.key, e.value), e.where, via});
+      }
       if (!v->dict->complete || !v->dict->pending.empty()) raw.args.complete = false;
     };
     const py::Value& url = *raw.args.positional[0].value;
     const std::optional<DatabaseUrl> parsed =
         url.kind == ValueKind::kString ? parse_database_url(url.text, url.partial) : std::nullopt;
     auto options = c.keys.find("SQLALCHEMY_ENGINE_OPTIONS");
-    const bool v2 = facts.context.flask_sqlalchemy && facts.context.flask_sqlalchemy->major < 3;
     if (v2) {
       // 2.x: legacy keys, then driver hacks (MySQL gets pool_size=10), then the config's options,
       // then the constructor's (flask_sqlalchemy/__init__.py:903-965, 615-618 @2.5.1).
