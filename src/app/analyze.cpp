@@ -217,7 +217,7 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
     for (const std::string& name : scan.imports) {
       for (size_t i : pass.modules->files_for(name)) result.reaches.push_back(static_cast<uint32_t>(i));
     }
-    if (pass.depth == Depth::kFilter && !scan.relevant) {
+    if (pass.depth == Depth::kFilter && !scan.relevant && !relevant_path(file.display_path)) {
       // Not parsed, so no findings here; its suppression comments still count (PA004, PA005). A
       // `#` with no quote before it on its line starts a comment: good enough without a tree.
       const std::string_view text = source.text();

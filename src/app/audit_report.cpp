@@ -212,16 +212,16 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
   report.deployment = deployment_context(facts, budgets);
   const bool deployment_known = !report.deployment.platform.empty();
   const std::vector<CheckSpec> specs = {
-      {"pool-class", "Each engine's pool class suits its database", {"PA109"}},
-      {"pool-options", "Engine options are coherent with the pool class", {"PA101", "PA102", "PA103", "PA110", "PA112", "PA120", "PA121"}},
+      {"pool-class", "Each engine's pool class suits its database", {"PA109", "PA118"}},
+      {"pool-options", "Engine options are coherent with the pool class", {"PA101", "PA102", "PA103", "PA110", "PA112", "PA114", "PA116", "PA119", "PA120", "PA121"}},
       {"async-pools", "Async engines use async-safe pools", {"PA108"}},
       {"alembic-nullpool", "Alembic migrations use NullPool and release their engine", {"PA301", "PA302"}},
       {"credentials", "Credentials are kept out of code and ini files", {"PA113", "PA303"}},
       {"sessions-closed", "Sessions and connections are closed on every path",
        {"PA201", "PA202", "PA203", "PA204", "PA205", "PA207", "PA208"}},
       {"engine-per-request", "No engine is created per request, invocation or task", {"PA111"}},
-      {"deployment-fit", "Engines fit the deployment (serverless, stale connections, forks, shutdown)",
-       {"PA104", "PA115", "PA401", "PA402"}},
+      {"deployment-fit", "Engines fit the deployment (serverless, poolers, stale connections, forks, shutdown)",
+       {"PA104", "PA106", "PA107", "PA115", "PA117", "PA401", "PA402", "PA403"}},
       {"connection-budget", "Connection pools fit the database's connection budget", {"PA105"}},
   };
   for (const CheckSpec& spec : specs) {

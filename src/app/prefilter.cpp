@@ -26,10 +26,13 @@ bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || 
 // - application frameworks, task queues, servers and serverless adapters: where a process and
 //   its pool live (deployment facts, scripts vs. web apps).
 // - serverless entry points by convention (`def handler(event, context)`, `lambda_handler`).
-constexpr std::array<std::string_view, 17> kNeedles = {
+// - process and fork hooks the deployment layer reads in Python (multiprocessing pools, gunicorn's
+//   post_fork / preload, Celery's worker_process_init, AWS_LAMBDA_* checks, Cloud Functions).
+constexpr std::array<std::string_view, 24> kNeedles = {
     "sqlalchemy", "sqlmodel", "alembic", "engine", "session",
-    "fastapi", "flask", "starlette", "litestar", "quart", "celery", "uvicorn", "gunicorn",
-    "mangum", "def handler(", "lambda_handler", "chalice"};
+    "fastapi", "flask", "starlette", "litestar", "quart", "django", "celery", "uvicorn", "gunicorn",
+    "mangum", "def handler(", "lambda_handler", "chalice", "aws_lambda", "functions_framework",
+    "multiprocessing", "post_fork", "preload_app", "worker_process_init"};
 
 /// A `scheme://` whose scheme is a database dialect (`postgresql+asyncpg://`): a URL literal PA113 checks.
 bool has_database_url(std::string_view text) {
@@ -98,6 +101,13 @@ bool contains_word(std::string_view text, std::string_view word) {
     if (before && after) return true;
   }
   return false;
+}
+
+bool relevant_path(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  const std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  // gunicorn.conf.py / gunicorn_config.py: settings by name only (`workers = 3`, `preload_app = True`).
+  return file.rfind("gunicorn", 0) == 0 && file.size() > 3 && file.substr(file.size() - 3) == ".py";
 }
 
 bool relevant_text(std::string_view text) {

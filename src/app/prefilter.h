@@ -35,6 +35,9 @@ std::vector<std::string> imported_names(std::string_view text, std::string_view 
 /// Everything the pre-filter wants to know about one Python file.
 Scan scan_python(std::string_view text, std::string_view module_name, bool is_package);
 
+/// True for Python files whose name alone makes them relevant (gunicorn configuration files).
+bool relevant_path(std::string_view path);
+
 /// The project's modules by dotted name, matched the way the resolver matches them: a name, each
 /// of its parent packages, and modules whose name is a dotted suffix (src/ layouts).
 class ModuleIndex {

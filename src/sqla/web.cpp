@@ -89,7 +89,13 @@ void WebFacts::on_call(const py::CallSite& call, FileFacts& facts) {
   const int f = call.scope.function;
   if (f < 0) return;
   const bool engine = callee.kind == py::ValueKind::kSymbol && factory_from_symbol(callee.text).has_value();
-  if (auto use = database_use(call, engine, session_creation(call).has_value())) {
+  // Another module's name is only a candidate session factory until the project phase confirms
+  // it: `SessionLocal()` counts here, `init_db()` from app.db (a candidate by its module) does not.
+  const std::optional<SessionCreation> creation = session_creation(call);
+  const std::string_view made_by =
+      creation ? std::string_view(creation->symbol).substr(creation->symbol.rfind('.') + 1) : std::string_view();
+  const bool session = creation && (creation->symbol.empty() || lower(made_by).find("session") != std::string::npos);
+  if (auto use = database_use(call, engine, session)) {
     database_uses_.try_emplace(f, DatabaseUse{*use, call.module.location(call.node)});
   }
   if (callee.kind == py::ValueKind::kFunction && callee.object_id >= 0) {
