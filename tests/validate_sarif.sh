@@ -29,7 +29,8 @@ find "$tmp/moved/b" -name '*.py' -exec sed -i '1i # moved\n# down' {} +
 # A file that cannot be read (PA002) becomes a tool execution notification.
 mkdir -p "$tmp/diag"
 printf 'x = 1\n\0\n' >"$tmp/diag/binary.py"
-printf 'def f(:\n  pass\n' >"$tmp/diag/broken.py"
+# (a file the pre-filter parses: one that names nothing database-related is not parsed at all)
+printf 'import sqlalchemy\ndef f(:\n  pass\n' >"$tmp/diag/broken.py"
 (cd "$tmp/diag" && run "$tmp/diag.sarif" .)
 # Debian's python3-jsonschema (scripts/install-deps.sh); a pyenv python may not have it.
 /usr/bin/python3 - "$schema" "$tmp" <<'PY'
