@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/location.h"
@@ -27,14 +28,15 @@ struct ProjectFacts;
 
 /// What makes a function run per unit of work.
 enum class EntryKind : uint8_t {
-  kRoute,  ///< `@app.get(...)`, `@bp.route(...)`, `add_api_route`, `Route(...)`, a class-based view
-           ///< method
+  /// `@app.get(...)`, `@bp.route(...)`, `add_api_route`, `Route(...)`, a class-based view method
+  kRoute,
   kMiddleware,     ///< `@app.middleware("http")`, `@app.before_request`
   kDependency,     ///< the target of FastAPI `Depends(...)` / `Security(...)`
   kLambda,         ///< an AWS Lambda handler: a module-level `(event, context)` function
   kCloudFunction,  ///< `@functions_framework.http` / `.cloud_event`
-  kTask,        ///< `@app.task`, `@shared_task`, `@dramatiq.actor`, `background_tasks.add_task(f)`
-  kDjangoView,  ///< a `views.py` function taking `request`
+  /// `@app.task`, `@shared_task`, `@dramatiq.actor`, `background_tasks.add_task(f)`
+  kTask,
+  kDjangoView,     ///< a `views.py` function taking `request`
 };
 
 /// A function that runs per request / invocation / task.
@@ -43,15 +45,15 @@ struct EntryPoint {
   EntryKind kind = EntryKind::kRoute;
   std::string why;  ///< "@router.get(\"/items\")", "Depends(get_db)", "(event, context) handler"
   core::Location where;  ///< the `def`
-  core::Location
-      evidence;  ///< the decorator / Depends / registration (the `def` when it is the signature)
+  /// The decorator / Depends / registration (the `def` when it is the signature).
+  core::Location evidence;
 };
 
 /// A call of a project function made inside a function (for "helpers they call, one level").
 struct FunctionCall {
   std::string caller;  ///< qualified name of the calling function
-  std::string
-      callee;  ///< qualified name of a function of the same module ("" when `symbol` is set)
+  /// Qualified name of a function of the same module ("" when `symbol` is set).
+  std::string callee;
   std::string symbol;  ///< another module's function ("app.db.get_engine")
   core::Location where;
 };
