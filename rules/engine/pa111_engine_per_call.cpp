@@ -12,15 +12,16 @@ namespace {
 /// except `self.engine` in a method of a class instantiated per call (a class dependency, a view).
 bool local_engine(const sqla::EngineSite& site, const sqla::EntryPoint* entry) {
   std::string_view name = site.assigned_to;
-  if (entry && entry->function.find('.') != std::string::npos && name.rfind("self.", 0) == 0) name.remove_prefix(5);
+  if (entry && entry->function.find('.') != std::string::npos && name.rfind("self.", 0) == 0)
+    name.remove_prefix(5);
   return name.find_first_of(".[") == std::string_view::npos;
 }
 
 /// NullPool keeps no connection open after use: only the handshake cost remains.
 bool all_nullpool(const sqla::EngineSite& site) {
-  return !site.configs.empty() && std::all_of(site.configs.begin(), site.configs.end(), [](const sqla::EngineConfig& c) {
-    return c.pool.kind == sqla::Pool::kNull;
-  });
+  return !site.configs.empty() &&
+         std::all_of(site.configs.begin(), site.configs.end(),
+                     [](const sqla::EngineConfig& c) { return c.pool.kind == sqla::Pool::kNull; });
 }
 
 bool disposes(const sqla::FileFacts& file, const std::string& function, const std::string& name) {
@@ -51,9 +52,10 @@ std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts, const sqla::
       // A cached entry point runs once; one that disposes what it got back releases the pool.
       if (!e || other.entry.cached(c.caller) || disposes(other, c.caller, "")) continue;
       // A project wrapper called from the handler is reported at that call already.
-      const bool reported = std::any_of(other.engines.begin(), other.engines.end(), [&](const sqla::EngineSite& s) {
-        return s.function == c.caller && s.through == function;
-      });
+      const bool reported =
+          std::any_of(other.engines.begin(), other.engines.end(), [&](const sqla::EngineSite& s) {
+            return s.function == c.caller && s.through == function;
+          });
       if (!reported) return Caller{&other, e, c.where};
     }
   }
@@ -61,34 +63,48 @@ std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts, const sqla::
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const std::string held = ": its pooled connections stay open until garbage collection collects the engine, "
-                           "and every call pays a new connection handshake";
+  const std::string held =
+      ": its pooled connections stay open until garbage collection collects the engine, "
+      "and every call pays a new connection handshake";
   for (const sqla::FileFacts& file : facts.files) {
     if (file.is_test || file.is_script || file.is_alembic_env) continue;
     for (const sqla::EngineSite& site : file.engines) {
-      const sqla::EntryPoint* entry = site.function.empty() ? nullptr : file.entry.find(site.function);
+      const sqla::EntryPoint* entry =
+          site.function.empty() ? nullptr : file.entry.find(site.function);
       if (site.flask_sqlalchemy || !local_engine(site, entry) || all_nullpool(site)) continue;
-      if (!site.function.empty() && (file.entry.cached(site.function) || disposes(file, site.function, site.assigned_to))) continue;
+      if (!site.function.empty() &&
+          (file.entry.cached(site.function) || disposes(file, site.function, site.assigned_to)))
+        continue;
       const std::string factory = site.callee + "()";
       if (const sqla::EntryPoint* e = entry) {
-        core::Finding& f = out.report(site.where, factory + " creates a new engine and connection pool on every " +
-                                                      std::string(sqla::entry_unit(e->kind)) + " (" +
-                                                      std::string(sqla::entry_kind_name(e->kind)) + " " + e->function + "())" + held);
-        f.notes.push_back(core::Note{e->evidence, "runs per " + std::string(sqla::entry_unit(e->kind)) + ": " + e->why});
+        core::Finding& f =
+            out.report(site.where, factory + " creates a new engine and connection pool on every " +
+                                       std::string(sqla::entry_unit(e->kind)) + " (" +
+                                       std::string(sqla::entry_kind_name(e->kind)) + " " +
+                                       e->function + "())" + held);
+        f.notes.push_back(core::Note{
+            e->evidence, "runs per " + std::string(sqla::entry_unit(e->kind)) + ": " + e->why});
         continue;
       }
       if (site.in_loop) {
-        out.report(site.where, factory + " creates a new engine and connection pool on every loop iteration" + held);
+        out.report(
+            site.where,
+            factory + " creates a new engine and connection pool on every loop iteration" + held);
         continue;
       }
       if (site.function.empty()) continue;
       if (auto caller = entry_caller(facts, file, site.function)) {
         const sqla::EntryPoint& e = *caller->entry;
-        core::Finding& f = out.report(site.where, factory + " in " + site.function + "() creates a new engine and connection pool on every " +
-                                                      std::string(sqla::entry_unit(e.kind)) + " (the " +
-                                                      std::string(sqla::entry_kind_name(e.kind)) + " " + e.function + "() calls it)" + held);
-        f.notes.push_back(core::Note{caller->where, "called here, per " + std::string(sqla::entry_unit(e.kind))});
-        f.notes.push_back(core::Note{e.evidence, "runs per " + std::string(sqla::entry_unit(e.kind)) + ": " + e.why});
+        core::Finding& f =
+            out.report(site.where, factory + " in " + site.function +
+                                       "() creates a new engine and connection pool on every " +
+                                       std::string(sqla::entry_unit(e.kind)) + " (the " +
+                                       std::string(sqla::entry_kind_name(e.kind)) + " " +
+                                       e.function + "() calls it)" + held);
+        f.notes.push_back(
+            core::Note{caller->where, "called here, per " + std::string(sqla::entry_unit(e.kind))});
+        f.notes.push_back(core::Note{
+            e.evidence, "runs per " + std::string(sqla::entry_unit(e.kind)) + ": " + e.why});
       }
     }
   }
@@ -98,21 +114,32 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA111{
     {"PA111", "engine-per-call", core::Severity::kWarning, true,
-     "An engine is created per request, invocation or task (or per loop iteration) and never disposed",
-     "**Why.** An `Engine` owns a connection pool and sits in reference cycles, so an engine created inside a "
-     "request handler is not freed when the handler returns: its connections stay open until the cyclic "
-     "garbage collector runs (20 handler calls left 20 server connections open with gc disabled, 4-5 with it "
-     "enabled), and every call pays a new TCP and authentication handshake. Entry points are route handlers "
-     "(FastAPI, Starlette, Flask, Quart, Sanic, Litestar, class-based and Django views), FastAPI `Depends(...)` "
-     "targets, middleware, AWS Lambda `(event, context)` handlers, Cloud Functions, Celery/dramatiq tasks, loop "
+     "An engine is created per request, invocation or task (or per loop iteration) and never "
+     "disposed",
+     "**Why.** An `Engine` owns a connection pool and sits in reference cycles, so an engine "
+     "created inside a "
+     "request handler is not freed when the handler returns: its connections stay open until the "
+     "cyclic "
+     "garbage collector runs (20 handler calls left 20 server connections open with gc disabled, "
+     "4-5 with it "
+     "enabled), and every call pays a new TCP and authentication handshake. Entry points are route "
+     "handlers "
+     "(FastAPI, Starlette, Flask, Quart, Sanic, Litestar, class-based and Django views), FastAPI "
+     "`Depends(...)` "
+     "targets, middleware, AWS Lambda `(event, context)` handlers, Cloud Functions, "
+     "Celery/dramatiq tasks, loop "
      "bodies, and the project functions they call directly (one level).\n\n"
      "**Example.**\n```python\n@router.get(\"/items\")\ndef list_items():\n"
      "    engine = create_engine(settings.DATABASE_URL)   # a new pool per request\n"
-     "    with engine.connect() as conn:\n        return conn.execute(text(\"select * from items\")).all()\n```\n\n"
-     "**Not reported when** the factory is cached (`@lru_cache`, `@cache`, a `global _engine` memo), the engine is "
-     "stored on an attribute or in a container (a registry), `dispose()`d in the same function, uses NullPool "
+     "    with engine.connect() as conn:\n        return conn.execute(text(\"select * from "
+     "items\")).all()\n```\n\n"
+     "**Not reported when** the factory is cached (`@lru_cache`, `@cache`, a `global _engine` "
+     "memo), the engine is "
+     "stored on an attribute or in a container (a registry), `dispose()`d in the same function, "
+     "uses NullPool "
      "(nothing stays open), or in tests, scripts and Alembic env.py.",
-     "Create the engine once at module level (or in a cached factory, e.g. `@lru_cache`) and reuse it; call "
+     "Create the engine once at module level (or in a cached factory, e.g. `@lru_cache`) and reuse "
+     "it; call "
      "`engine.dispose()` when an engine really must live for one call only"},
     check};
 

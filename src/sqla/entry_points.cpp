@@ -34,26 +34,39 @@ bool one_of(std::string_view s, const std::array<std::string_view, N>& list) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-constexpr std::array<std::string_view, 10> kRouteMethods = {"get", "post", "put", "patch", "delete", "head",
-                                                            "options", "route", "api_route", "websocket"};
+constexpr std::array<std::string_view, 10> kRouteMethods = {
+    "get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"};
 // Web frameworks whose decorators register per-request handlers.
-constexpr std::array<std::string_view, 10> kWebPackages = {"fastapi", "flask", "starlette", "quart", "sanic",
-                                                          "litestar", "aiohttp", "falcon", "bottle", "apiflask"};
+constexpr std::array<std::string_view, 10> kWebPackages = {
+    "fastapi",  "flask",   "starlette", "quart",  "sanic",
+    "litestar", "aiohttp", "falcon",    "bottle", "apiflask"};
 // Class-based views: their HTTP-verb methods run per request.
-constexpr std::array<std::string_view, 12> kViewBases = {"MethodView", "View", "HTTPMethodView", "HTTPEndpoint",
-                                                        "APIView", "GenericAPIView", "ViewSet", "GenericViewSet",
-                                                        "ModelViewSet", "RequestHandler", "Resource", "TemplateView"};
-constexpr std::array<std::string_view, 14> kViewMethods = {"get", "post", "put", "patch", "delete", "head",
-                                                          "options", "dispatch_request", "list", "create",
-                                                          "retrieve", "update", "partial_update", "destroy"};
-constexpr std::array<std::string_view, 6> kCacheDecorators = {"lru_cache", "cache", "cached", "alru_cache",
-                                                             "memoize", "cached_property"};
+constexpr std::array<std::string_view, 12> kViewBases = {
+    "MethodView",   "View",           "HTTPMethodView", "HTTPEndpoint",
+    "APIView",      "GenericAPIView", "ViewSet",        "GenericViewSet",
+    "ModelViewSet", "RequestHandler", "Resource",       "TemplateView"};
+constexpr std::array<std::string_view, 14> kViewMethods = {"get",
+                                                           "post",
+                                                           "put",
+                                                           "patch",
+                                                           "delete",
+                                                           "head",
+                                                           "options",
+                                                           "dispatch_request",
+                                                           "list",
+                                                           "create",
+                                                           "retrieve",
+                                                           "update",
+                                                           "partial_update",
+                                                           "destroy"};
+constexpr std::array<std::string_view, 6> kCacheDecorators = {
+    "lru_cache", "cache", "cached", "alru_cache", "memoize", "cached_property"};
 
 /// `app`, `router`, `bp`, `api`, `users_router`, `admin_bp`, `blueprint`: names that hold a router.
 bool routerish(std::string_view receiver) {
   const std::string_view r = last_component(receiver);
-  static constexpr std::array<std::string_view, 8> kNames = {"app", "router", "bp", "api",
-                                                             "blueprint", "application", "routes", "web"};
+  static constexpr std::array<std::string_view, 8> kNames = {
+      "app", "router", "bp", "api", "blueprint", "application", "routes", "web"};
   if (one_of(r, kNames)) return true;
   for (std::string_view suffix : {"_app", "_router", "_bp", "_blueprint", "_api", "_routes"}) {
     if (ends_with(r, suffix)) return true;
@@ -85,16 +98,19 @@ std::optional<Classified> from_decorator(const py::Value& value, std::string_vie
        (receiver.empty() && (starts_with(symbol, "litestar.") || starts_with(symbol, "sanic."))))) {
     return Classified{EntryKind::kRoute, why};
   }
-  if (last == "api_view" || starts_with(symbol, "rest_framework.decorators.api_view")) return Classified{EntryKind::kRoute, why};
+  if (last == "api_view" || starts_with(symbol, "rest_framework.decorators.api_view"))
+    return Classified{EntryKind::kRoute, why};
   if ((last == "middleware" || last == "before_request") && !receiver.empty() &&
       (web_symbol(symbol) || routerish(receiver))) {
     return Classified{EntryKind::kMiddleware, why};
   }
-  if (last == "shared_task" || (last == "task" && (starts_with(symbol, "celery") || routerish(receiver) ||
-                                                    last_component(receiver).find("celery") != std::string_view::npos))) {
+  if (last == "shared_task" ||
+      (last == "task" && (starts_with(symbol, "celery") || routerish(receiver) ||
+                          last_component(receiver).find("celery") != std::string_view::npos))) {
     return Classified{EntryKind::kTask, why};
   }
-  if (callee == "dramatiq.actor" || symbol == "dramatiq.actor" || (last == "actor" && starts_with(symbol, "dramatiq"))) {
+  if (callee == "dramatiq.actor" || symbol == "dramatiq.actor" ||
+      (last == "actor" && starts_with(symbol, "dramatiq"))) {
     return Classified{EntryKind::kTask, why};
   }
   if (starts_with(symbol, "functions_framework.") || starts_with(callee, "functions_framework.")) {
@@ -107,7 +123,8 @@ bool lambda_signature(const py::FunctionInfo& f) {
   if (f.parent_function >= 0 || !f.class_name.empty() || f.parameters.size() != 2) return false;
   static constexpr std::array<std::string_view, 3> kEvent = {"event", "_event", "evt"};
   static constexpr std::array<std::string_view, 3> kContext = {"context", "_context", "ctx"};
-  return one_of(std::string_view(f.parameters[0]), kEvent) && one_of(std::string_view(f.parameters[1]), kContext);
+  return one_of(std::string_view(f.parameters[0]), kEvent) &&
+         one_of(std::string_view(f.parameters[1]), kContext);
 }
 
 bool views_path(std::string_view path) {
@@ -124,7 +141,8 @@ const py::ClassInfo* class_named(const py::Module& m, std::string_view name) {
 
 bool view_class(const py::ClassInfo& c) {
   for (const py::Value& base : c.bases) {
-    if (base.kind == ValueKind::kSymbol && one_of(last_component(base.text), kViewBases)) return true;
+    if (base.kind == ValueKind::kSymbol && one_of(last_component(base.text), kViewBases))
+      return true;
   }
   return false;
 }
@@ -147,20 +165,24 @@ void walk(ts::Node root, Visit&& visit) {
   ts_tree_cursor_delete(&cursor);
 }
 
-/// `global _engine` / `nonlocal` in the function's own body: the function memoises into outer state.
+/// `global _engine` / `nonlocal` in the function's own body: the function memoises into outer
+/// state.
 bool has_global_memo(const py::FunctionInfo& f) {
   ts::Node body = py::field(f.node, Field::kBody);
   if (!body) return false;
   bool found = false;
   walk(body, [&](ts::Node n) {
     const Kind k = kind_of(n);
-    if (k == Kind::kGlobalStatement || std::string_view(n.type()) == "nonlocal_statement") found = true;
-    return !found && k != Kind::kFunctionDefinition && k != Kind::kClassDefinition && k != Kind::kLambda;
+    if (k == Kind::kGlobalStatement || std::string_view(n.type()) == "nonlocal_statement")
+      found = true;
+    return !found && k != Kind::kFunctionDefinition && k != Kind::kClassDefinition &&
+           k != Kind::kLambda;
   });
   return found;
 }
 
-/// A function named by `expr` (an identifier or `module.name`): this module's, or another module's symbol.
+/// A function named by `expr` (an identifier or `module.name`): this module's, or another module's
+/// symbol.
 struct Target {
   int local = -1;
   std::string symbol;
@@ -183,24 +205,30 @@ Target target_of(const py::Module& m, ts::Node expr) {
     // `Depends(Repository)`: the class is instantiated per request, so its __init__ runs each time.
     for (size_t i = 0; i < m.functions().size(); ++i) {
       const py::FunctionInfo& f = m.functions()[i];
-      if (f.class_name == name && f.name == "__init__" && f.parent_function < 0) return Target{static_cast<int>(i), {}};
+      if (f.class_name == name && f.name == "__init__" && f.parent_function < 0)
+        return Target{static_cast<int>(i), {}};
     }
-    if (const py::Alts* alts = m.global(name); alts && alts->size() == 1 && (*alts)[0].value->kind == ValueKind::kSymbol) {
+    if (const py::Alts* alts = m.global(name);
+        alts && alts->size() == 1 && (*alts)[0].value->kind == ValueKind::kSymbol) {
       t.symbol = (*alts)[0].value->text;
     }
   } else if (k == Kind::kAttribute) {
     ts::Node object = py::field(expr, Field::kObject);
     if (kind_of(object) != Kind::kIdentifier) return t;
-    if (const py::Alts* alts = m.global(m.text(object)); alts && alts->size() == 1 && (*alts)[0].value->kind == ValueKind::kSymbol) {
-      t.symbol = (*alts)[0].value->text + "." + std::string(m.text(py::field(expr, Field::kAttribute)));
+    if (const py::Alts* alts = m.global(m.text(object));
+        alts && alts->size() == 1 && (*alts)[0].value->kind == ValueKind::kSymbol) {
+      t.symbol =
+          (*alts)[0].value->text + "." + std::string(m.text(py::field(expr, Field::kAttribute)));
     }
   }
-  if (t.symbol.find("()") != std::string::npos || starts_with(t.symbol, "builtins.")) t.symbol.clear();
+  if (t.symbol.find("()") != std::string::npos || starts_with(t.symbol, "builtins."))
+    t.symbol.clear();
   return t;
 }
 
 /// The argument at `index` or keyword `name` of a call node.
-ts::Node argument(const py::Module& m, ts::Node call, size_t index, std::initializer_list<std::string_view> names) {
+ts::Node argument(const py::Module& m, ts::Node call, size_t index,
+                  std::initializer_list<std::string_view> names) {
   ts::Node args = py::field(call, Field::kArguments);
   if (!args || kind_of(args) != Kind::kArgumentList) return ts::Node();
   size_t position = 0;
@@ -208,7 +236,8 @@ ts::Node argument(const py::Module& m, ts::Node call, size_t index, std::initial
     ts::Node a = args.named_child(i);
     if (kind_of(a) == Kind::kKeywordArgument) {
       const std::string_view key = m.text(py::field(a, Field::kName));
-      if (std::find(names.begin(), names.end(), key) != names.end()) return py::field(a, Field::kValue);
+      if (std::find(names.begin(), names.end(), key) != names.end())
+        return py::field(a, Field::kValue);
       continue;
     }
     if (kind_of(a) == Kind::kListSplat || kind_of(a) == Kind::kDictionarySplat) return ts::Node();
@@ -217,9 +246,11 @@ ts::Node argument(const py::Module& m, ts::Node call, size_t index, std::initial
   return ts::Node();
 }
 
-void add_entry(EntryPointFacts& out, const py::FunctionInfo& f, EntryKind kind, std::string why, core::Location evidence) {
+void add_entry(EntryPointFacts& out, const py::FunctionInfo& f, EntryKind kind, std::string why,
+               core::Location evidence) {
   if (out.find(f.qualified_name)) return;
-  out.entry_points.push_back(EntryPoint{f.qualified_name, kind, std::move(why), f.where, std::move(evidence)});
+  out.entry_points.push_back(
+      EntryPoint{f.qualified_name, kind, std::move(why), f.where, std::move(evidence)});
 }
 
 /// Calls that register or inject functions: Depends(...), add_api_route(...), Route(...), and what
@@ -233,7 +264,8 @@ void scan_tree(const py::Module& m, ts::Node root, EntryPointFacts& out) {
       ts::Node object = py::field(n, Field::kObject);
       if ((attr == "remove" || attr == "close") &&
           (kind_of(object) == Kind::kIdentifier || kind_of(object) == Kind::kAttribute)) {
-        out.registry_releases.push_back(RegistryRelease{std::string(m.text(object)), std::string(attr), m.location(n)});
+        out.registry_releases.push_back(
+            RegistryRelease{std::string(m.text(object)), std::string(attr), m.location(n)});
       }
       return true;
     }
@@ -246,16 +278,19 @@ void scan_tree(const py::Module& m, ts::Node root, EntryPointFacts& out) {
       target_node = argument(m, n, 0, {"dependency"});
       kind = EntryKind::kDependency;
     } else if (last == "add_api_route" || last == "add_url_rule" || last == "add_route" ||
-               last == "add_websocket_route" || last == "add_api_websocket_route" || last == "Route" ||
-               last == "APIRoute" || last == "WebSocketRoute") {
-      target_node = argument(m, n, last == "add_url_rule" ? 2 : 1, {"endpoint", "view_func", "handler", "route"});
+               last == "add_websocket_route" || last == "add_api_websocket_route" ||
+               last == "Route" || last == "APIRoute" || last == "WebSocketRoute") {
+      target_node = argument(m, n, last == "add_url_rule" ? 2 : 1,
+                             {"endpoint", "view_func", "handler", "route"});
     } else if (last == "add_task" && kind_of(py::field(n, Field::kFunction)) == Kind::kAttribute) {
-      target_node = argument(m, n, 0, {"func"});  // Starlette/FastAPI BackgroundTasks: runs after each response
+      target_node = argument(
+          m, n, 0, {"func"});  // Starlette/FastAPI BackgroundTasks: runs after each response
       kind = EntryKind::kTask;
     } else if (last == "register") {
       ts::Node registry = argument(m, n, 0, {});
       if (registry && kind_of(registry) == Kind::kIdentifier) {
-        out.registry_releases.push_back(RegistryRelease{std::string(m.text(registry)), "register", m.location(n)});
+        out.registry_releases.push_back(
+            RegistryRelease{std::string(m.text(registry)), "register", m.location(n)});
       }
       return true;
     } else {
@@ -282,18 +317,26 @@ const EntryPoint* EntryPointFacts::find(std::string_view function) const {
 }
 
 bool EntryPointFacts::cached(std::string_view function) const {
-  return std::find(cached_functions.begin(), cached_functions.end(), function) != cached_functions.end();
+  return std::find(cached_functions.begin(), cached_functions.end(), function) !=
+         cached_functions.end();
 }
 
 std::string_view entry_kind_name(EntryKind kind) {
   switch (kind) {
-    case EntryKind::kRoute: return "route handler";
-    case EntryKind::kMiddleware: return "middleware";
-    case EntryKind::kDependency: return "FastAPI dependency";
-    case EntryKind::kLambda: return "Lambda handler";
-    case EntryKind::kCloudFunction: return "Cloud Function";
-    case EntryKind::kTask: return "task";
-    case EntryKind::kDjangoView: return "Django view";
+    case EntryKind::kRoute:
+      return "route handler";
+    case EntryKind::kMiddleware:
+      return "middleware";
+    case EntryKind::kDependency:
+      return "FastAPI dependency";
+    case EntryKind::kLambda:
+      return "Lambda handler";
+    case EntryKind::kCloudFunction:
+      return "Cloud Function";
+    case EntryKind::kTask:
+      return "task";
+    case EntryKind::kDjangoView:
+      return "Django view";
   }
   return "entry point";
 }
@@ -301,9 +344,12 @@ std::string_view entry_kind_name(EntryKind kind) {
 std::string_view entry_unit(EntryKind kind) {
   switch (kind) {
     case EntryKind::kLambda:
-    case EntryKind::kCloudFunction: return "invocation";
-    case EntryKind::kTask: return "task";
-    default: return "request";
+    case EntryKind::kCloudFunction:
+      return "invocation";
+    case EntryKind::kTask:
+      return "task";
+    default:
+      return "request";
   }
 }
 
@@ -313,11 +359,12 @@ void note_call(const py::CallSite& call, EntryPointFacts& out) {
   FunctionCall c;
   c.caller = functions[static_cast<size_t>(call.scope.function)].qualified_name;
   const py::Value& callee = call.callee;
-  if (callee.kind == ValueKind::kFunction && callee.object_id >= 0 && static_cast<size_t>(callee.object_id) < functions.size()) {
+  if (callee.kind == ValueKind::kFunction && callee.object_id >= 0 &&
+      static_cast<size_t>(callee.object_id) < functions.size()) {
     c.callee = functions[static_cast<size_t>(callee.object_id)].qualified_name;
   } else if (callee.kind == ValueKind::kSymbol && callee.text.find("()") == std::string::npos &&
-             callee.text.find('.') != std::string::npos && !starts_with(callee.text, "sqlalchemy.") &&
-             !starts_with(callee.text, "builtins.") &&
+             callee.text.find('.') != std::string::npos &&
+             !starts_with(callee.text, "sqlalchemy.") && !starts_with(callee.text, "builtins.") &&
              (call.method.empty() || (call.receiver && call.receiver->kind == ValueKind::kSymbol &&
                                       call.receiver->text.find("()") == std::string::npos))) {
     // `make_engine()` imported, or `db.make_engine()` through an imported module.
@@ -331,31 +378,40 @@ void note_call(const py::CallSite& call, EntryPointFacts& out) {
   out.calls.push_back(std::move(c));
 }
 
-void classify_entry_points(const py::Module& m, ts::Node root, std::string_view path, EntryPointFacts& out) {
+void classify_entry_points(const py::Module& m, ts::Node root, std::string_view path,
+                           EntryPointFacts& out) {
   const bool views = views_path(path);
   for (const py::FunctionInfo& f : m.functions()) {
     for (size_t i = 0; i < f.decorators.size() && i < f.decorator_texts.size(); ++i) {
       const std::string_view text = f.decorator_texts[i];
       const std::string_view last = last_component(decorator_callee(text));
       if (one_of(last, kCacheDecorators)) out.cached_functions.push_back(f.qualified_name);
-      if (f.is_generator && last == "contextmanager") out.context_managers.emplace_back(f.qualified_name, "context manager");
+      if (f.is_generator && last == "contextmanager")
+        out.context_managers.emplace_back(f.qualified_name, "context manager");
       if (f.is_generator && last == "asynccontextmanager") {
         out.context_managers.emplace_back(f.qualified_name, "async context manager");
       }
-      if (auto c = from_decorator(f.decorators[i], text)) add_entry(out, f, c->kind, c->why, f.where);
+      if (auto c = from_decorator(f.decorators[i], text))
+        add_entry(out, f, c->kind, c->why, f.where);
     }
-    if (has_global_memo(f) && !out.cached(f.qualified_name)) out.cached_functions.push_back(f.qualified_name);
-    if (lambda_signature(f)) add_entry(out, f, EntryKind::kLambda, "(" + f.parameters[0] + ", " + f.parameters[1] + ") handler", f.where);
-    if (f.parent_function < 0 && !f.class_name.empty() && one_of(std::string_view(f.name), kViewMethods)) {
+    if (has_global_memo(f) && !out.cached(f.qualified_name))
+      out.cached_functions.push_back(f.qualified_name);
+    if (lambda_signature(f))
+      add_entry(out, f, EntryKind::kLambda,
+                "(" + f.parameters[0] + ", " + f.parameters[1] + ") handler", f.where);
+    if (f.parent_function < 0 && !f.class_name.empty() &&
+        one_of(std::string_view(f.name), kViewMethods)) {
       if (const py::ClassInfo* c = class_named(m, f.class_name); c && view_class(*c)) {
         add_entry(out, f, EntryKind::kRoute, "method of the class-based view " + c->name, f.where);
       }
     }
     if (views && f.parent_function < 0 && !f.parameters.empty()) {
       const bool function_view = f.class_name.empty() && f.parameters[0] == "request";
-      const bool method_view = !f.class_name.empty() && f.parameters.size() >= 2 && f.parameters[1] == "request" &&
+      const bool method_view = !f.class_name.empty() && f.parameters.size() >= 2 &&
+                               f.parameters[1] == "request" &&
                                one_of(std::string_view(f.name), kViewMethods);
-      if (function_view || method_view) add_entry(out, f, EntryKind::kDjangoView, "takes `request` in a views module", f.where);
+      if (function_view || method_view)
+        add_entry(out, f, EntryKind::kDjangoView, "takes `request` in a views module", f.where);
     }
   }
   scan_tree(m, root, out);
@@ -368,11 +424,14 @@ void resolve_entry_points(ProjectFacts& facts) {
       const FileFacts* found = home_of(facts, d.symbol, rest);
       if (!found || rest.empty() || rest.find('.') != std::string_view::npos) continue;
       // A class of that module: instantiated per call, its __init__ is what runs.
-      const std::string function = found->exports.classes.count(std::string(rest)) ? std::string(rest) + ".__init__" : std::string(rest);
+      const std::string function = found->exports.classes.count(std::string(rest))
+                                       ? std::string(rest) + ".__init__"
+                                       : std::string(rest);
       if (found->entry.find(function)) continue;
       // The other module's function runs per request; its `def` is not known here.
       FileFacts& home = facts.files[static_cast<size_t>(found - facts.files.data())];
-      home.entry.entry_points.push_back(EntryPoint{function, d.kind, d.why, d.evidence, d.evidence});
+      home.entry.entry_points.push_back(
+          EntryPoint{function, d.kind, d.why, d.evidence, d.evidence});
     }
   }
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/location.h"
@@ -27,43 +28,48 @@ struct ProjectFacts;
 
 /// What makes a function run per unit of work.
 enum class EntryKind : uint8_t {
-  kRoute,          ///< `@app.get(...)`, `@bp.route(...)`, `add_api_route`, `Route(...)`, a class-based view method
+  /// `@app.get(...)`, `@bp.route(...)`, `add_api_route`, `Route(...)`, a class-based view method
+  kRoute,
   kMiddleware,     ///< `@app.middleware("http")`, `@app.before_request`
   kDependency,     ///< the target of FastAPI `Depends(...)` / `Security(...)`
   kLambda,         ///< an AWS Lambda handler: a module-level `(event, context)` function
   kCloudFunction,  ///< `@functions_framework.http` / `.cloud_event`
-  kTask,           ///< `@app.task`, `@shared_task`, `@dramatiq.actor`, `background_tasks.add_task(f)`
+  /// `@app.task`, `@shared_task`, `@dramatiq.actor`, `background_tasks.add_task(f)`
+  kTask,
   kDjangoView,     ///< a `views.py` function taking `request`
 };
 
 /// A function that runs per request / invocation / task.
 struct EntryPoint {
-  std::string function;   ///< qualified name in its module ("create_app.index", "ItemView.get")
+  std::string function;  ///< qualified name in its module ("create_app.index", "ItemView.get")
   EntryKind kind = EntryKind::kRoute;
-  std::string why;        ///< "@router.get(\"/items\")", "Depends(get_db)", "(event, context) handler"
-  core::Location where;   ///< the `def`
-  core::Location evidence;  ///< the decorator / Depends / registration (the `def` when it is the signature)
+  std::string why;  ///< "@router.get(\"/items\")", "Depends(get_db)", "(event, context) handler"
+  core::Location where;  ///< the `def`
+  /// The decorator / Depends / registration (the `def` when it is the signature).
+  core::Location evidence;
 };
 
 /// A call of a project function made inside a function (for "helpers they call, one level").
 struct FunctionCall {
-  std::string caller;     ///< qualified name of the calling function
-  std::string callee;     ///< qualified name of a function of the same module ("" when `symbol` is set)
-  std::string symbol;     ///< another module's function ("app.db.get_engine")
+  std::string caller;  ///< qualified name of the calling function
+  /// Qualified name of a function of the same module ("" when `symbol` is set).
+  std::string callee;
+  std::string symbol;  ///< another module's function ("app.db.get_engine")
   core::Location where;
 };
 
 /// `X.remove` / `X.close` written anywhere (called or passed as a callback), and
 /// `register(X)` (zope.sqlalchemy): what releases a scoped_session registry (PA205).
 struct RegistryRelease {
-  std::string object;     ///< the receiver as written ("db_session", "app.db_session")
-  std::string method;     ///< "remove", "close", "register"
+  std::string object;  ///< the receiver as written ("db_session", "app.db_session")
+  std::string method;  ///< "remove", "close", "register"
   core::Location where;
 };
 
-/// `Depends(get_db)` / `add_task(send_mail)` naming another module's function: an entry point there.
+/// `Depends(get_db)` / `add_task(send_mail)` naming another module's function: an entry point
+/// there.
 struct ForeignEntryPoint {
-  std::string symbol;     ///< "app.deps.get_db"
+  std::string symbol;  ///< "app.deps.get_db"
   EntryKind kind = EntryKind::kDependency;
   std::string why;
   core::Location evidence;
@@ -75,7 +81,8 @@ struct EntryPointFacts {
   std::vector<FunctionCall> calls;
   std::vector<RegistryRelease> registry_releases;
   std::vector<ForeignEntryPoint> foreign_entry_points;
-  /// Generators decorated as context managers: (qualified name, "context manager" / "async context manager").
+  /// Generators decorated as context managers: (qualified name, "context manager" / "async context
+  /// manager").
   std::vector<std::pair<std::string, std::string>> context_managers;
 
   const EntryPoint* find(std::string_view function) const;
@@ -91,7 +98,8 @@ std::string_view entry_unit(EntryKind kind);
 void note_call(const py::CallSite& call, EntryPointFacts& out);
 
 /// Classifies the module's functions once its analysis is complete (the tree is still alive).
-void classify_entry_points(const py::Module& module, ts::Node root, std::string_view path, EntryPointFacts& out);
+void classify_entry_points(const py::Module& module, ts::Node root, std::string_view path,
+                           EntryPointFacts& out);
 
 /// Project phase: `Depends(x)` / `add_task(x)` of another module's function marks that function.
 void resolve_entry_points(ProjectFacts& facts);
