@@ -71,6 +71,14 @@ TEST_CASE("command lines: gunicorn, uvicorn, celery in every spelling") {
   CHECK(p.preload);
   p = one("Procfile", "worker: celery -A app worker --pool=gevent --concurrency=100\n");
   CHECK_FALSE(p.forks);
+  p = one("render.yaml", "services:\n  - type: web\n    startCommand: gunicorn --workers 3 app:app\n");
+  CHECK(p.workers == 3);
+  p = one("app.yaml", "runtime: python312\nentrypoint: gunicorn -b :$PORT -w 2 main:app\n");
+  CHECK(p.workers == 2);
+  p = one("deploy/app.service", "[Service]\nEnvironment=WEB_CONCURRENCY=9\nExecStart=/srv/venv/bin/gunicorn app:app\n");
+  CHECK(p.workers == 9);
+  p = one("fly.toml", "[processes]\napp = \"gunicorn -w 5 app:app\"\n");
+  CHECK(p.workers == 5);
   // Not a worker: celery beat starts no pool.
   CHECK(project_of({{"Procfile", "beat: celery -A app beat\n"}}).deployment.processes.empty());
   // gunicorn without -w: WEB_CONCURRENCY from the project's files, else 1.

@@ -330,13 +330,23 @@ void read_compose(const YAML::Node& doc, const std::string& path, DeploymentFact
   }
 }
 
+/// Long-running servers a platform file starts (Render, App Engine): server evidence.
+void add_servers(DeploymentFacts& out, size_t before, const std::string& file, const std::string& platform) {
+  for (size_t i = before; i < out.processes.size(); ++i) {
+    out.servers.push_back(Evidence{file + " runs " + out.processes[i].server, out.processes[i].where, platform,
+                                   dirname(out.processes[i].where.path)});
+  }
+}
+
 void read_render(const YAML::Node& doc, const std::string& path, DeploymentFacts& out) {
   const YAML::Node services = doc["services"];
   if (!services || !services.IsSequence()) return;
   for (const auto& svc : services) {
     if (!svc.IsMap()) continue;
     const YAML::Node start = svc["startCommand"];
+    const size_t before = out.processes.size();
     if (start && start.IsScalar()) parse_command(start.Scalar(), mark_location(path, start), out);
+    add_servers(out, before, "render.yaml", "Render");
     const YAML::Node vars = svc["envVars"];
     if (!vars || !vars.IsSequence()) continue;
     for (const auto& v : vars) {
@@ -349,7 +359,9 @@ void read_render(const YAML::Node& doc, const std::string& path, DeploymentFacts
 
 /// Google App Engine: `entrypoint: gunicorn -b :$PORT main:app`, `env_variables:`.
 void read_app_yaml(const YAML::Node& doc, const std::string& path, DeploymentFacts& out) {
+  const size_t before = out.processes.size();
   if (const YAML::Node e = doc["entrypoint"]; e && e.IsScalar()) parse_command(e.Scalar(), mark_location(path, e), out);
+  add_servers(out, before, "app.yaml", "App Engine");
   read_yaml_env(doc["env_variables"], path, out);
 }
 
