@@ -167,6 +167,9 @@ TEST_CASE("poolers: compose PgBouncer services and pgbouncer.ini") {
   REQUIRE(compose.processes.size() == 1);
   REQUIRE(compose.env.size() == 1);
   CHECK(compose.env[0].value == "postgresql://app@pgbouncer:6432/app");
+  const auto db = read("docker-compose.yml", "services:\n  db:\n    image: postgres:16\n    command: postgres -c max_connections=250 -c shared_buffers=1GB\n");
+  CHECK(db.max_connections == 250);
+  CHECK(db.processes.empty());
   const auto ini = read("pgbouncer.ini", "[databases]\napp = host=db\n[pgbouncer]\nlisten_port = 6543\npool_mode = transaction\n");
   REQUIRE(ini.poolers.size() == 1);
   CHECK(ini.poolers[0].port == 6543);

@@ -326,7 +326,19 @@ void read_compose(const YAML::Node& doc, const std::string& path, DeploymentFact
     } else if (command && command.IsSequence()) {
       for (const auto& w : command) text += (text.empty() ? "" : " ") + ("'" + scalar(w) + "'");
     }
-    if (!text.empty()) parse_command(text, mark_location(path, command), out);
+    if (text.empty()) continue;
+    // The project's own database server: `postgres -c max_connections=200` is the budget.
+    if (const size_t at_key = text.find("max_connections="); at_key != std::string::npos &&
+                                                            (image.find("postgres") != std::string::npos || image.find("mysql") != std::string::npos ||
+                                                             image.find("mariadb") != std::string::npos)) {
+      const std::string rest = text.substr(at_key + 16);
+      if (auto n = to_int(rest.substr(0, rest.find_first_not_of("0123456789")))) {
+        out.max_connections = n;
+        out.max_connections_where = mark_location(path, command);
+      }
+      continue;
+    }
+    parse_command(text, mark_location(path, command), out);
   }
 }
 
@@ -1188,6 +1200,10 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
     for (ForkHook& h : part.fork_hooks) d.fork_hooks.push_back(std::move(h));
     for (ImportTimeConnect& c : part.import_connects) d.import_connects.push_back(std::move(c));
     for (std::string& s : part.vercel_dirs) d.vercel_dirs.push_back(std::move(s));
+    if (part.max_connections && !d.max_connections) {
+      d.max_connections = part.max_connections;
+      d.max_connections_where = part.max_connections_where;
+    }
   };
   for (DeploymentFacts& part : from_files) append(part, false);
   for (FileFacts& f : facts.files) append(f.deployment, true);
@@ -1385,6 +1401,9 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
         if (facts.context.config_max_connections) {
           b.limit = *facts.context.config_max_connections;
           b.limit_origin = "config `max-connections`" + (facts.context.config_origin.empty() ? "" : " in " + facts.context.config_origin);
+        } else if (d.max_connections) {
+          b.limit = *d.max_connections;
+          b.limit_origin = "max_connections=" + std::to_string(*d.max_connections) + " at " + at(d.max_connections_where);
         } else if (first->url && first->url->is_mysql()) {
           b.limit = 151;
           b.limit_origin = "MySQL/MariaDB's default max_connections";
