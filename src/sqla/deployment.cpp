@@ -860,6 +860,11 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
       d.processes.push_back(std::move(p));
     }
   }
+  // `worker_process_init.connect(reset_engine)`: Celery runs it in each pool process.
+  if (call.method == "connect" && call.receiver && call.receiver->kind == ValueKind::kSymbol &&
+      ends_with(call.receiver->text, "worker_process_init")) {
+    if (const py::Argument* fn = call.args.at(0)) d.fork_hooks.push_back(ForkHook{"worker_process_init", fn->where});
+  }
   if (call.method == "dispose") {
     if (const py::Argument* close = call.args.find("close");
         close && close->value->kind == ValueKind::kBool && !close->value->boolean) {
