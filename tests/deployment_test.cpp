@@ -71,6 +71,14 @@ TEST_CASE("command lines: gunicorn, uvicorn, celery in every spelling") {
   CHECK(p.preload);
   p = one("Procfile", "worker: celery -A app worker --pool=gevent --concurrency=100\n");
   CHECK_FALSE(p.forks);
+  p = one("render.yaml", "services:\n  - type: web\n    startCommand: gunicorn --workers 3 app:app\n");
+  CHECK(p.workers == 3);
+  p = one("app.yaml", "runtime: python312\nentrypoint: gunicorn -b :$PORT -w 2 main:app\n");
+  CHECK(p.workers == 2);
+  p = one("deploy/app.service", "[Service]\nEnvironment=WEB_CONCURRENCY=9\nExecStart=/srv/venv/bin/gunicorn app:app\n");
+  CHECK(p.workers == 9);
+  p = one("fly.toml", "[processes]\napp = \"gunicorn -w 5 app:app\"\n");
+  CHECK(p.workers == 5);
   // Not a worker: celery beat starts no pool.
   CHECK(project_of({{"Procfile", "beat: celery -A app beat\n"}}).deployment.processes.empty());
   // gunicorn without -w: WEB_CONCURRENCY from the project's files, else 1.
@@ -159,6 +167,9 @@ TEST_CASE("poolers: compose PgBouncer services and pgbouncer.ini") {
   REQUIRE(compose.processes.size() == 1);
   REQUIRE(compose.env.size() == 1);
   CHECK(compose.env[0].value == "postgresql://app@pgbouncer:6432/app");
+  const auto db = read("docker-compose.yml", "services:\n  db:\n    image: postgres:16\n    command: postgres -c max_connections=250 -c shared_buffers=1GB\n");
+  CHECK(db.max_connections == 250);
+  CHECK(db.processes.empty());
   const auto ini = read("pgbouncer.ini", "[databases]\napp = host=db\n[pgbouncer]\nlisten_port = 6543\npool_mode = transaction\n");
   REQUIRE(ini.poolers.size() == 1);
   CHECK(ini.poolers[0].port == 6543);

@@ -326,7 +326,27 @@ void read_compose(const YAML::Node& doc, const std::string& path, DeploymentFact
     } else if (command && command.IsSequence()) {
       for (const auto& w : command) text += (text.empty() ? "" : " ") + ("'" + scalar(w) + "'");
     }
-    if (!text.empty()) parse_command(text, mark_location(path, command), out);
+    if (text.empty()) continue;
+    // The project's own database server: `postgres -c max_connections=200` is the budget.
+    if (const size_t at_key = text.find("max_connections="); at_key != std::string::npos &&
+                                                            (image.find("postgres") != std::string::npos || image.find("mysql") != std::string::npos ||
+                                                             image.find("mariadb") != std::string::npos)) {
+      const std::string rest = text.substr(at_key + 16);
+      if (auto n = to_int(rest.substr(0, rest.find_first_not_of("0123456789")))) {
+        out.max_connections = n;
+        out.max_connections_where = mark_location(path, command);
+      }
+      continue;
+    }
+    parse_command(text, mark_location(path, command), out);
+  }
+}
+
+/// Long-running servers a platform file starts (Render, App Engine): server evidence.
+void add_servers(DeploymentFacts& out, size_t before, const std::string& file, const std::string& platform) {
+  for (size_t i = before; i < out.processes.size(); ++i) {
+    out.servers.push_back(Evidence{file + " runs " + out.processes[i].server, out.processes[i].where, platform,
+                                   dirname(out.processes[i].where.path)});
   }
 }
 
@@ -336,7 +356,9 @@ void read_render(const YAML::Node& doc, const std::string& path, DeploymentFacts
   for (const auto& svc : services) {
     if (!svc.IsMap()) continue;
     const YAML::Node start = svc["startCommand"];
+    const size_t before = out.processes.size();
     if (start && start.IsScalar()) parse_command(start.Scalar(), mark_location(path, start), out);
+    add_servers(out, before, "render.yaml", "Render");
     const YAML::Node vars = svc["envVars"];
     if (!vars || !vars.IsSequence()) continue;
     for (const auto& v : vars) {
@@ -349,7 +371,9 @@ void read_render(const YAML::Node& doc, const std::string& path, DeploymentFacts
 
 /// Google App Engine: `entrypoint: gunicorn -b :$PORT main:app`, `env_variables:`.
 void read_app_yaml(const YAML::Node& doc, const std::string& path, DeploymentFacts& out) {
+  const size_t before = out.processes.size();
   if (const YAML::Node e = doc["entrypoint"]; e && e.IsScalar()) parse_command(e.Scalar(), mark_location(path, e), out);
+  add_servers(out, before, "app.yaml", "App Engine");
   read_yaml_env(doc["env_variables"], path, out);
 }
 
@@ -836,6 +860,11 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
       d.processes.push_back(std::move(p));
     }
   }
+  // `worker_process_init.connect(reset_engine)`: Celery runs it in each pool process.
+  if (call.method == "connect" && call.receiver && call.receiver->kind == ValueKind::kSymbol &&
+      ends_with(call.receiver->text, "worker_process_init")) {
+    if (const py::Argument* fn = call.args.at(0)) d.fork_hooks.push_back(ForkHook{"worker_process_init", fn->where});
+  }
   if (call.method == "dispose") {
     if (const py::Argument* close = call.args.find("close");
         close && close->value->kind == ValueKind::kBool && !close->value->boolean) {
@@ -1176,6 +1205,10 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
     for (ForkHook& h : part.fork_hooks) d.fork_hooks.push_back(std::move(h));
     for (ImportTimeConnect& c : part.import_connects) d.import_connects.push_back(std::move(c));
     for (std::string& s : part.vercel_dirs) d.vercel_dirs.push_back(std::move(s));
+    if (part.max_connections && !d.max_connections) {
+      d.max_connections = part.max_connections;
+      d.max_connections_where = part.max_connections_where;
+    }
   };
   for (DeploymentFacts& part : from_files) append(part, false);
   for (FileFacts& f : facts.files) append(f.deployment, true);
@@ -1373,6 +1406,9 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
         if (facts.context.config_max_connections) {
           b.limit = *facts.context.config_max_connections;
           b.limit_origin = "config `max-connections`" + (facts.context.config_origin.empty() ? "" : " in " + facts.context.config_origin);
+        } else if (d.max_connections) {
+          b.limit = *d.max_connections;
+          b.limit_origin = "max_connections=" + std::to_string(*d.max_connections) + " at " + at(d.max_connections_where);
         } else if (first->url && first->url->is_mysql()) {
           b.limit = 151;
           b.limit_origin = "MySQL/MariaDB's default max_connections";

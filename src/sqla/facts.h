@@ -288,6 +288,8 @@ struct DeploymentFacts {
   std::vector<EnvVariable> env;
   std::vector<ForkHook> fork_hooks;
   std::vector<ImportTimeConnect> import_connects;
+  std::optional<int> max_connections;      ///< a database server the project runs sets it (`postgres -c max_connections=N`)
+  core::Location max_connections_where;
   std::vector<Evidence> asgi_apps;         ///< FastAPI / Starlette / Quart applications (lifespan owners)
   std::vector<Evidence> frontend_only;     ///< files seen and judged not to be evidence (vercel.json without Python)
   std::vector<std::string> vercel_dirs;    ///< directories holding a vercel.json (api/*.py beside it = functions)
