@@ -12,8 +12,8 @@ analyser has to resolve (keywords, dicts built across branches, **opts, NullPool
 engines, sessionmakers, FastAPI dependencies, Alembic env.py + alembic.ini). A few large generated
 files and deeply nested expressions stress the parser and the abstract interpreter, and
 stress_resolver.py (thousands of dict updates under branches) checks the resolver stays linear.
-With --all-relevant every service, schema and util module also imports SQLAlchemy, so the
-pre-filter can skip nothing (the worst case for it).
+With --all-relevant every Python file (services, schemas, utils, the generated and stress files)
+also imports SQLAlchemy, so the pre-filter can skip nothing (the worst case for it).
 """
 import argparse
 import os
@@ -309,6 +309,9 @@ class Gen:
         return lines
 
 
+ALL_RELEVANT = ["from sqlalchemy.orm import Session  # type hints only", ""]
+
+
 def write(path, lines):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
@@ -322,13 +325,15 @@ def generate(out, target, seed, all_relevant=False):
     g = Gen(seed)
     r = g.r
     total = files = 0
+    head = ALL_RELEVANT if all_relevant else []
     # Fixed stress files first, scaled to the corpus size.
     scale = max(1, target // 50_000)
-    total += write(os.path.join(out, "stress_resolver.py"), g.stress_resolver(min(5000, 1000 * scale)))
-    total += write(os.path.join(out, "deep_nesting.py"), g.deep_nesting(300))
+    total += write(os.path.join(out, "stress_resolver.py"), head + g.stress_resolver(min(5000, 1000 * scale)))
+    total += write(os.path.join(out, "deep_nesting.py"), head + g.deep_nesting(300))
     files += 2
     for i in range(min(8, 2 * scale)):
-        total += write(os.path.join(out, "generated", f"constants_{i}.py"), g.large_constants(r.randint(2000, 6000)))
+        total += write(os.path.join(out, "generated", f"constants_{i}.py"),
+                       head + g.large_constants(r.randint(2000, 6000)))
         files += 1
     service = 0
     while total < target:
@@ -351,7 +356,7 @@ def generate(out, target, seed, all_relevant=False):
             kind = r.choices(["services", "models", "schemas", "utils"], weights=[12, 1, 5, 5])[0]
             body = {"services": g.service, "models": g.model, "schemas": g.schema, "utils": g.utils}[kind]()
             if all_relevant and kind != "models":
-                body = ["from sqlalchemy.orm import Session  # type hints only", ""] + body
+                body = head + body
             total += write(os.path.join(pkg, kind, f"{g.ident()}_{j}.py"), body)
             files += 1
             if total >= target:
