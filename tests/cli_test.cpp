@@ -387,3 +387,35 @@ TEST_CASE("cli: one file of a project is audited with its project; --files-only 
   const Result filtered = poolaudit("--select PA101 -q " + quote(project.path().string()));
   CHECK(filtered.out == unfiltered.out);
 }
+
+TEST_CASE("cli: unreadable files and directories, also when the tests run as root") {
+  // root reads chmod 000 files, so the binary runs as `nobody` when the suite runs as root (as CI
+  // does); where that is impossible (no setpriv, a build tree nobody may enter) the case says so.
+  tests::TempDir dir;
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  write_nullpool_project(dir);
+  const fs::path secret = dir.write("app/secret.py", "from sqlalchemy import create_engine\n");
+  dir.write("locked/inner.py", "from sqlalchemy import create_engine\n");
+  for (const fs::path& p : {dir.path() / "app", dir.path() / "app" / "db.py"}) {
+    fs::permissions(p, fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+  }
+  fs::permissions(secret, fs::perms::none);
+  fs::permissions(dir.path() / "locked", fs::perms::none);
+  std::string as = "";
+  if (geteuid() == 0) {
+    as = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    if (shell(as + quote(POOLAUDIT_BINARY) + " --version").code != 0) {
+      MESSAGE("cannot run the binary as nobody here: unreadable-file check skipped");
+      return;
+    }
+  }
+  const Result r = shell("env -u NO_COLOR " + as + quote(POOLAUDIT_BINARY) + " --no-prefilter --select PA101 " +
+                         quote(dir.path().string()));
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);  // the readable file's finding still fails the run
+  CHECK(r.out.find("db.py:3:10: error:") != std::string::npos);
+  CHECK(r.out.find("secret.py") != std::string::npos);
+  CHECK(r.out.find("cannot read directory") != std::string::npos);
+  CHECK(r.out.find("[PA002]") != std::string::npos);
+}
