@@ -1,12 +1,12 @@
 #pragma once
 // Helpers shared by rule files: reporting on engine configurations with provenance notes.
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <vector>
 #include <string_view>
 
 #include "core/finding.h"
+#include "core/text.h"
 #include "sqla/facts.h"
 
 namespace rules {
@@ -39,9 +39,7 @@ inline void note_pool(core::Finding& f, const sqla::PoolChoice& pool) {
 /// already chooses by dialect, and the condition's value is not known here, so rules that depend on
 /// the dialect stay silent rather than pair the other branch's options with this URL.
 inline bool branch_tests_dialect(const sqla::EngineConfig& config, std::string_view dialect) {
-  std::string lower;
-  for (char c : config.branch) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find(dialect) != std::string::npos;
+  return core::lower(config.branch).find(dialect) != std::string::npos;
 }
 
 /// A keyword's value rendered as Python would show it: pool_size=5.

@@ -5,21 +5,13 @@
 #include <algorithm>
 #include <string>
 
+#include "core/text.h"
 #include "rules/rule.h"
 
 namespace rules {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using core::lower;
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::IniFile& ini : facts.ini_files) {
@@ -27,11 +19,11 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
     const bool feeds_engine =
         ini.is_alembic ||
         std::any_of(ini.entries.begin(), ini.entries.end(), [](const sqla::IniEntry& e) {
-          return ends_with(lower(e.key), "sqlalchemy.url");
+          return lower(e.key).ends_with("sqlalchemy.url");
         });
     if (!feeds_engine) continue;
     for (const sqla::IniEntry& entry : ini.entries) {
-      if (!ends_with(lower(entry.key), "url")) continue;
+      if (!lower(entry.key).ends_with("url")) continue;
       const auto url = sqla::parse_database_url(entry.value, false);
       if (!url || url->is_sqlite() || !url->password || url->is_local_host()) continue;
       if (sqla::is_placeholder_password(url->user, *url->password, url->host)) continue;

@@ -1,17 +1,13 @@
 // An asyncpg/aiomysql pool left open at interpreter exit is torn down without closing its
 // connections: "ResourceWarning: unclosed connection" and server-side aborted sessions (facts e15).
 // Sync drivers disconnect cleanly at exit (e26), so only async engines are reported.
+#include "core/text.h"
 #include "rules/common.h"
 #include "rules/rule.h"
 #include "sqla/deployment.h"
 
 namespace rules {
 namespace {
-
-std::string_view last(std::string_view name) {
-  const size_t dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   if (facts.deployment.asgi_apps.empty()) return;
@@ -20,7 +16,9 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
       if (!sqla::long_lived(file, site) || site.assigned_to.empty()) continue;
       bool disposed = false;
       for (const sqla::FileFacts& other : facts.files) {
-        for (const sqla::DisposeCall& d : other.disposals) disposed = disposed || last(d.receiver) == last(site.assigned_to);
+        for (const sqla::DisposeCall& d : other.disposals) {
+          disposed = disposed || core::last_component(d.receiver) == core::last_component(site.assigned_to);
+        }
       }
       if (disposed) continue;
       for (const sqla::EngineConfig& config : site.configs) {

@@ -2,8 +2,7 @@
 // the pre-ping for a fresh record (pool/base.py `connection_is_fresh`, ticket #4524), so the
 // ping never runs. 1.3.24 pings unconditionally: one useless round trip per checkout (facts PA102).
 // StaticPool / SingletonThreadPool reuse connections, so their pre-ping does run.
-#include <cctype>
-
+#include "core/text.h"
 #include "rules/common.h"
 #include "rules/rule.h"
 
@@ -15,8 +14,7 @@ namespace {
 bool turns_on(const py::Value& v) {
   if (v.kind == py::ValueKind::kString) {
     if (v.partial) return false;
-    std::string lower;
-    for (char c : v.text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = core::lower(v.text);
     return lower == "true" || lower == "1" || lower == "yes" || lower == "on";
   }
   if (v.kind != py::ValueKind::kBool && v.kind != py::ValueKind::kInt) return false;

@@ -2,8 +2,8 @@
 // personal data; e20), "debug" logs result rows as well. A value decided at run time
 // (settings, environment, a condition) is configuration, not a hard-coded switch.
 #include <array>
-#include <cctype>
 
+#include "core/text.h"
 #include "rules/common.h"
 #include "rules/rule.h"
 
@@ -28,8 +28,7 @@ bool written_directly(const py::Argument& arg) {
 /// A branch that only runs in development (`if settings.DEBUG:`) turns echo on on purpose.
 bool development_branch(const std::string& branch) {
   static constexpr std::array<std::string_view, 6> kWords = {"debug", "dev", "echo", "verbose", "local", "test"};
-  std::string lower;
-  for (char c : branch) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = core::lower(branch);
   for (std::string_view w : kWords) {
     if (lower.find(w) != std::string::npos) return true;
   }

@@ -10,6 +10,7 @@
 // read from the environment as strings, behave the same way.
 #include <cctype>
 
+#include "core/text.h"
 #include "rules/engine/engine_options.h"
 #include "rules/rule.h"
 
@@ -23,9 +24,7 @@ constexpr std::string_view kBooleanOptions[] = {"pool_pre_ping", "pool_use_lifo"
 std::string lower_trimmed(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return core::lower(s);
 }
 
 /// What goes wrong when `option` arrives as the string `text`; "" when nothing does.

@@ -4,8 +4,7 @@
 // holding locks and snapshots (facts missing rule 7, e23 on 1.4.46). 2.0's Connection emits its
 // own ROLLBACK ("The above pattern will still see ROLLBACKs occur", pooling.rst), so 2.0 is
 // silent. Turning the reset off is legitimate only with isolation_level="AUTOCOMMIT".
-#include <cctype>
-
+#include "core/text.h"
 #include "rules/engine/engine_options.h"
 #include "rules/rule.h"
 
@@ -17,8 +16,7 @@ bool disables_reset(const py::Value& v) {
   if (v.kind == py::ValueKind::kNone) return true;
   if (v.kind == py::ValueKind::kBool) return !v.boolean;
   if (v.kind == py::ValueKind::kString && !v.partial) {
-    std::string lower;
-    for (char c : v.text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = core::lower(v.text);
     return lower == "none";
   }
   return false;

@@ -1,16 +1,14 @@
 // A scoped_session keeps one Session per thread (or task) until remove(); without it each worker
 // thread's session keeps its transaction and pooled connection between requests (facts e18: after
 // 40 requests on 4 threads, 4 connections checked out and "idle in transaction"; 0 with remove()).
+#include "core/text.h"
 #include "rules/common.h"
 #include "rules/rule.h"
 
 namespace rules {
 namespace {
 
-std::string_view last_component(std::string_view name) {
-  const size_t dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
+using core::last_component;
 
 /// `X.remove()` / `X.close()` (the registry proxies close() to the current session) or
 /// `register(X)` (zope.sqlalchemy closes it with the transaction) anywhere in the project. Matched

@@ -17,6 +17,7 @@
 #include "app/prefilter.h"
 #include "app/walk.h"
 #include "core/mask.h"
+#include "core/text.h"
 #include "py/grammar.h"
 #include "sqla/deployment.h"
 #include "sqla/dump.h"
@@ -349,8 +350,7 @@ std::vector<std::string> audit_roots(const std::vector<std::string>& paths) {
     if (fs::is_directory(path, ec)) {
       out.push_back(shown == "." ? std::string() : shown);
     } else {
-      const size_t slash = shown.rfind('/');
-      out.push_back(slash == std::string::npos ? std::string() : shown.substr(0, slash));
+      out.push_back(core::dirname(shown));
     }
   }
   return out;

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "core/mask.h"
+#include "core/text.h"
 #include "sqla/deployment.h"
 
 namespace app {
@@ -83,14 +84,11 @@ void add_providers(const sqla::FileFacts& file, core::Inventory& inventory) {
 /// Where a scoped_session registry is removed, or "never removed".
 std::string teardown_of(const sqla::ProjectFacts& facts, const sqla::SessionFactorySite& site) {
   if (!site.scoped) return {};
-  std::string_view name = site.assigned_to;
-  if (const size_t dot = name.rfind('.'); dot != std::string_view::npos) name = name.substr(dot + 1);
+  const std::string_view name = core::last_component(site.assigned_to);
   if (name.empty()) return "not followed";
   for (const sqla::FileFacts& file : facts.files) {
     for (const sqla::RegistryRelease& r : file.entry.registry_releases) {
-      std::string_view object = r.object;
-      if (const size_t dot = object.rfind('.'); dot != std::string_view::npos) object = object.substr(dot + 1);
-      if (object == name) return (r.method == "register" ? "registered at " : r.method + "() at ") + at(r.where);
+      if (core::last_component(r.object) == name) return (r.method == "register" ? "registered at " : r.method + "() at ") + at(r.where);
     }
   }
   return "never removed";

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 
+#include "core/text.h"
 #include "sqla/url.h"
 
 namespace app {
@@ -104,8 +105,7 @@ bool contains_word(std::string_view text, std::string_view word) {
 }
 
 bool relevant_path(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  const std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const std::string_view file = core::basename(path);
   // gunicorn.conf.py / gunicorn_config.py: settings by name only (`workers = 3`, `preload_app = True`).
   return file.rfind("gunicorn", 0) == 0 && file.size() > 3 && file.substr(file.size() - 3) == ".py";
 }

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "app/diagnostics.h"
+#include "core/text.h"
 #include "sqla/deployment.h"
 
 namespace app {
@@ -84,8 +85,7 @@ class ModuleNamer {
 }  // namespace
 
 bool path_matches(const std::string& display, const std::vector<std::string>& patterns) {
-  const size_t slash = display.rfind('/');
-  return excluded(display, slash == std::string::npos ? display : display.substr(slash + 1), patterns);
+  return excluded(display, std::string(core::basename(display)), patterns);
 }
 
 std::string display_path(const std::string& path) {

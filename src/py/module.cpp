@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/text.h"
 #include "py/grammar.h"
 
 namespace py {
@@ -1637,8 +1638,7 @@ class Interpreter {
       return Value::unknown(where, "call of " + collapse_space(m_.text(callee_node)));
     }
     const std::string& name = callee.text;
-    const size_t dot = name.rfind('.');
-    const std::string_view last = dot == std::string::npos ? std::string_view(name) : std::string_view(name).substr(dot + 1);
+    const std::string_view last = core::last_component(name);
     // Field defaults of settings classes: pydantic Field(default=...), dataclasses.field(default=...).
     if ((last == "Field" && (name.rfind("pydantic", 0) == 0 || name.rfind("sqlmodel", 0) == 0)) ||
         name == "dataclasses.field") {

@@ -3,39 +3,22 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <toml++/toml.h>
 
 #include "core/mask.h"
+#include "core/text.h"
 
 namespace sqla {
 namespace {
 
+using core::basename;
+using core::dirname;
+using core::last_component;
+using core::lower;
 using py::ValueKind;
-
-std::string_view basename(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string dirname(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
-}
-
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool starts_with(std::string_view s, std::string_view p) { return s.rfind(p, 0) == 0; }
-bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-}
 
 std::string trim(std::string_view s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
@@ -116,8 +99,8 @@ std::optional<std::string> option_value(const std::vector<std::string>& w, size_
     if (i + 1 < w.size()) return w[++i];
     return std::nullopt;
   }
-  if (!long_name.empty() && starts_with(a, std::string(long_name) + "=")) return a.substr(long_name.size() + 1);
-  if (!short_name.empty() && short_name.size() == 2 && starts_with(a, short_name) && a.size() > 2 && a[2] != '-') {
+  if (!long_name.empty() && a.starts_with(std::string(long_name) + "=")) return a.substr(long_name.size() + 1);
+  if (!short_name.empty() && short_name.size() == 2 && a.starts_with(short_name) && a.size() > 2 && a[2] != '-') {
     return a.substr(2);
   }
   return std::nullopt;
@@ -135,7 +118,7 @@ void parse_command(std::string_view cmd, const core::Location& where, Deployment
     }
     std::string_view name = basename(words[i]);
     size_t start = i;
-    if ((name == "python" || starts_with(name, "python3")) && i + 2 < words.size() && words[i + 1] == "-m") {
+    if ((name == "python" || name.starts_with("python3")) && i + 2 < words.size() && words[i + 1] == "-m") {
       name = words[i + 2];
       start = i + 2;
     }
@@ -444,7 +427,7 @@ void read_vercel(const nlohmann::json& doc, const core::SourceFile& source, Depl
   if (!doc.is_object()) return;
   const std::string dir = dirname(source.path());
   auto python_function = [&](const std::string& pattern) {
-    return ends_with(pattern, ".py") || pattern.find("*.py") != std::string::npos;
+    return pattern.ends_with(".py") || pattern.find("*.py") != std::string::npos;
   };
   if (doc.contains("functions") && doc["functions"].is_object()) {
     for (const auto& [pattern, body] : doc["functions"].items()) {
@@ -479,7 +462,7 @@ void read_dotenv(const core::SourceFile& source, bool example, DeploymentFacts& 
   for (uint32_t line = 1; line <= source.line_count(); ++line) {
     std::string text = trim(source.line_text(line));
     if (text.empty() || text[0] == '#') continue;
-    if (starts_with(text, "export ")) text = trim(text.substr(7));
+    if (text.starts_with("export ")) text = trim(text.substr(7));
     const size_t eq = text.find('=');
     if (eq == std::string::npos || eq == 0) continue;
     const std::string key = trim(text.substr(0, eq));
@@ -583,7 +566,7 @@ void read_command_lines(const core::SourceFile& source, DeploymentFacts& out, bo
     std::string t = trim(text);
     if (t.empty() || t[0] == '#') continue;
     if (systemd) {
-      if (starts_with(t, "Environment=")) {
+      if (t.starts_with("Environment=")) {
         for (const std::string& w : shell_words(t.substr(12))) {
           const size_t eq = w.find('=');
           if (eq != std::string::npos) {
@@ -592,7 +575,7 @@ void read_command_lines(const core::SourceFile& source, DeploymentFacts& out, bo
         }
         continue;
       }
-      if (!starts_with(t, "ExecStart=")) continue;
+      if (!t.starts_with("ExecStart=")) continue;
       t = t.substr(10);
     }
     const size_t before = out.processes.size();
@@ -687,7 +670,7 @@ void read_terraform(const core::SourceFile& source, DeploymentFacts& out) {
   }
   for (uint32_t line = 1; line <= source.line_count(); ++line) {
     const std::string t = trim(source.line_text(line));
-    if (!starts_with(t, "resource")) continue;
+    if (!t.starts_with("resource")) continue;
     for (const char* type : {"\"aws_lambda_function\"", "\"google_cloudfunctions_function\"", "\"google_cloudfunctions2_function\""}) {
       if (t.find(type) == std::string::npos) continue;
       const bool aws = std::string_view(type) == "\"aws_lambda_function\"";
@@ -708,8 +691,8 @@ Kind kind_of(std::string_view path) {
   const std::string name = lower(basename(path));
   const std::string parent = lower(basename(dirname(path)));
   if (name == "serverless.yml" || name == "serverless.yaml") return Kind::kServerless;
-  if (name == "template.yaml" || name == "template.yml" || ends_with(name, ".template.yaml") ||
-      ends_with(name, ".template.yml") || name == "samconfig.yaml") {
+  if (name == "template.yaml" || name == "template.yml" || name.ends_with(".template.yaml") ||
+      name.ends_with(".template.yml") || name == "samconfig.yaml") {
     return name == "samconfig.yaml" ? Kind::kNone : Kind::kSam;
   }
   if (name == "zappa_settings.json") return Kind::kZappaJson;
@@ -717,23 +700,23 @@ Kind kind_of(std::string_view path) {
   if (name == "config.json" && parent == ".chalice") return Kind::kChalice;
   if (name == "vercel.json") return Kind::kVercel;
   if (name == "procfile") return Kind::kProcfile;
-  if (name == "dockerfile" || starts_with(name, "dockerfile.") || ends_with(name, ".dockerfile")) return Kind::kDockerfile;
-  if ((starts_with(name, "docker-compose") || starts_with(name, "compose")) && (ends_with(name, ".yml") || ends_with(name, ".yaml"))) {
+  if (name == "dockerfile" || name.starts_with("dockerfile.") || name.ends_with(".dockerfile")) return Kind::kDockerfile;
+  if ((name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"))) {
     return Kind::kCompose;
   }
-  if (ends_with(name, ".sh")) return Kind::kShell;
-  if (ends_with(name, ".service")) return Kind::kSystemd;
+  if (name.ends_with(".sh")) return Kind::kShell;
+  if (name.ends_with(".service")) return Kind::kSystemd;
   if (name == "fly.toml") return Kind::kFly;
   if (name == "render.yaml" || name == "render.yml") return Kind::kRender;
   if (name == "app.yaml" || name == "app.yml") return Kind::kAppYaml;
-  if (name == ".env" || starts_with(name, ".env.")) {
+  if (name == ".env" || name.starts_with(".env.")) {
     for (const char* t : {".example", ".sample", ".template", ".dist", ".defaults", ".tpl"}) {
-      if (ends_with(name, t)) return Kind::kDotenvExample;
+      if (name.ends_with(t)) return Kind::kDotenvExample;
     }
     return Kind::kDotenv;
   }
   if (name == "pgbouncer.ini") return Kind::kPgbouncer;
-  if (ends_with(name, ".tf")) return Kind::kTerraform;
+  if (name.ends_with(".tf")) return Kind::kTerraform;
   return Kind::kNone;
 }
 
@@ -840,8 +823,8 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
       d.asgi_apps.push_back(Evidence{std::string(basename(q)) + " application", where, std::string(basename(q)), ""});
     } else if (q == "mangum.Mangum" || q == "mangum.adapter.Mangum") {
       d.serverless.push_back(Evidence{"Mangum wraps the ASGI app as an AWS Lambda handler", where, "AWS Lambda", ""});
-    } else if (starts_with(q, "aws_cdk.aws_lambda") &&
-               (ends_with(q, ".Function") || ends_with(q, ".PythonFunction") || ends_with(q, ".DockerImageFunction"))) {
+    } else if (q.starts_with("aws_cdk.aws_lambda") &&
+               (q.ends_with(".Function") || q.ends_with(".PythonFunction") || q.ends_with(".DockerImageFunction"))) {
       d.serverless.push_back(Evidence{"the CDK app declares a Lambda function (" + std::string(basename(q)) + ")", where,
                                       "AWS Lambda", ""});
     } else if (q == "multiprocessing.Pool" || q == "multiprocessing.pool.Pool" || q == "multiprocessing.Process" ||
@@ -862,7 +845,7 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
   }
   // `worker_process_init.connect(reset_engine)`: Celery runs it in each pool process.
   if (call.method == "connect" && call.receiver && call.receiver->kind == ValueKind::kSymbol &&
-      ends_with(call.receiver->text, "worker_process_init")) {
+      call.receiver->text.ends_with("worker_process_init")) {
     if (const py::Argument* fn = call.args.at(0)) d.fork_hooks.push_back(ForkHook{"worker_process_init", fn->where});
   }
   if (call.method == "dispose") {
@@ -886,7 +869,7 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
     else if (bind && bind->value->kind == ValueKind::kSymbol && bind->value->text.rfind('@', 0) != 0) symbol = bind->value->text;
     if (engine >= 0 || !symbol.empty()) {
       const std::string name = engine >= 0 ? facts.engines[static_cast<size_t>(engine)].assigned_to
-                                            : symbol.substr(symbol.rfind('.') + 1);
+                                            : std::string(last_component(symbol));
       what = std::string(call.module.text(call.callee_node)) + "(" + name + ")";
     }
   }
@@ -923,8 +906,8 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
   // Module-level calls of project functions that connect become import-time connects.
   std::vector<ImportTimeConnect> connects;
   for (const ImportTimeConnect& c : d.import_connects) {
-    if (starts_with(c.through, kInFunction)) continue;
-    if (!starts_with(c.what, kCallsFunction)) {
+    if (c.through.starts_with(kInFunction)) continue;
+    if (!c.what.starts_with(kCallsFunction)) {
       connects.push_back(c);
       continue;
     }
@@ -940,7 +923,7 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
   }
   d.import_connects = std::move(connects);
   const std::string file = std::string(basename(facts.path));
-  const bool gunicorn_conf = starts_with(file, "gunicorn") && ends_with(file, ".py");
+  const bool gunicorn_conf = file.starts_with("gunicorn") && file.ends_with(".py");
   for (const py::FunctionInfo& fn : functions) {
     const bool top = fn.parent_function < 0 && fn.class_name.empty();
     if (top && fn.name == "lambda_handler" && fn.parameters.size() == 2) {
@@ -950,7 +933,7 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
     }
     for (size_t i = 0; i < fn.decorators.size(); ++i) {
       const py::Value& dec = fn.decorators[i];
-      if (dec.kind == ValueKind::kSymbol && starts_with(dec.text, "functions_framework.")) {
+      if (dec.kind == ValueKind::kSymbol && dec.text.starts_with("functions_framework.")) {
         d.serverless.push_back(Evidence{"`@" + dec.text + "` makes `" + fn.name + "` a Google Cloud Function", fn.where,
                                         "Google Cloud Functions", ""});
       }
@@ -1017,7 +1000,7 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
 namespace {
 
 bool covers(const std::string& scope, std::string_view path) {
-  return scope.empty() || (starts_with(path, scope) && path.size() > scope.size() && path[scope.size()] == '/');
+  return scope.empty() || (path.starts_with(scope) && path.size() > scope.size() && path[scope.size()] == '/');
 }
 
 int depth(const std::string& scope) {
@@ -1032,13 +1015,13 @@ std::optional<int> resolve_count(const std::string& text, const DeploymentFacts&
   }
   std::string var = text;
   std::string fallback;
-  if (starts_with(var, "${") && ends_with(var, "}")) {
+  if (var.starts_with("${") && var.ends_with("}")) {
     var = var.substr(2, var.size() - 3);
     if (const size_t dash = var.find(":-"); dash != std::string::npos) {
       fallback = var.substr(dash + 2);
       var = var.substr(0, dash);
     }
-  } else if (starts_with(var, "$")) {
+  } else if (var.starts_with("$")) {
     var = var.substr(1);
   } else {
     return std::nullopt;
@@ -1142,7 +1125,7 @@ bool is_placeholder_url(const DatabaseUrl& url) {
 std::optional<bool> serverless_condition(std::string_view message) {
   // "configuration when `X` is true"
   constexpr std::string_view kPrefix = "configuration when `";
-  if (!starts_with(message, kPrefix)) return std::nullopt;
+  if (!message.starts_with(kPrefix)) return std::nullopt;
   const size_t close = message.rfind("` is ");
   if (close == std::string_view::npos || close < kPrefix.size()) return std::nullopt;
   const std::string cond = lower(message.substr(kPrefix.size(), close - kPrefix.size()));
@@ -1164,7 +1147,7 @@ const EnvVariable* find_env(const DeploymentFacts& deployment, std::string_view 
   for (const EnvVariable& v : deployment.env) {
     if (v.name != name) continue;
     // Files beside the code first; a real .env, then compose / platform files, then templates.
-    const bool dotenv = starts_with(basename(v.where.path), ".env");
+    const bool dotenv = basename(v.where.path).starts_with(".env");
     const int rank = (near.empty() || covers(dirname(v.where.path), near) ? 0 : 3) + (v.example ? 2 : dotenv ? 0 : 1);
     if (rank < best_rank) {
       best = &v;
@@ -1220,7 +1203,7 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
   for (const std::string& dir : d.vercel_dirs) {
     const std::string api = (dir.empty() ? "" : dir + "/") + "api/";
     for (const FileFacts& f : facts.files) {
-      if (!starts_with(f.path, api) || !ends_with(f.path, ".py")) continue;
+      if (!f.path.starts_with(api) || !f.path.ends_with(".py")) continue;
       auto it = std::find_if(d.frontend_only.begin(), d.frontend_only.end(),
                              [&](const Evidence& e) { return e.scope == dir; });
       const core::Location where = it != d.frontend_only.end() ? it->where : core::Location{f.path, {{1, 1}, {1, 1}}};

@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 
+#include "core/text.h"
 #include "py/grammar.h"
 #include "py/module.h"
 #include "sqla/facts.h"
@@ -12,22 +13,15 @@
 namespace sqla {
 namespace {
 
+using core::last_component;
 using py::Field;
 using py::Kind;
 using py::kind_of;
 using py::ValueKind;
 
-std::string_view last_component(std::string_view name) {
-  const size_t dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
 std::string_view before_last(std::string_view name) {
   const size_t dot = name.rfind('.');
   return dot == std::string_view::npos ? std::string_view() : name.substr(0, dot);
-}
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
 template <size_t N>
 bool one_of(std::string_view s, const std::array<std::string_view, N>& list) {
@@ -69,7 +63,7 @@ bool routerish(std::string_view receiver) {
       "app", "router", "bp", "api", "blueprint", "application", "routes", "web"};
   if (one_of(r, kNames)) return true;
   for (std::string_view suffix : {"_app", "_router", "_bp", "_blueprint", "_api", "_routes"}) {
-    if (ends_with(r, suffix)) return true;
+    if (r.ends_with(suffix)) return true;
   }
   return false;
 }
@@ -95,25 +89,25 @@ std::optional<Classified> from_decorator(const py::Value& value, std::string_vie
   const std::string why = "@" + std::string(text.substr(0, 60));
   if (one_of(last, kRouteMethods) &&
       ((!receiver.empty() && (web_symbol(symbol) || routerish(receiver))) ||
-       (receiver.empty() && (starts_with(symbol, "litestar.") || starts_with(symbol, "sanic."))))) {
+       (receiver.empty() && (symbol.starts_with("litestar.") || symbol.starts_with("sanic."))))) {
     return Classified{EntryKind::kRoute, why};
   }
-  if (last == "api_view" || starts_with(symbol, "rest_framework.decorators.api_view"))
+  if (last == "api_view" || symbol.starts_with("rest_framework.decorators.api_view"))
     return Classified{EntryKind::kRoute, why};
   if ((last == "middleware" || last == "before_request") && !receiver.empty() &&
       (web_symbol(symbol) || routerish(receiver))) {
     return Classified{EntryKind::kMiddleware, why};
   }
   if (last == "shared_task" ||
-      (last == "task" && (starts_with(symbol, "celery") || routerish(receiver) ||
+      (last == "task" && (symbol.starts_with("celery") || routerish(receiver) ||
                           last_component(receiver).find("celery") != std::string_view::npos))) {
     return Classified{EntryKind::kTask, why};
   }
   if (callee == "dramatiq.actor" || symbol == "dramatiq.actor" ||
-      (last == "actor" && starts_with(symbol, "dramatiq"))) {
+      (last == "actor" && symbol.starts_with("dramatiq"))) {
     return Classified{EntryKind::kTask, why};
   }
-  if (starts_with(symbol, "functions_framework.") || starts_with(callee, "functions_framework.")) {
+  if (symbol.starts_with("functions_framework.") || callee.starts_with("functions_framework.")) {
     return Classified{EntryKind::kCloudFunction, why};
   }
   return std::nullopt;
@@ -129,7 +123,7 @@ bool lambda_signature(const py::FunctionInfo& f) {
 
 bool views_path(std::string_view path) {
   const std::string p = "/" + std::string(path);
-  return ends_with(p, "/views.py") || p.find("/views/") != std::string::npos;
+  return p.ends_with("/views.py") || p.find("/views/") != std::string::npos;
 }
 
 const py::ClassInfo* class_named(const py::Module& m, std::string_view name) {
@@ -221,7 +215,7 @@ Target target_of(const py::Module& m, ts::Node expr) {
           (*alts)[0].value->text + "." + std::string(m.text(py::field(expr, Field::kAttribute)));
     }
   }
-  if (t.symbol.find("()") != std::string::npos || starts_with(t.symbol, "builtins."))
+  if (t.symbol.find("()") != std::string::npos || t.symbol.starts_with("builtins."))
     t.symbol.clear();
   return t;
 }
@@ -364,7 +358,7 @@ void note_call(const py::CallSite& call, EntryPointFacts& out) {
     c.callee = functions[static_cast<size_t>(callee.object_id)].qualified_name;
   } else if (callee.kind == ValueKind::kSymbol && callee.text.find("()") == std::string::npos &&
              callee.text.find('.') != std::string::npos &&
-             !starts_with(callee.text, "sqlalchemy.") && !starts_with(callee.text, "builtins.") &&
+             !callee.text.starts_with("sqlalchemy.") && !callee.text.starts_with("builtins.") &&
              (call.method.empty() || (call.receiver && call.receiver->kind == ValueKind::kSymbol &&
                                       call.receiver->text.find("()") == std::string::npos))) {
     // `make_engine()` imported, or `db.make_engine()` through an imported module.

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "py/grammar.h"
 #include "sqla/deployment.h"
 #include "sqla/sessions.h"
@@ -14,12 +15,8 @@
 namespace sqla {
 namespace {
 
+using core::last_component;
 using py::ValueKind;
-
-std::string_view last_component(std::string_view name) {
-  const size_t dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
 
 bool is_session_factory(std::string_view qualified) {
   if (qualified.rfind("sqlalchemy.", 0) != 0 && qualified.rfind("sqlmodel.", 0) != 0) return false;
@@ -611,8 +608,7 @@ std::optional<bool> EngineConfig::has(std::string_view name) const {
 }
 
 bool is_test_path(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  const std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const std::string_view file = core::basename(path);
   if (file == "conftest.py" || file.rfind("test_", 0) == 0 ||
       (file.size() > 8 && file.substr(file.size() - 8) == "_test.py")) {
     return true;

@@ -4,13 +4,12 @@
 #include <charconv>
 #include <utility>
 
+#include "core/text.h"
+
 namespace sqla {
 namespace {
 
-std::string_view last_component(std::string_view name) {
-  const size_t dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
+using core::last_component;
 
 bool from_sqlalchemy(std::string_view name) {
   return name.rfind("sqlalchemy.", 0) == 0 || name.rfind("sqlmodel.", 0) == 0;

@@ -1,21 +1,14 @@
 #include "sqla/pooler.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
+
+#include "core/text.h"
 
 namespace sqla {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
+using core::lower;
 
 bool literal(std::string_view s) { return s.find_first_of("{}") == std::string_view::npos; }
 
@@ -57,11 +50,11 @@ std::optional<PoolerMatch> transaction_pooler(const DatabaseUrl& url, const Depl
     return PoolerMatch{PoolerKind::kPgbouncerParam, "a PgBouncer pooler (`pgbouncer=true` in the URL)", false, {}};
   }
   if (!literal(host) || host.empty()) return std::nullopt;
-  if ((ends_with(host, kSupabasePoolerSuffix) || ends_with(host, kSupabaseLegacySuffix)) &&
+  if ((host.ends_with(kSupabasePoolerSuffix) || host.ends_with(kSupabaseLegacySuffix)) &&
       port == kSupabaseTransactionPort) {
     return PoolerMatch{PoolerKind::kSupabase, "the Supabase transaction pooler (port 6543)", false, {}};
   }
-  if (ends_with(host, kNeonHostSuffix) && host.find(kNeonPoolerMarker) != std::string::npos) {
+  if (host.ends_with(kNeonHostSuffix) && host.find(kNeonPoolerMarker) != std::string::npos) {
     return PoolerMatch{
         PoolerKind::kNeon, "Neon's pooled endpoint (a `-pooler` host: PgBouncer in transaction mode)", true, {}};
   }

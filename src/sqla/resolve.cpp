@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "sqla/deployment.h"
 #include "sqla/facts.h"
 
@@ -188,8 +189,7 @@ py::ValuePtr coerce(const std::string& key, const py::ValuePtr& value) {
   if (value->kind != ValueKind::kString || value->partial || !is_coerced_config_key(key)) return value;
   const std::string& s = value->text;
   if (key == "echo" || key == "echo_pool" || key == "future") {
-    std::string lower;
-    for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = core::lower(s);
     if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") {
       return std::make_shared<const py::Value>(py::Value::of_bool(true, value->origin));
     }
@@ -213,8 +213,7 @@ std::string environment_name(std::string_view unknown_text) {
   if (unknown_text.rfind(kEnvRead, 0) == 0) return std::string(unknown_text.substr(kEnvRead.size()));
   const size_t dot = unknown_text.rfind('.');
   if (dot == std::string_view::npos) return {};
-  std::string owner;
-  for (char c : unknown_text.substr(0, dot)) owner += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string owner = core::lower(unknown_text.substr(0, dot));
   if (owner.size() >= 2 && owner.compare(owner.size() - 2, 2, "()") == 0) owner.resize(owner.size() - 2);
   if (owner.size() < 8 || owner.compare(owner.size() - 8, 8, "settings") != 0) return {};
   const std::string_view field = unknown_text.substr(dot + 1);

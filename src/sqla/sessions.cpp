@@ -4,11 +4,13 @@
 #include <cstring>
 #include <vector>
 
+#include "core/text.h"
 #include "py/grammar.h"
 
 namespace sqla {
 namespace {
 
+using core::last_component;
 using py::Field;
 using py::Kind;
 using py::kind_of;
@@ -16,15 +18,7 @@ using py::ValueKind;
 
 constexpr int kMaxClimb = 256;  // ancestors followed from an identifier to its function body
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-std::string_view last_component(std::string_view name) {
-  const size_t dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
-bool is_library(std::string_view symbol) { return starts_with(symbol, "sqlalchemy.") || starts_with(symbol, "sqlmodel."); }
+bool is_library(std::string_view symbol) { return symbol.starts_with("sqlalchemy.") || symbol.starts_with("sqlmodel."); }
 bool contains_ci(std::string_view text, std::string_view word) {
   auto it = std::search(text.begin(), text.end(), word.begin(), word.end(),
                         [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
@@ -41,7 +35,7 @@ bool is_session_class(std::string_view symbol) {
 
 /// `SessionLocal = sessionmaker(...)`: calling the instance gives a Session. scoped_session is a registry.
 bool is_sessionmaker_instance(std::string_view symbol) {
-  return is_library(symbol) && (ends_with(symbol, ".sessionmaker()") || ends_with(symbol, ".async_sessionmaker()"));
+  return is_library(symbol) && (symbol.ends_with(".sessionmaker()") || symbol.ends_with(".async_sessionmaker()"));
 }
 
 bool is_engine_object(const py::Value* v) {
@@ -52,7 +46,7 @@ bool is_engine_object(const py::Value* v) {
 /// A project name that may hold a factory or an engine (confirmed at project phase).
 bool is_project_candidate(std::string_view symbol, std::string_view word) {
   if (symbol.empty() || symbol.find("()") != std::string_view::npos || is_library(symbol)) return false;
-  if (starts_with(symbol, "flask_sqlalchemy") || starts_with(symbol, "builtins.")) return false;
+  if (symbol.starts_with("flask_sqlalchemy") || symbol.starts_with("builtins.")) return false;
   if (symbol.find('.') == std::string_view::npos) return false;
   return contains_ci(last_component(symbol), word);
 }
@@ -354,7 +348,7 @@ bool foreign_bind(const py::ArgumentSet& args, bool positional) {
 }
 
 bool is_session_instance(std::string_view value) {
-  if (!ends_with(value, "()")) return false;
+  if (!value.ends_with("()")) return false;
   const std::string_view made_by = value.substr(0, value.size() - 2);
   return is_session_class(made_by) || is_sessionmaker_instance(made_by);
 }
@@ -366,7 +360,7 @@ std::optional<SessionCreation> session_creation(const py::CallSite& call) {
     if (is_session_class(s)) return SessionCreation{false, "", foreign_bind(call.args, true)};
     if (is_sessionmaker_instance(s)) return SessionCreation{false, "", foreign_bind(call.args, false)};
     // `SessionLocal.begin()`: a Session whose context manager commits and closes it.
-    if (call.method == "begin" && ends_with(s, ".begin") &&
+    if (call.method == "begin" && s.ends_with(".begin") &&
         is_sessionmaker_instance(std::string_view(s).substr(0, s.size() - 6))) {
       return SessionCreation{false, ""};
     }
@@ -383,7 +377,7 @@ std::optional<SessionCreation> session_creation(const py::CallSite& call) {
       // `engine.connect()` with another module's engine, or `get_engine().connect()` / `engine =
       // _engine()` with a project function's result: confirmed when it resolves to an engine.
       const std::string& r = call.receiver->text;
-      const std::string_view made_by = ends_with(r, "()") ? std::string_view(r).substr(0, r.size() - 2) : std::string_view(r);
+      const std::string_view made_by = r.ends_with("()") ? std::string_view(r).substr(0, r.size() - 2) : std::string_view(r);
       if (is_project_candidate(made_by, "engine")) return SessionCreation{true, r};
     }
   }
@@ -443,7 +437,7 @@ void classify_release(const py::Module& m, ts::Node call, int function, SessionU
   }
   // Engine.begin() / sessionmaker.begin() return context managers: nothing is acquired until
   // __enter__, so outside `with` there is nothing to release.
-  if (ends_with(use.callee, ".begin")) return;
+  if (use.callee.ends_with(".begin")) return;
   ts::Node p = expr.parent();
   if (!p) return;
   const Kind pk = kind_of(p);
@@ -527,7 +521,7 @@ const py::Value* resolve_symbol(const ProjectFacts& facts, std::string_view symb
   const FileFacts* home = nullptr;
   for (const FileFacts& f : facts.files) {
     const std::string& mod = f.module_name;
-    if (mod.empty() || symbol.size() <= mod.size() || !starts_with(symbol, mod) || symbol[mod.size()] != '.') continue;
+    if (mod.empty() || symbol.size() <= mod.size() || !symbol.starts_with(mod) || symbol[mod.size()] != '.') continue;
     if (!home || mod.size() > home->module_name.size()) home = &f;
   }
   if (!home) return nullptr;
@@ -547,7 +541,7 @@ const FileFacts* home_of(const ProjectFacts& facts, std::string_view symbol, std
   const FileFacts* home = nullptr;
   for (const FileFacts& f : facts.files) {
     const std::string& mod = f.module_name;
-    if (mod.empty() || symbol.size() <= mod.size() || !starts_with(symbol, mod) || symbol[mod.size()] != '.') continue;
+    if (mod.empty() || symbol.size() <= mod.size() || !symbol.starts_with(mod) || symbol[mod.size()] != '.') continue;
     if (!home || mod.size() > home->module_name.size()) home = &f;
   }
   if (home) rest = symbol.substr(home->module_name.size() + 1);

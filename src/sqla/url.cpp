@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "core/mask.h"
+#include "core/text.h"
 
 namespace sqla {
 namespace {
+
+using core::lower;
 
 constexpr std::array<std::string_view, 14> kDialects = {
     "postgresql", "postgres", "mysql", "mariadb", "sqlite", "oracle", "mssql", "cockroachdb",
@@ -15,12 +17,6 @@ constexpr std::array<std::string_view, 14> kDialects = {
 
 constexpr std::array<std::string_view, 7> kAsyncDrivers = {
     "asyncpg", "aiosqlite", "aiomysql", "asyncmy", "aioodbc", "psycopg_async", "pysqlite_async"};
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 }  // namespace
 

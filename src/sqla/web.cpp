@@ -1,23 +1,15 @@
 #include "sqla/web.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "core/text.h"
 #include "py/grammar.h"
 #include "sqla/sessions.h"
 
 namespace sqla {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::lower;
 
 }  // namespace
 
@@ -42,7 +34,7 @@ std::optional<WebApp> web_app_call(std::string_view callee) {
 }
 
 std::optional<std::string> on_event_decorator(const py::Value& decorator, std::string_view text) {
-  if (decorator.kind != py::ValueKind::kSymbol || !ends_with(decorator.text, ".on_event")) return std::nullopt;
+  if (decorator.kind != py::ValueKind::kSymbol || !decorator.text.ends_with(".on_event")) return std::nullopt;
   const size_t open = text.find("on_event(");
   if (open == std::string_view::npos) return std::nullopt;
   std::string_view rest = text.substr(open + 9);
@@ -70,7 +62,7 @@ std::optional<std::string> database_use(const py::CallSite& call, bool engine_cr
                              call.receiver->text.find("Engine") != std::string::npos;
   const bool engine_named = engine_object || lower(receiver).find("engine") != std::string::npos;
   if (method == "dispose" && engine_named) return "disposes an engine";
-  if ((method == "create_all" || method == "drop_all") && ends_with(receiver, "metadata")) {
+  if ((method == "create_all" || method == "drop_all") && receiver.ends_with("metadata")) {
     return method == "create_all" ? "creates tables" : "drops tables";
   }
   if ((method == "connect" || method == "begin") && engine_named) return "connects to the database";
@@ -93,7 +85,7 @@ void WebFacts::on_call(const py::CallSite& call, FileFacts& facts) {
   // it: `SessionLocal()` counts here, `init_db()` from app.db (a candidate by its module) does not.
   const std::optional<SessionCreation> creation = session_creation(call);
   const std::string_view made_by =
-      creation ? std::string_view(creation->symbol).substr(creation->symbol.rfind('.') + 1) : std::string_view();
+      creation ? core::last_component(creation->symbol) : std::string_view();
   const bool session = creation && (creation->symbol.empty() || lower(made_by).find("session") != std::string::npos);
   if (auto use = database_use(call, engine, session)) {
     database_uses_.try_emplace(f, DatabaseUse{*use, call.module.location(call.node)});
