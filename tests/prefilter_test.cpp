@@ -14,6 +14,12 @@
 
 namespace fs = std::filesystem;
 
+#ifdef POOLAUDIT_SANITIZED
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
 namespace {
 
 /// Everything a finding says, one line per finding and note.
@@ -121,7 +127,7 @@ TEST_CASE("prefilter: findings are identical without it, on every fixture and fo
     INFO("fixture " << fixture.lexically_relative(POOLAUDIT_SOURCE_DIR).generic_string());
     const std::string full = render(audit({fixture.string()}, false).findings);
     CHECK(render(audit({fixture.string()}, true).findings) == full);
-    CHECK(render(audit({fixture.string()}, true, 2).findings) == full);
+    if (!kSanitized) CHECK(render(audit({fixture.string()}, true, 2).findings) == full);
     if (!full.empty()) ++with_findings;
   }
   CHECK(with_findings > 50);
@@ -154,7 +160,9 @@ TEST_CASE("single files: the same findings as a whole-project run, for every fil
   for (const fs::path& p : tests::project_fixtures(root)) projects.push_back(p);
   size_t files = 0;
   size_t with_findings = 0;
+  size_t seen = 0;
   for (const fs::path& fixture : projects) {
+    if (kSanitized && seen++ % 4 != 0) continue;  // a quarter of the projects under the sanitizers
     INFO("project " << fixture.lexically_relative(POOLAUDIT_SOURCE_DIR).generic_string());
     // A copy outside this repository, with a root marker when the fixture has none (the
     // repository's own .git would otherwise be the root).
@@ -178,6 +186,6 @@ TEST_CASE("single files: the same findings as a whole-project run, for every fil
       if (!expected.empty()) ++with_findings;
     }
   }
-  CHECK(files > 60);
-  CHECK(with_findings > 20);
+  CHECK(files > (kSanitized ? 15u : 60u));
+  CHECK(with_findings > (kSanitized ? 5u : 20u));
 }
