@@ -898,10 +898,33 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
     d.import_connects.push_back(std::move(c));
     return;
   }
-  // A project function called at module level: it connects if its body does (one level).
-  if (module_level && callee.kind == ValueKind::kFunction && callee.object_id >= 0 && !under_main_guard(call)) {
-    d.import_connects.push_back(ImportTimeConnect{where, std::string(kCallsFunction) + std::to_string(callee.object_id), -1, "", ""});
+  // A project function called at module level, or by a function (an app factory calling
+  // init_db()): it connects if its body does, followed a few calls deep in this file.
+  if (callee.kind == ValueKind::kFunction && callee.object_id >= 0 && !(module_level && under_main_guard(call))) {
+    ImportTimeConnect c{where, std::string(kCallsFunction) + std::to_string(callee.object_id), -1, "", ""};
+    if (!module_level) c.through = std::string(kInFunction) + std::to_string(call.scope.function);
+    d.import_connects.push_back(std::move(c));
   }
+}
+
+/// The first connecting statement reached from the body of function `index`, following calls of
+/// this file's functions up to three deep (breadth first, each function once).
+std::optional<ImportTimeConnect> connect_in(const std::vector<ImportTimeConnect>& recorded, const std::string& index) {
+  std::vector<std::string> queue{index};
+  for (size_t next = 0, level_end = 1, depth = 0; next < queue.size() && depth < 3; ++next) {
+    const std::string scope = std::string(kInFunction) + queue[next];
+    for (const ImportTimeConnect& inner : recorded) {
+      if (inner.through != scope) continue;
+      if (!starts_with(inner.what, kCallsFunction)) return inner;
+      const std::string callee = inner.what.substr(kCallsFunction.size());
+      if (std::find(queue.begin(), queue.end(), callee) == queue.end()) queue.push_back(callee);
+    }
+    if (next + 1 == level_end) {
+      level_end = queue.size();
+      ++depth;
+    }
+  }
+  return std::nullopt;
 }
 
 void collect_python_deployment(const py::Module& module, FileFacts& facts) {
@@ -928,14 +951,11 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
       connects.push_back(c);
       continue;
     }
-    const std::string index = c.what.substr(kCallsFunction.size());
-    const auto number = to_int(index);
+    const auto number = to_int(c.what.substr(kCallsFunction.size()));
     if (!number || *number < 0 || static_cast<size_t>(*number) >= functions.size()) continue;
-    for (const ImportTimeConnect& inner : d.import_connects) {
-      if (inner.through != std::string(kInFunction) + index) continue;
+    if (auto inner = connect_in(d.import_connects, c.what.substr(kCallsFunction.size()))) {
       const py::FunctionInfo& fn = functions[static_cast<size_t>(*number)];
-      connects.push_back(ImportTimeConnect{c.where, inner.what, inner.engine, inner.engine_symbol, fn.name});
-      break;
+      connects.push_back(ImportTimeConnect{c.where, inner->what, inner->engine, inner->engine_symbol, fn.name});
     }
   }
   d.import_connects = std::move(connects);
