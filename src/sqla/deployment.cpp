@@ -1,10 +1,12 @@
 #include "sqla/deployment.h"
 
+#include <map>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <toml++/toml.h>
@@ -907,17 +909,20 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
   }
 }
 
+/// Connects and project-function calls recorded inside each function, by its scope key.
+using ByScope = std::map<std::string, std::vector<const ImportTimeConnect*>>;
+
 /// The first connecting statement reached from the body of function `index`, following calls of
-/// this file's functions up to three deep (breadth first, each function once).
-std::optional<ImportTimeConnect> connect_in(const std::vector<ImportTimeConnect>& recorded, const std::string& index) {
+/// this file's functions up to three deep (breadth first, each function once, at most 64 of them).
+std::optional<ImportTimeConnect> connect_in(const ByScope& by_scope, const std::string& index) {
   std::vector<std::string> queue{index};
-  for (size_t next = 0, level_end = 1, depth = 0; next < queue.size() && depth < 3; ++next) {
-    const std::string scope = std::string(kInFunction) + queue[next];
-    for (const ImportTimeConnect& inner : recorded) {
-      if (inner.through != scope) continue;
-      if (!starts_with(inner.what, kCallsFunction)) return inner;
-      const std::string callee = inner.what.substr(kCallsFunction.size());
-      if (std::find(queue.begin(), queue.end(), callee) == queue.end()) queue.push_back(callee);
+  for (size_t next = 0, level_end = 1, depth = 0; next < queue.size() && next < 64 && depth < 3; ++next) {
+    if (auto body = by_scope.find(std::string(kInFunction) + queue[next]); body != by_scope.end()) {
+      for (const ImportTimeConnect* inner : body->second) {
+        if (!starts_with(inner->what, kCallsFunction)) return *inner;
+        const std::string callee = inner->what.substr(kCallsFunction.size());
+        if (std::find(queue.begin(), queue.end(), callee) == queue.end()) queue.push_back(callee);
+      }
     }
     if (next + 1 == level_end) {
       level_end = queue.size();
@@ -945,15 +950,23 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
   const auto& functions = module.functions();
   // Module-level calls of project functions that connect become import-time connects.
   std::vector<ImportTimeConnect> connects;
+  std::map<std::string, std::optional<ImportTimeConnect>> reached;  // per called function, computed once
+  ByScope by_scope;
+  for (const ImportTimeConnect& c : d.import_connects) {
+    if (starts_with(c.through, kInFunction)) by_scope[c.through].push_back(&c);
+  }
   for (const ImportTimeConnect& c : d.import_connects) {
     if (starts_with(c.through, kInFunction)) continue;
     if (!starts_with(c.what, kCallsFunction)) {
       connects.push_back(c);
       continue;
     }
-    const auto number = to_int(c.what.substr(kCallsFunction.size()));
+    const std::string index = c.what.substr(kCallsFunction.size());
+    const auto number = to_int(index);
     if (!number || *number < 0 || static_cast<size_t>(*number) >= functions.size()) continue;
-    if (auto inner = connect_in(d.import_connects, c.what.substr(kCallsFunction.size()))) {
+    auto [found, fresh] = reached.try_emplace(index);
+    if (fresh) found->second = connect_in(by_scope, index);
+    if (const auto& inner = found->second) {
       const py::FunctionInfo& fn = functions[static_cast<size_t>(*number)];
       connects.push_back(ImportTimeConnect{c.where, inner->what, inner->engine, inner->engine_symbol, fn.name});
     }
