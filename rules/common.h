@@ -45,6 +45,15 @@ inline bool branch_tests_dialect(const sqla::EngineConfig& config, std::string_v
 /// A keyword's value rendered as Python would show it: pool_size=5.
 inline std::string show(const py::Argument& arg) { return arg.name + "=" + arg.value->render(); }
 
+/// The engine stays in the function: a plain local name, or not bound at all (used inline or
+/// returned). Stored on an attribute or in a container it is a registry or memo, not per call;
+/// except `self.engine` in a method of a class instantiated per call (a class dependency, a view).
+bool local_engine(const sqla::EngineSite& site, const sqla::EntryPoint* entry);
+
+/// The engine is built anew in a local on every run of an uncached entry point (handler, view,
+/// task): its pool dies with the call, so nothing stays idle long enough to go stale (PA111's case).
+bool per_invocation_engine(const sqla::FileFacts& file, const sqla::EngineSite& site);
+
 /// Joins names as 'a', 'b' (SQLAlchemy's own TypeError format).
 std::string quoted_list(const std::vector<std::string>& names);
 

@@ -288,3 +288,22 @@ TEST_CASE("lowest_version reads requirement specifiers") {
   CHECK_FALSE(sqla::lowest_version("*").has_value());
   CHECK_FALSE(sqla::lowest_version("").has_value());
 }
+
+TEST_CASE("import-time connects follow this file's calls a few levels deep, not uncalled functions") {
+  const auto f = facts_of(
+      "from sqlalchemy import create_engine\n"
+      "engine = create_engine('postgresql://h/db')\n"
+      "def schema():\n    meta.create_all(bind=engine)\n"
+      "def setup():\n    schema()\n"
+      "def factory():\n    setup()\n    return 1\n"
+      "def unused():\n    schema()\n"
+      "def deep4():\n    factory()\n"
+      "app = factory()\n"
+      "other = deep4()\n"
+      "if __name__ == '__main__':\n    factory()\n");
+  REQUIRE(f.deployment.import_connects.size() == 1);
+  const sqla::ImportTimeConnect& c = f.deployment.import_connects[0];
+  CHECK(c.where.range.begin.line == 14);  // `app = factory()`; deep4 is four calls away, __main__ is skipped
+  CHECK(c.through == "factory");
+  CHECK(c.what == "meta.create_all(engine)");
+}

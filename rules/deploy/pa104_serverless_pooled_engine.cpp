@@ -2,7 +2,8 @@
 // frozen between invocations: a pooled connection kept across freeze/thaw is closed by the server
 // or proxy meanwhile and the next checkout fails ("server closed the connection unexpectedly",
 // facts e12/e13) unless pool_pre_ping replaces it. pool_size > 1 is never used there, and every warm
-// instance holds its idle connection against the database's limit (facts PA104).
+// instance holds its idle connection against the database's limit (facts PA104). A SQLite file
+// has no server: nothing closes its connection while frozen and there is no connection limit.
 #include "rules/common.h"
 #include "rules/rule.h"
 #include "sqla/deployment.h"
@@ -18,6 +19,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
       if (!site.function.empty()) continue;
       for (const sqla::EngineConfig& config : site.configs) {
         if (!sqla::is_queue_pool(config.pool.kind) || config.pool.instance) continue;
+        if (config.url && config.url->is_sqlite()) continue;
         std::vector<core::Note> why;
         if (sqla::runs_serverless(facts, file, config, &why) != std::optional<bool>(true)) continue;
         const py::Argument* ping = config.arg("pool_pre_ping");
@@ -67,7 +69,8 @@ extern const Rule kPA104{
      "check it: `pool_size=1, max_overflow=0, pool_pre_ping=True` and `pool_recycle` below the proxy's idle timeout. "
      "Reported as info when `pool_pre_ping=True` is already set.\n\n"
      "**Not reported when** the configuration is the non-serverless branch (`if IS_LAMBDA: NullPool else: "
-     "QueuePool`), the engine is created inside a function (PA111), vercel.json serves only a frontend, the project "
+     "QueuePool`), the engine is created inside a function (PA111), vercel.json serves only a frontend, the URL is a SQLite file (no server to close the connection, no connection "
+     "limit), the project "
      "also runs long-lived servers at the same level (Dockerfile CMD gunicorn, Procfile web) so the deployment is "
      "ambiguous, config `serverless = false`, or the pool class is unknown.",
      "Use poolclass=NullPool (behind RDS Proxy or a transaction pooler), or pool_size=1, max_overflow=0, "

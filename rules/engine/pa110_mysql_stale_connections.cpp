@@ -4,6 +4,7 @@
 // prevent it (pool_recycle=-1 is SQLAlchemy's "off"). Flask-SQLAlchemy 2.x and 3.x set
 // pool_recycle=7200 for every mysql* URL (extension.py `_apply_driver_defaults`), so its engines
 // are never reported; engine_from_config coerces an ini's pool_recycle to int, so it counts.
+// An engine built per handler call is unreachable after it: no later checkout meets a stale connection.
 #include "rules/engine/engine_options.h"
 #include "rules/rule.h"
 
@@ -25,6 +26,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
     for (const sqla::EngineSite& site : file.engines) {
       if (site.flask_sqlalchemy) continue;  // pool_recycle=7200 injected for MySQL
+      if (per_invocation_engine(file, site)) continue;  // dies with the call: PA111's finding
       for (const sqla::EngineConfig& config : site.configs) {
         if (!config.complete || !sqla::is_queue_pool(config.pool.kind)) continue;
         const sqla::DatabaseUrl* url = literal_url(config);
@@ -63,7 +65,8 @@ extern const Rule kPA110{
      "**Example.**\n```python\nengine = create_engine(\"mysql+pymysql://app@db/app\")\n```\n\n"
      "**Fix.** `create_engine(url, pool_recycle=3600, pool_pre_ping=True)`.\n\n"
      "**Not reported when** either option is set (`pool_recycle=-1` is off), for NullPool, for Flask-SQLAlchemy "
-     "engines (it sets `pool_recycle=7200` for MySQL URLs), or when the options cannot all be seen (`**kwargs`, "
+     "engines (it sets `pool_recycle=7200` for MySQL URLs), for an engine built in a local on every handler or "
+     "view call (it is unreachable afterwards, so no later checkout meets a stale connection; PA111 reports it), or when the options cannot all be seen (`**kwargs`, "
      "an ini file read at run time).",
      "Set pool_recycle below the server's wait_timeout, or pool_pre_ping=True"},
     check};

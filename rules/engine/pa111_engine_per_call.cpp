@@ -7,16 +7,6 @@
 namespace rules {
 namespace {
 
-/// The engine stays in the function: a plain local name, or not bound at all (used inline or
-/// returned). Stored on an attribute or in a container it is a registry or memo, not per call;
-/// except `self.engine` in a method of a class instantiated per call (a class dependency, a view).
-bool local_engine(const sqla::EngineSite& site, const sqla::EntryPoint* entry) {
-  std::string_view name = site.assigned_to;
-  if (entry && entry->function.find('.') != std::string::npos && name.rfind("self.", 0) == 0)
-    name.remove_prefix(5);
-  return name.find_first_of(".[") == std::string_view::npos;
-}
-
 /// NullPool keeps no connection open after use: only the handshake cost remains.
 bool all_nullpool(const sqla::EngineSite& site) {
   return !site.configs.empty() &&

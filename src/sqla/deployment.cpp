@@ -1,9 +1,11 @@
 #include "sqla/deployment.h"
 
+#include <map>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <toml++/toml.h>
@@ -881,10 +883,36 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
     d.import_connects.push_back(std::move(c));
     return;
   }
-  // A project function called at module level: it connects if its body does (one level).
-  if (module_level && callee.kind == ValueKind::kFunction && callee.object_id >= 0 && !under_main_guard(call)) {
-    d.import_connects.push_back(ImportTimeConnect{where, std::string(kCallsFunction) + std::to_string(callee.object_id), -1, "", ""});
+  // A project function called at module level, or by a function (an app factory calling
+  // init_db()): it connects if its body does, followed a few calls deep in this file.
+  if (callee.kind == ValueKind::kFunction && callee.object_id >= 0 && !(module_level && under_main_guard(call))) {
+    ImportTimeConnect c{where, std::string(kCallsFunction) + std::to_string(callee.object_id), -1, "", ""};
+    if (!module_level) c.through = std::string(kInFunction) + std::to_string(call.scope.function);
+    d.import_connects.push_back(std::move(c));
   }
+}
+
+/// Connects and project-function calls recorded inside each function, by its scope key.
+using ByScope = std::map<std::string, std::vector<const ImportTimeConnect*>>;
+
+/// The first connecting statement reached from the body of function `index`, following calls of
+/// this file's functions up to three deep (breadth first, each function once, at most 64 of them).
+std::optional<ImportTimeConnect> connect_in(const ByScope& by_scope, const std::string& index) {
+  std::vector<std::string> queue{index};
+  for (size_t next = 0, level_end = 1, depth = 0; next < queue.size() && next < 64 && depth < 3; ++next) {
+    if (auto body = by_scope.find(std::string(kInFunction) + queue[next]); body != by_scope.end()) {
+      for (const ImportTimeConnect* inner : body->second) {
+        if (!starts_with(inner->what, kCallsFunction)) return *inner;
+        const std::string callee = inner->what.substr(kCallsFunction.size());
+        if (std::find(queue.begin(), queue.end(), callee) == queue.end()) queue.push_back(callee);
+      }
+    }
+    if (next + 1 == level_end) {
+      level_end = queue.size();
+      ++depth;
+    }
+  }
+  return std::nullopt;
 }
 
 void collect_python_deployment(const py::Module& module, FileFacts& facts) {
@@ -905,6 +933,11 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
   const auto& functions = module.functions();
   // Module-level calls of project functions that connect become import-time connects.
   std::vector<ImportTimeConnect> connects;
+  std::map<std::string, std::optional<ImportTimeConnect>> reached;  // per called function, computed once
+  ByScope by_scope;
+  for (const ImportTimeConnect& c : d.import_connects) {
+    if (starts_with(c.through, kInFunction)) by_scope[c.through].push_back(&c);
+  }
   for (const ImportTimeConnect& c : d.import_connects) {
     if (c.through.starts_with(kInFunction)) continue;
     if (!c.what.starts_with(kCallsFunction)) {
@@ -914,11 +947,11 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
     const std::string index = c.what.substr(kCallsFunction.size());
     const auto number = to_int(index);
     if (!number || *number < 0 || static_cast<size_t>(*number) >= functions.size()) continue;
-    for (const ImportTimeConnect& inner : d.import_connects) {
-      if (inner.through != std::string(kInFunction) + index) continue;
+    auto [found, fresh] = reached.try_emplace(index);
+    if (fresh) found->second = connect_in(by_scope, index);
+    if (const auto& inner = found->second) {
       const py::FunctionInfo& fn = functions[static_cast<size_t>(*number)];
-      connects.push_back(ImportTimeConnect{c.where, inner.what, inner.engine, inner.engine_symbol, fn.name});
-      break;
+      connects.push_back(ImportTimeConnect{c.where, inner->what, inner->engine, inner->engine_symbol, fn.name});
     }
   }
   d.import_connects = std::move(connects);
