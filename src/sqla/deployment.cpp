@@ -902,7 +902,7 @@ std::optional<ImportTimeConnect> connect_in(const ByScope& by_scope, const std::
   for (size_t next = 0, level_end = 1, depth = 0; next < queue.size() && next < 64 && depth < 3; ++next) {
     if (auto body = by_scope.find(std::string(kInFunction) + queue[next]); body != by_scope.end()) {
       for (const ImportTimeConnect* inner : body->second) {
-        if (!starts_with(inner->what, kCallsFunction)) return *inner;
+        if (!inner->what.starts_with(kCallsFunction)) return *inner;
         const std::string callee = inner->what.substr(kCallsFunction.size());
         if (std::find(queue.begin(), queue.end(), callee) == queue.end()) queue.push_back(callee);
       }
@@ -936,7 +936,7 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
   std::map<std::string, std::optional<ImportTimeConnect>> reached;  // per called function, computed once
   ByScope by_scope;
   for (const ImportTimeConnect& c : d.import_connects) {
-    if (starts_with(c.through, kInFunction)) by_scope[c.through].push_back(&c);
+    if (c.through.starts_with(kInFunction)) by_scope[c.through].push_back(&c);
   }
   for (const ImportTimeConnect& c : d.import_connects) {
     if (c.through.starts_with(kInFunction)) continue;
