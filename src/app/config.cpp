@@ -136,10 +136,11 @@ class Reader {
       if (!t) return fail(node.source(), key, "expected a table of rule id = \"error\" | \"warning\" | \"info\"");
       for (auto&& [id, value] : *t) {
         const std::string name = key + "." + std::string(id.str());
-        const rules::Rule* rule = rules::find_rule(id.str());
+        const std::string_view wanted = id.str();  // a lambda may not capture a structured binding (clang 14)
+        const rules::Rule* rule = rules::find_rule(wanted);
         if (!rule) {
           const auto all = rules::all_rules();
-          auto it = std::find_if(all.begin(), all.end(), [&](const rules::Rule* r) { return r->info.name == id.str(); });
+          auto it = std::find_if(all.begin(), all.end(), [&](const rules::Rule* r) { return r->info.name == wanted; });
           rule = it == all.end() ? nullptr : *it;
         }
         if (!rule) return fail(id.source(), name, "unknown rule id: " + std::string(id.str()) + " (see --list-rules)");
