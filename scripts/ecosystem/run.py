@@ -179,6 +179,16 @@ def audit(binary: Path, tree: Path, mode: str, jobs: int) -> dict:
     return json.loads(done.stdout)
 
 
+def selected_rules(binary: Path, mode: str) -> set[str] | None:
+    """The rule ids the binary runs in MODE (from --show-settings), or None when unknown."""
+    done = subprocess.run([str(binary), "--isolated", "--show-settings", *MODES[mode]],
+                          capture_output=True, text=True)
+    for line in done.stdout.splitlines():
+        if line.startswith("rules:"):
+            return {rule.strip() for rule in line.split(":", 1)[1].split(",") if rule.strip()}
+    return None
+
+
 def match(findings: list[Finding], verdicts: list[Verdict]) -> None:
     """Pairs each finding with a verdict of the same key, nearest line first."""
     by_key: dict[tuple[str, str], list[Verdict]] = defaultdict(list)
@@ -331,7 +341,10 @@ def main() -> int:
     print_table(findings)
 
     audited = {t[0] for t in timings}
-    stale = [v for v in verdicts if not v.used and v.project in audited]
+    # A verdict for a rule this mode does not run (an opt-in rule in the default mode) is not stale.
+    running = selected_rules(binary, args.mode)
+    stale = [v for v in verdicts if not v.used and v.project in audited
+             and (running is None or v.rule in running)]
     if stale:
         print(f"\nverdicts with no finding at this commit ({len(stale)}): fixed, or the message "
               "changed (then the finding shows as new)")
