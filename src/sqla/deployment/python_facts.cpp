@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "sqla/deployment.h"
 #include "sqla/deployment/helpers.h"
+#include "sqla/web_apps.h"
 
 namespace sqla {
 
@@ -43,8 +44,7 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
   const core::Location where = call.module.location(call.node);
   if (callee.kind == ValueKind::kSymbol) {
     const std::string& q = callee.text;
-    if (q == "fastapi.FastAPI" || q == "fastapi.applications.FastAPI" || q == "starlette.applications.Starlette" ||
-        q == "quart.Quart" || q == "quart.app.Quart") {
+    if (const AppConstructor* app = app_constructor(q); app && app->asgi) {
       d.asgi_apps.push_back(Evidence{std::string(basename(q)) + " application", where, std::string(basename(q)), ""});
     } else if (q == "mangum.Mangum" || q == "mangum.adapter.Mangum") {
       d.serverless.push_back(Evidence{"Mangum wraps the ASGI app as an AWS Lambda handler", where, "AWS Lambda", ""});
