@@ -42,6 +42,26 @@ TEST_CASE("deployment files are recognised by name") {
   }
 }
 
+TEST_CASE("deployment format registry: the first format that claims a name reads the file") {
+  // Dockerfile.sh is a Dockerfile (its CMD is server evidence), not a shell script.
+  const sqla::DeploymentFacts docker = read("docker/Dockerfile.sh", "CMD gunicorn app:app\n");
+  REQUIRE(docker.servers.size() == 1);
+  CHECK(docker.servers[0].what.rfind("the Dockerfile's CMD", 0) == 0);
+  // Templates of .env files document variables; real ones set them.
+  const sqla::DeploymentFacts example = read(".env.example", "DATABASE_URL=postgresql://u@db/app\n");
+  REQUIRE(example.env.size() == 1);
+  CHECK(example.env[0].example);
+  const sqla::DeploymentFacts local = read(".env.local", "DATABASE_URL=postgresql://u@db/app\n");
+  REQUIRE(local.env.size() == 1);
+  CHECK_FALSE(local.env[0].example);
+  // A SAM template under another name; samconfig.yaml holds CLI settings, no resources.
+  const sqla::DeploymentFacts sam =
+      read("stack.template.yaml", "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n");
+  REQUIRE(sam.serverless.size() == 1);
+  CHECK(sam.serverless[0].what.rfind("CloudFormation template declares", 0) == 0);
+  CHECK_FALSE(sqla::is_deployment_file("samconfig.yaml"));
+}
+
 TEST_CASE("command lines: gunicorn, uvicorn, celery in every spelling") {
   auto one = [](const std::string& file, const std::string& text) {
     const sqla::ProjectFacts f = project_of({{file, text}});

@@ -6,6 +6,7 @@
 #include "py/grammar.h"
 #include "sqla/facts.h"
 #include "sqla/project_context.h"
+#include "sqla/web_apps.h"
 #include "tests/temp_dir.h"
 #include "ts/tree.h"
 
@@ -33,6 +34,26 @@ TEST_CASE("web facts: applications and test clients through any import spelling"
   CHECK(facts.web_apps[1].framework == "flask");
   CHECK(facts.web_apps[2].test_client);
   CHECK(facts.web_apps[2].framework == "starlette");
+}
+
+TEST_CASE("app detection: one table for web apps, ASGI lifespan owners and web packages") {
+  // An ASGI app built once is both a web app (threads) and a lifespan owner; Quart is only the latter,
+  // Flask only the former.
+  sqla::FileFacts facts = analyze(
+      "from fastapi import FastAPI\nfrom quart import Quart\nfrom flask import Flask\n"
+      "api = FastAPI()\nq = Quart(__name__)\nweb = Flask(__name__)\n");
+  REQUIRE(facts.web_apps.size() == 2);
+  CHECK(facts.web_apps[0].framework == "fastapi");
+  CHECK(facts.web_apps[1].framework == "flask");
+  REQUIRE(facts.deployment.asgi_apps.size() == 2);
+  CHECK(facts.deployment.asgi_apps[0].where.range.begin.line == 4);
+  CHECK(facts.deployment.asgi_apps[1].where.range.begin.line == 5);
+  CHECK(sqla::is_web_package("litestar"));
+  CHECK_FALSE(sqla::is_web_package("sqlalchemy"));
+  REQUIRE(sqla::app_constructor("starlette.testclient.TestClient") != nullptr);
+  CHECK(sqla::app_constructor("starlette.testclient.TestClient")->test_client);
+  CHECK_FALSE(sqla::app_constructor("starlette.testclient.TestClient")->asgi);
+  CHECK(sqla::app_constructor("fastapi.routing.APIRouter") == nullptr);
 }
 
 TEST_CASE("web facts: on_event handlers, their event and database use, one level of local calls") {

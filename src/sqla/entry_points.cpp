@@ -9,6 +9,7 @@
 #include "py/module.h"
 #include "sqla/facts.h"
 #include "sqla/sessions.h"
+#include "sqla/web_apps.h"
 
 namespace sqla {
 namespace {
@@ -30,10 +31,6 @@ bool one_of(std::string_view s, const std::array<std::string_view, N>& list) {
 
 constexpr std::array<std::string_view, 10> kRouteMethods = {
     "get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"};
-// Web frameworks whose decorators register per-request handlers.
-constexpr std::array<std::string_view, 10> kWebPackages = {
-    "fastapi",  "flask",   "starlette", "quart",  "sanic",
-    "litestar", "aiohttp", "falcon",    "bottle", "apiflask"};
 // Class-based views: their HTTP-verb methods run per request.
 constexpr std::array<std::string_view, 12> kViewBases = {
     "MethodView",   "View",           "HTTPMethodView", "HTTPEndpoint",
@@ -70,7 +67,7 @@ bool routerish(std::string_view receiver) {
 
 bool web_symbol(std::string_view symbol) {
   const std::string_view head = symbol.substr(0, symbol.find('.'));
-  return one_of(head, kWebPackages);
+  return is_web_package(head);
 }
 
 /// The decorator's callee as written, without its arguments: `router.get("/x")` -> `router.get`.

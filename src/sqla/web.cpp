@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "py/grammar.h"
 #include "sqla/sessions.h"
+#include "sqla/web_apps.h"
 
 namespace sqla {
 namespace {
@@ -14,23 +15,9 @@ using core::lower;
 }  // namespace
 
 std::optional<WebApp> web_app_call(std::string_view callee) {
-  // Re-exports: fastapi.FastAPI is fastapi.applications.FastAPI; flask.Flask is flask.app.Flask.
-  static constexpr std::pair<std::string_view, std::string_view> kApps[] = {
-      {"fastapi.FastAPI", "fastapi"},     {"fastapi.applications.FastAPI", "fastapi"},
-      {"flask.Flask", "flask"},           {"flask.app.Flask", "flask"},
-      {"starlette.applications.Starlette", "starlette"},
-  };
-  static constexpr std::pair<std::string_view, std::string_view> kClients[] = {
-      {"fastapi.testclient.TestClient", "fastapi"},
-      {"starlette.testclient.TestClient", "starlette"},
-  };
-  for (const auto& [name, framework] : kApps) {
-    if (callee == name) return WebApp{std::string(framework), {}, {}, false};
-  }
-  for (const auto& [name, framework] : kClients) {
-    if (callee == name) return WebApp{std::string(framework), {}, {}, true};
-  }
-  return std::nullopt;
+  const AppConstructor* c = app_constructor(callee);
+  if (!c || !c->web_app) return std::nullopt;
+  return WebApp{std::string(c->framework), {}, {}, c->test_client};
 }
 
 std::optional<std::string> on_event_decorator(const py::Value& decorator, std::string_view text) {

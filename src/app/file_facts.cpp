@@ -1,0 +1,119 @@
+#include "app/file_facts.h"
+
+#include <algorithm>
+
+#include "app/diagnostics.h"
+#include "app/read_source.h"
+#include "sqla/deployment.h"
+
+namespace app {
+namespace {
+
+/// True when the file calls a project wrapper defined in another file (a textual check: the
+/// second pass re-analyses exactly these files, with or without the pre-filter).
+bool names_wrapper(std::string_view text, const std::string& path, const std::vector<sqla::Wrapper>& wrappers) {
+  return std::any_of(wrappers.begin(), wrappers.end(), [&](const sqla::Wrapper& w) {
+    return w.path != path && text.find(w.name + "(") != std::string_view::npos;
+  });
+}
+
+}  // namespace
+
+ts::Node first_syntax_error(ts::Node root) {
+  ts::Node node = root;
+  while (node) {
+    if (node.is_error() || node.is_missing()) return node;
+    ts::Node next;
+    for (uint32_t i = 0; i < node.child_count(); ++i) {
+      ts::Node c = node.child(i);
+      if (c.has_error() || c.is_missing()) {
+        next = c;
+        break;
+      }
+    }
+    if (!next) return node;
+    node = next;
+  }
+  return root;
+}
+
+core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error) {
+  core::Finding f;
+  f.code = std::string(kSyntaxError.code);
+  f.name = std::string(kSyntaxError.name);
+  f.severity = kSyntaxError.severity;
+  f.where = source.location(error.start_byte(), error.end_byte());
+  std::string_view text = error.text(source.text());
+  text = text.substr(0, text.find_first_of("\r\n"));
+  if (text.size() > 40) text = text.substr(0, 40);
+  if (error.is_missing()) {
+    f.message = std::string("syntax error: missing `") + error.type() + "`; audited where the parser recovered";
+  } else {
+    f.message = "syntax error at `" + std::string(text) + "`; audited where the parser recovered";
+  }
+  f.fix = std::string(kSyntaxError.fix);
+  return f;
+}
+
+std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, const Pass& pass) {
+  FileResult result;
+  std::string problem;
+  std::optional<std::string> bytes = read_file(file, pass.max_size, problem);
+  if (bytes) problem = text_problem(*bytes);
+  if (!problem.empty()) {
+    if (pass.only_wrapper_callers) return std::nullopt;
+    result.diagnostics.push_back(unreadable_diagnostic(file.display_path, problem));
+    result.skipped = true;
+    return result;
+  }
+  const bool with_wrappers = pass.wrappers && names_wrapper(*bytes, file.display_path, *pass.wrappers);
+  if (pass.only_wrapper_callers && !with_wrappers) return std::nullopt;
+  core::SourceFile source(file.display_path, prepare_text(std::move(*bytes)));
+  if (file.kind == FileKind::kIni) {
+    if (pass.depth != Depth::kParse) {
+      result.ini = sqla::read_ini(source);
+      result.directives = scan_ini_directives(source);
+    }
+    return result;
+  }
+  if (file.kind == FileKind::kDeployment) {
+    if (pass.depth != Depth::kParse) result.deployment = sqla::read_deployment_file(source, result.diagnostics);
+    return result;
+  }
+  if (pass.modules) {
+    const Scan scan = scan_python(source.text(), file.module_name, file.is_package);
+    result.has_with = scan.has_with;
+    result.has_yield = scan.has_yield;
+    for (const std::string& name : scan.imports) {
+      for (size_t i : pass.modules->files_for(name)) result.reaches.push_back(static_cast<uint32_t>(i));
+    }
+    if (pass.depth == Depth::kFilter && !scan.relevant && !relevant_path(file.display_path)) {
+      // Not parsed, so no findings here; its suppression comments still count (PA004, PA005). A
+      // `#` with no quote before it on its line starts a comment: good enough without a tree.
+      const std::string_view text = source.text();
+      result.directives = scan_directives(source, [text](uint32_t offset) {
+        const size_t newline = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+        const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+        const std::string_view before = text.substr(line_start, offset - line_start);
+        return before.find_first_of("'\"") == std::string_view::npos;
+      });
+      return result;
+    }
+  }
+  result.analyzed = true;
+  ts::Tree tree = parser.parse(source.text());
+  if (!tree) {
+    result.diagnostics.push_back(unreadable_diagnostic(file.display_path, "the parser gave up; skipped"));
+    result.skipped = true;
+    return result;
+  }
+  const ts::Node root = tree.root();
+  if (root.has_error()) result.diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(root)));
+  if (pass.depth == Depth::kParse) return result;
+  result.directives = scan_python_directives(source, root);
+  result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, pass.context,
+                                       with_wrappers ? pass.wrappers : nullptr);
+  return result;  // the tree is freed here: memory does not grow with the project
+}
+
+}  // namespace app

@@ -1,0 +1,62 @@
+#pragma once
+// Stage "file facts": one file taken as far as its pass says: an ini or deployment file read, a Python
+// file scanned by the pre-filter, parsed and analysed into sqla::FileFacts. The tree is freed before
+// process() returns: memory does not grow with the project.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/prefilter.h"
+#include "app/suppressions.h"
+#include "app/walk.h"
+#include "core/finding.h"
+#include "core/source_file.h"
+#include "sqla/facts.h"
+#include "sqla/project_context.h"
+#include "ts/tree.h"
+
+namespace app {
+
+/// What the file phase keeps of one file.
+struct FileResult {
+  std::optional<sqla::FileFacts> python;
+  std::optional<sqla::IniFile> ini;
+  std::optional<sqla::DeploymentFacts> deployment;
+  std::vector<core::Finding> diagnostics;
+  std::vector<Directive> directives;  ///< suppression comments
+  bool skipped = false;
+  bool analyzed = false;          ///< a Python file parsed and analysed (or its parse failed)
+  bool has_with = false;          ///< pre-filter: the file has a `with` statement
+  bool has_yield = false;         ///< pre-filter: the file may define a generator
+  std::vector<uint32_t> reaches;  ///< pre-filter: files its imports may reach
+};
+
+/// How far process() goes with a Python file.
+enum class Depth {
+  kParse,    ///< read and parse (the benchmark floor)
+  kFilter,   ///< read and scan; parse and analyse when the pre-filter finds it relevant
+  kAnalyze,  ///< read, parse and analyse
+};
+
+/// What process() needs besides the file.
+struct Pass {
+  const sqla::ProjectContext& context;
+  uint64_t max_size;
+  Depth depth = Depth::kAnalyze;
+  const ModuleIndex* modules = nullptr;           ///< with the pre-filter: resolve imports to files
+  const std::vector<sqla::Wrapper>* wrappers = nullptr;  ///< known project wrappers (second pass)
+  bool only_wrapper_callers = false;               ///< skip files that name no wrapper
+};
+
+/// Reads one file and takes it as far as `pass` says. `nullopt` when `only_wrapper_callers` and
+/// the file names no wrapper.
+std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, const Pass& pass);
+
+/// The first error or missing node, found without recursion.
+ts::Node first_syntax_error(ts::Node root);
+
+/// PA002 for a parse error at `error`.
+core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error);
+
+}  // namespace app

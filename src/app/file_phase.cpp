@@ -1,0 +1,136 @@
+#include "app/file_phase.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "py/grammar.h"
+
+namespace app {
+namespace {
+
+/// Runs `work(index, parser)` for each of `items` on `jobs` threads, one parser per thread.
+template <typename Work>
+void parallel(const std::vector<size_t>& items, unsigned jobs, Work&& work) {
+  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(items.size(), 1)));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    ts::Parser parser;
+    parser.set_language(py::Grammar::get().language());
+    for (size_t k = next++; k < items.size(); k = next++) work(items[k], parser);
+  };
+  if (jobs <= 1) {
+    worker();
+    return;
+  }
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+}
+
+/// With the pre-filter: analyses the modules that analysed files import (settings and config
+/// modules whose values the resolver follows), transitively, and the files whose `with` may enter
+/// a generator of another module (PA207). Bounded like the resolver's own chains.
+void reach_imports(const std::vector<InputFile>& inputs, std::vector<FileResult>& results, const Pass& pass,
+                   unsigned jobs) {
+  constexpr int kMaxLevels = 16;
+  const size_t n = results.size();
+  auto waiting = [&](size_t i) { return inputs[i].kind == FileKind::kPython && !results[i].analyzed && !results[i].skipped; };
+  std::vector<bool> expanded(n, false);
+  std::vector<bool> queued(n, false);
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < n; ++i) {
+    if (!waiting(i) || !results[i].has_with) continue;
+    const auto& r = results[i].reaches;
+    if (std::any_of(r.begin(), r.end(), [&](uint32_t j) { return j != i && results[j].has_yield; })) {
+      todo.push_back(i);
+      queued[i] = true;
+    }
+  }
+  for (int level = 0; level < kMaxLevels; ++level) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!results[i].analyzed || expanded[i]) continue;
+      expanded[i] = true;
+      for (uint32_t j : results[i].reaches) {
+        if (waiting(j) && !queued[j]) {
+          queued[j] = true;
+          todo.push_back(j);
+        }
+      }
+    }
+    if (todo.empty()) return;
+    std::sort(todo.begin(), todo.end());
+    Pass analyze = pass;
+    analyze.depth = Depth::kAnalyze;
+    parallel(todo, jobs, [&](size_t i, ts::Parser& parser) { results[i] = *process(inputs[i], parser, analyze); });
+    todo.clear();
+  }
+}
+
+/// Second pass: a file that calls a project wrapper of another module (`make_engine(url, **kw)`
+/// defined in app/db.py) is analysed again with the wrappers known, so the engine is checked at
+/// each call site. Only files that name a wrapper are analysed again (or for the first time, when
+/// the pre-filter skipped them). Returns the wrappers.
+std::vector<sqla::Wrapper> reanalyze_wrapper_callers(const std::vector<InputFile>& inputs, std::vector<FileResult>& results,
+                                                     const Pass& pass, unsigned jobs) {
+  std::vector<sqla::Wrapper> wrappers;
+  {
+    // find_wrappers reads ProjectFacts: lend it the facts and take them back.
+    sqla::ProjectFacts lent;
+    std::vector<size_t> owners;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!results[i].python) continue;
+      lent.files.push_back(std::move(*results[i].python));
+      owners.push_back(i);
+    }
+    wrappers = sqla::find_wrappers(lent);
+    for (size_t k = 0; k < owners.size(); ++k) results[owners[k]].python = std::move(lent.files[k]);
+  }
+  if (wrappers.empty()) return wrappers;
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (inputs[i].kind == FileKind::kPython && !results[i].skipped) candidates.push_back(i);
+  }
+  Pass again = pass;
+  again.depth = Depth::kAnalyze;
+  again.wrappers = &wrappers;
+  again.only_wrapper_callers = true;
+  parallel(candidates, jobs, [&](size_t i, ts::Parser& parser) {
+    std::optional<FileResult> r = process(inputs[i], parser, again);
+    if (r && r->python) results[i] = std::move(*r);
+  });
+  return wrappers;
+}
+
+}  // namespace
+
+/// The file phase: every file read; Python files parsed and analysed (with the pre-filter, those
+/// that can hold facts and what they import); then project wrappers at their call sites.
+std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sqla::ProjectContext& context,
+                                   uint64_t max_size, bool parse_only, bool prefilter, unsigned jobs) {
+  const size_t n = files.size();
+  std::vector<FileResult> results(n);
+  ModuleIndex modules;
+  if (prefilter) {
+    for (size_t i = 0; i < n; ++i) {
+      if (files[i].kind == FileKind::kPython) modules.add(files[i].module_name, i);
+    }
+  }
+  Pass pass{context, max_size};
+  pass.depth = parse_only ? Depth::kParse : prefilter ? Depth::kFilter : Depth::kAnalyze;
+  if (prefilter && !parse_only) pass.modules = &modules;
+  std::vector<size_t> all(n);
+  for (size_t i = 0; i < n; ++i) all[i] = i;
+  parallel(all, jobs, [&](size_t i, ts::Parser& parser) { results[i] = *process(files[i], parser, pass); });
+  if (parse_only) return results;
+  if (pass.modules) reach_imports(files, results, pass, jobs);
+  const std::vector<sqla::Wrapper> wrappers = reanalyze_wrapper_callers(files, results, pass, jobs);
+  if (pass.modules && !wrappers.empty()) {
+    // Files analysed for the first time by the wrapper pass import modules too.
+    pass.wrappers = &wrappers;
+    reach_imports(files, results, pass, jobs);
+  }
+  return results;
+}
+
+}  // namespace app

@@ -1,0 +1,41 @@
+#include "app/project_facts.h"
+
+#include <filesystem>
+
+#include "app/inputs.h"
+#include "core/text.h"
+#include "sqla/deployment.h"
+
+namespace app {
+namespace fs = std::filesystem;
+
+std::vector<std::string> audit_roots(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    const std::string shown = display_path(path);
+    if (fs::is_directory(path, ec)) {
+      out.push_back(shown == "." ? std::string() : shown);
+    } else {
+      out.push_back(core::dirname(shown));
+    }
+  }
+  return out;
+}
+
+void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>& results, sqla::ProjectFacts& facts,
+                   const std::vector<std::string>& roots) {
+  std::vector<sqla::DeploymentFacts> deployment_files;
+  for (size_t i = 0; i < results.size(); ++i) {
+    FileResult& r = results[i];
+    if (r.python) facts.files.push_back(std::move(*r.python));
+    if (r.ini) facts.ini_files.push_back(std::move(*r.ini));
+    if (r.deployment) deployment_files.push_back(std::move(*r.deployment));
+    if (files[i].kind == FileKind::kPython && !r.analyzed && !r.skipped && !files[i].module_name.empty()) {
+      facts.other_modules.push_back(files[i].module_name);
+    }
+  }
+  sqla::merge_deployment(facts, std::move(deployment_files), roots);
+}
+
+}  // namespace app

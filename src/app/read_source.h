@@ -1,0 +1,25 @@
+#pragma once
+// Stage "read": a file's bytes, checked (not binary, valid UTF-8, under the size limit) and prepared
+// for the parser. A file that cannot be read becomes a diagnostic, never a stop.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/walk.h"
+
+namespace app {
+
+/// Checks a file's bytes; returns the reason it cannot be audited, or "" when it can.
+std::string text_problem(std::string_view bytes);
+
+/// Python reads source with universal newlines; the grammar's scanner only knows "\n" and "\r\n",
+/// so a lone "\r" (classic Mac files) becomes "\n" in place: byte offsets, and so positions, do not move.
+/// A UTF-8 BOM is not code.
+std::string prepare_text(std::string text);
+
+/// The file's bytes (or the text read from stdin); nullopt with `problem` set when it cannot be read
+/// or is larger than `max_size`.
+std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, std::string& problem);
+
+}  // namespace app

@@ -1,0 +1,30 @@
+#include "app/report_files.h"
+
+namespace app {
+
+DirectiveMap take_file_results(const std::vector<InputFile>& files, std::vector<FileResult>& results,
+                               const std::set<std::string>& named, core::Report& report) {
+  DirectiveMap directives;
+  for (size_t i = 0; i < results.size(); ++i) {
+    FileResult& r = results[i];
+    for (core::Finding& d : r.diagnostics) report.diagnostics.push_back(std::move(d));
+    directives[files[i].display_path] = std::move(r.directives);
+    if (!named.empty() && !named.count(files[i].display_path)) continue;
+    if (r.skipped) ++report.summary.skipped;
+    else ++report.summary.files;
+  }
+  return directives;
+}
+
+void keep_named_files(const std::set<std::string>& named, const std::vector<InputFile>& files,
+                      sqla::ProjectFacts& facts, core::Report& report) {
+  std::set<std::string> project_files;
+  for (const InputFile& f : files) project_files.insert(f.display_path);
+  auto other = [&](const core::Finding& f) { return !named.count(f.where.path); };
+  std::erase_if(report.findings, other);
+  std::erase_if(report.diagnostics, [&](const core::Finding& f) { return other(f) && project_files.count(f.where.path); });
+  std::erase_if(facts.files, [&](const sqla::FileFacts& f) { return !named.count(f.path); });
+  std::erase_if(facts.ini_files, [&](const sqla::IniFile& f) { return !named.count(f.path); });
+}
+
+}  // namespace app

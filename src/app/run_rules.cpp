@@ -1,0 +1,78 @@
+#include "app/run_rules.h"
+
+#include <algorithm>
+
+#include "app/analyze.h"
+#include "core/mask.h"
+
+namespace app {
+namespace {
+
+/// Same finding from several branch configurations: keep one, without branch notes.
+void dedupe(std::vector<core::Finding>& findings) {
+  std::vector<core::Finding> out;
+  for (core::Finding& f : findings) {
+    auto same = std::find_if(out.begin(), out.end(), [&](const core::Finding& o) {
+      return o.code == f.code && o.where == f.where && o.message == f.message;
+    });
+    if (same == out.end()) {
+      out.push_back(std::move(f));
+      continue;
+    }
+    std::erase_if(same->notes, [](const core::Note& n) { return n.message.rfind("configuration when ", 0) == 0; });
+  }
+  findings = std::move(out);
+}
+
+void mask(core::Finding& f) {
+  f.message = core::mask_credentials(f.message);
+  f.fix = core::mask_credentials(f.fix);
+  for (core::Note& n : f.notes) n.message = core::mask_credentials(n.message);
+}
+
+bool matches(const rules::Rule& rule, const std::string& selector) {
+  if (selector == "ALL") return true;
+  return std::string_view(rule.info.code).rfind(selector, 0) == 0 || rule.info.name == selector;
+}
+
+}  // namespace
+
+std::vector<core::Finding> run_rules(const sqla::ProjectFacts& facts, const std::vector<const rules::Rule*>& selected) {
+  std::vector<core::Finding> all;
+  for (const rules::Rule* rule : selected) {
+    std::vector<core::Finding> found;
+    core::Sink sink(rule->info, found);
+    rule->check(facts, sink);
+    dedupe(found);
+    for (core::Finding& f : found) {
+      mask(f);
+      all.push_back(std::move(f));
+    }
+  }
+  std::sort(all.begin(), all.end(), core::finding_less);
+  return all;
+}
+
+std::optional<std::vector<const rules::Rule*>> select_rules(const std::vector<std::string>& select,
+                                                           const std::vector<std::string>& ignore,
+                                                           std::string& error) {
+  const auto all = rules::all_rules();
+  for (const auto* list : {&select, &ignore}) {
+    for (const std::string& s : *list) {
+      if (std::none_of(all.begin(), all.end(), [&](const rules::Rule* r) { return matches(*r, s); })) {
+        error = "unknown rule id or prefix: " + s + " (see --list-rules)";
+        return std::nullopt;
+      }
+    }
+  }
+  std::vector<const rules::Rule*> out;
+  for (const rules::Rule* r : all) {
+    const bool chosen = select.empty() ? r->info.default_on
+                                       : std::any_of(select.begin(), select.end(), [&](const std::string& s) { return matches(*r, s); });
+    const bool dropped = std::any_of(ignore.begin(), ignore.end(), [&](const std::string& s) { return matches(*r, s); });
+    if (chosen && !dropped) out.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace app

@@ -1,0 +1,144 @@
+#include "sqla/deployment/command_line.h"
+
+#include <optional>
+
+#include "core/text.h"
+#include "sqla/deployment/helpers.h"
+
+namespace sqla::deploy {
+
+using core::basename;
+using core::dirname;
+
+std::vector<std::string> shell_words(std::string_view cmd) {
+  std::vector<std::string> out;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : cmd) {
+    if (quote) {
+      if (c == quote) quote = 0;
+      else word += c;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) out.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+      continue;
+    }
+    if (c == ';' || c == '&' || c == '|') {  // separators end a command
+      if (in_word) out.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+      out.emplace_back(1, ';');
+      continue;
+    }
+    word += c;
+    in_word = true;
+  }
+  if (in_word) out.push_back(std::move(word));
+  return out;
+}
+
+namespace {
+
+/// `-w 4`, `-w4`, `--workers 4`, `--workers=4`: the option's value, advancing `i`.
+std::optional<std::string> option_value(const std::vector<std::string>& w, size_t& i, std::string_view short_name,
+                                        std::string_view long_name) {
+  const std::string& a = w[i];
+  if ((!short_name.empty() && a == short_name) || a == long_name) {
+    if (i + 1 < w.size()) return w[++i];
+    return std::nullopt;
+  }
+  if (!long_name.empty() && a.starts_with(std::string(long_name) + "=")) return a.substr(long_name.size() + 1);
+  if (!short_name.empty() && short_name.size() == 2 && a.starts_with(short_name) && a.size() > 2 && a[2] != '-') {
+    return a.substr(2);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void parse_command(std::string_view cmd, const core::Location& where, DeploymentFacts& out, int depth) {
+  if (depth > 3) return;
+  const std::vector<std::string> words = shell_words(cmd);
+  for (size_t i = 0; i < words.size(); ++i) {
+    // `sh -c "gunicorn ..."`: the quoted string is a command of its own.
+    if (words[i].find(' ') != std::string::npos) {
+      parse_command(words[i], where, out, depth + 1);
+      continue;
+    }
+    std::string_view name = basename(words[i]);
+    size_t start = i;
+    if ((name == "python" || name.starts_with("python3")) && i + 2 < words.size() && words[i + 1] == "-m") {
+      name = words[i + 2];
+      start = i + 2;
+    }
+    if (name != "gunicorn" && name != "uvicorn" && name != "hypercorn" && name != "celery") continue;
+    ServerProcess p;
+    p.server = std::string(name);
+    p.where = where;
+    p.command = trim(cmd);
+    p.directory = dirname(where.path);
+    p.forks = name == "gunicorn" || name == "celery";
+    bool celery_worker = false;
+    std::string pool = "prefork";
+    size_t j = start + 1;
+    for (; j < words.size() && words[j] != ";"; ++j) {
+      std::optional<std::string> v;
+      if (name == "gunicorn" || name == "hypercorn") {
+        if ((v = option_value(words, j, "-w", "--workers"))) {
+          p.workers_origin = *v;
+          continue;
+        }
+        if ((v = option_value(words, j, "", "--threads"))) {
+          p.threads = to_int(*v);
+          continue;
+        }
+        if ((v = option_value(words, j, "-k", "--worker-class"))) {
+          p.worker_class = *v;
+          continue;
+        }
+        if (words[j] == "--preload") {
+          p.preload = true;
+          p.preload_where = where;
+          continue;
+        }
+      } else if (name == "uvicorn") {
+        if ((v = option_value(words, j, "", "--workers"))) {
+          p.workers_origin = *v;
+          continue;
+        }
+      } else {
+        if (words[j] == "worker") celery_worker = true;
+        if ((v = option_value(words, j, "-c", "--concurrency"))) {
+          p.workers_origin = *v;
+          continue;
+        }
+        if ((v = option_value(words, j, "-P", "--pool"))) pool = *v;
+      }
+    }
+    if (name == "celery") {
+      if (!celery_worker) {
+        i = j;
+        continue;
+      }
+      // Prefork: the worker imports the app, then forks its pool children.
+      p.forks = pool == "prefork" || pool == "processes";
+      p.preload = p.forks;
+      p.preload_where = where;
+      if (!p.forks) p.worker_class = pool;
+    }
+    // workers_origin holds the value as written until merge_deployment resolves variables.
+    out.processes.push_back(std::move(p));
+    i = j;
+  }
+}
+
+}  // namespace sqla::deploy

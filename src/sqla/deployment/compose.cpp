@@ -1,0 +1,79 @@
+// docker-compose files: service commands, environment, PgBouncer services, the database's max_connections.
+#include "sqla/deployment/format.h"
+
+#include "core/text.h"
+#include "sqla/deployment/command_line.h"
+#include "sqla/deployment/helpers.h"
+#include "sqla/deployment/yaml_helpers.h"
+
+namespace sqla::deploy {
+namespace {
+
+using core::lower;
+
+bool is_compose(std::string_view name, std::string_view) {
+  return (name.starts_with("docker-compose") || name.starts_with("compose")) &&
+         (name.ends_with(".yml") || name.ends_with(".yaml"));
+}
+
+/// The port PgBouncer listens on inside a compose service, and its pool mode.
+void read_compose_pooler(const std::string& service, const YAML::Node& body, const std::string& image,
+                         const std::string& path, DeploymentFacts& out) {
+  PoolerEndpoint p;
+  p.host = service;
+  p.where = mark_location(path, body);
+  // Images differ: bitnami listens on 6432 (PGBOUNCER_PORT), edoburu on 5432 (LISTEN_PORT).
+  p.port = image.find("edoburu") != std::string::npos ? 5432 : 6432;
+  DeploymentFacts env;
+  read_yaml_env(body["environment"], path, env);
+  for (const EnvVariable& v : env.env) {
+    const std::string key = lower(v.name);
+    if (key == "listen_port" || key == "pgbouncer_port" || key == "pgbouncer_listen_port") {
+      if (auto port = to_int(v.value)) p.port = *port;
+    } else if (key == "pool_mode" || key == "pgbouncer_pool_mode") {
+      p.mode = lower(v.value);
+    }
+  }
+  out.poolers.push_back(std::move(p));
+}
+
+void read_compose(const YAML::Node& doc, const std::string& path, DeploymentFacts& out) {
+  const YAML::Node services = doc["services"];
+  if (!services || !services.IsMap()) return;
+  for (const auto& svc : services) {
+    const YAML::Node body = svc.second;
+    if (!body.IsMap()) continue;
+    const std::string image = lower(scalar(body["image"]));
+    if (image.find("pgbouncer") != std::string::npos || lower(scalar(svc.first)).find("pgbouncer") != std::string::npos) {
+      read_compose_pooler(scalar(svc.first), body, image, path, out);
+      continue;
+    }
+    read_yaml_env(body["environment"], path, out);
+    const YAML::Node command = body["command"];
+    std::string text;
+    if (command && command.IsScalar()) {
+      text = command.Scalar();
+    } else if (command && command.IsSequence()) {
+      for (const auto& w : command) text += (text.empty() ? "" : " ") + ("'" + scalar(w) + "'");
+    }
+    if (text.empty()) continue;
+    // The project's own database server: `postgres -c max_connections=200` is the budget.
+    if (const size_t at_key = text.find("max_connections="); at_key != std::string::npos &&
+                                                            (image.find("postgres") != std::string::npos || image.find("mysql") != std::string::npos ||
+                                                             image.find("mariadb") != std::string::npos)) {
+      const std::string rest = text.substr(at_key + 16);
+      if (auto n = to_int(rest.substr(0, rest.find_first_not_of("0123456789")))) {
+        out.max_connections = n;
+        out.max_connections_where = mark_location(path, command);
+      }
+      continue;
+    }
+    parse_command(text, mark_location(path, command), out);
+  }
+}
+
+}  // namespace
+
+extern const DeploymentFormat kCompose{"docker-compose file", is_compose, read_compose, nullptr, nullptr};
+
+}  // namespace sqla::deploy

@@ -1,0 +1,44 @@
+// serverless.yml: the Serverless Framework's functions and their environment.
+#include "sqla/deployment/format.h"
+
+#include "core/text.h"
+#include "sqla/deployment/yaml_helpers.h"
+
+namespace sqla::deploy {
+namespace {
+
+using core::dirname;
+using core::lower;
+
+bool is_serverless_yml(std::string_view name, std::string_view) {
+  return name == "serverless.yml" || name == "serverless.yaml";
+}
+
+void read_serverless_yml(const YAML::Node& doc, const std::string& path, DeploymentFacts& out) {
+  const YAML::Node provider = doc["provider"];
+  std::string platform = "AWS Lambda";
+  if (provider) {
+    const std::string name = provider.IsMap() ? lower(scalar(provider["name"])) : lower(scalar(provider));
+    if (name == "google") platform = "Google Cloud Functions";
+    else if (name == "azure") platform = "Azure Functions";
+    if (provider.IsMap()) read_yaml_env(provider["environment"], path, out);
+  }
+  const YAML::Node functions = doc["functions"];
+  if (functions && functions.IsMap() && functions.size() > 0) {
+    for (const auto& fn : functions) {
+      std::string what = "serverless.yml declares the " + platform + " function `" + scalar(fn.first) + "`";
+      if (fn.second.IsMap()) {
+        const std::string handler = scalar(fn.second["handler"]);
+        if (!handler.empty()) what += " (handler " + handler + ")";
+        read_yaml_env(fn.second["environment"], path, out);
+      }
+      out.serverless.push_back(Evidence{what, mark_location(path, fn.first), platform, dirname(path)});
+    }
+  }
+}
+
+}  // namespace
+
+extern const DeploymentFormat kServerlessYml{"serverless.yml", is_serverless_yml, read_serverless_yml, nullptr, nullptr};
+
+}  // namespace sqla::deploy
