@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/budget.h"
 #include "core/text.h"
 #include "py/grammar.h"
 
@@ -275,6 +276,7 @@ class Interpreter {
   }
 
   void exec_statement(ts::Node s) {
+    if (!core::spend_step()) return;  // the file's work budget is spent (core/budget.h)
     switch (kind_of(s)) {
       case Kind::kExpressionStatement: {
         const uint32_t n = s.named_child_count();
@@ -989,6 +991,7 @@ class Interpreter {
   Alts eval(ts::Node n) {
     if (!n) return single(Value::unknown());
     if (expr_depth_ >= kMaxExprDepth) return single(Value::unknown(m_.location(n), "too deep"));
+    if (!core::spend_step()) return single(Value::unknown(m_.location(n), "analysis budget spent"));
     ++expr_depth_;
     Alts out = eval_inner(n);
     --expr_depth_;
