@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Validates real `--format sarif` output against the OASIS SARIF 2.1.0 schema (draft-04) and checks
+# Validates real `--format sarif` output against the SARIF 2.1.0 schema (draft-04, cmake/SarifSchema.cmake) and checks
 # what GitHub code scanning relies on: rule metadata for every selected rule, ruleIndex, relative
 # %SRCROOT% URIs, regions, line-independent partialFingerprints, notifications for PA0xx.
 # usage: validate_sarif.sh POOLAUDIT_BINARY SOURCE_DIR SARIF_SCHEMA
@@ -8,7 +8,7 @@ binary=$1
 source_dir=$2
 schema=$3
 if [ ! -f "$schema" ]; then
-  echo "SARIF schema not found: $schema (CI keeps shared/ beside the clone; or configure -DPOOLAUDIT_SARIF_SCHEMA=...)" >&2
+  echo "SARIF schema not found: $schema (CMake fetches it: cmake/SarifSchema.cmake; or configure -DPOOLAUDIT_SARIF_SCHEMA=...)" >&2
   exit 1
 fi
 cd "$source_dir"

@@ -82,7 +82,19 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   sqla::resolve_project(facts);
   // Rules, policy, report.
   report.findings = run_rules(facts, selected);
-  if (!options.parse_only) apply_policy(*settings, facts, directives, selected, report);
+  if (!options.parse_only) {
+    // A walked file without suppression comments was scanned all the same: an empty entry keeps
+    // apply_suppressions from reading it again as a non-Python file.
+    for (const core::Finding& f : report.findings) {
+      const auto walked_file = std::lower_bound(
+          walked.files.begin(), walked.files.end(), f.where.path,
+          [](const InputFile& file, const std::string& path) { return file.display_path < path; });
+      if (walked_file != walked.files.end() && walked_file->display_path == f.where.path) {
+        directives.try_emplace(f.where.path);
+      }
+    }
+    apply_policy(*settings, facts, directives, selected, report);
+  }
   if (!named.empty()) keep_named_files(named, walked.files, facts, report);
   build_audit(facts, selected, report);
   return report;
@@ -102,7 +114,15 @@ std::vector<core::Finding> analyze_source(std::string_view text, std::string_vie
   if (!tree) return out;
   if (tree.root().has_error()) out.push_back(syntax_diagnostic(source, first_syntax_error(tree.root())));
   sqla::ProjectFacts facts;
-  facts.files.push_back(sqla::analyze_python(source, tree.root(), "input", false, facts.context));
+  core::WorkBudget budget(core::WorkBudget::for_file(source.text().size()));
+  {
+    const core::BudgetScope scope(budget);
+    facts.files.push_back(sqla::analyze_python(source, tree.root(), "input", false, facts.context));
+  }
+  if (budget.exhausted()) {
+    out.push_back(budget_diagnostic(std::string(path), budget));
+    return out;
+  }
   sqla::merge_deployment(facts, {}, {});
   sqla::resolve_project(facts);
   std::vector<const rules::Rule*> all(rules::all_rules().begin(), rules::all_rules().end());

@@ -55,6 +55,12 @@ core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error) 
   return f;
 }
 
+core::Finding budget_diagnostic(const std::string& path, const core::WorkBudget& budget) {
+  return unreadable_diagnostic(path, "analysis stopped after " + std::to_string(budget.limit()) +
+                                         " steps (the work budget for a file of this size): too complex "
+                                         "to audit; its findings are dropped; skipped");
+}
+
 std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, const Pass& pass) {
   FileResult result;
   std::string problem;
@@ -71,13 +77,15 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
   core::SourceFile source(file.display_path, prepare_text(std::move(*bytes)));
   if (file.kind == FileKind::kIni) {
     if (pass.depth != Depth::kParse) {
-      result.ini = sqla::read_ini(source);
+      result.ini = std::make_unique<sqla::IniFile>(sqla::read_ini(source));
       result.directives = scan_ini_directives(source);
     }
     return result;
   }
   if (file.kind == FileKind::kDeployment) {
-    if (pass.depth != Depth::kParse) result.deployment = sqla::read_deployment_file(source, result.diagnostics);
+    if (pass.depth != Depth::kParse) {
+      result.deployment = std::make_unique<sqla::DeploymentFacts>(sqla::read_deployment_file(source, result.diagnostics));
+    }
     return result;
   }
   if (pass.modules) {
@@ -91,9 +99,8 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
       // Not parsed, so no findings here; its suppression comments still count (PA004, PA005). A
       // `#` with no quote before it on its line starts a comment: good enough without a tree.
       const std::string_view text = source.text();
-      result.directives = scan_directives(source, [text](uint32_t offset) {
-        const size_t newline = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
-        const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+      result.directives = scan_directives(source, [text, &source](uint32_t offset) {
+        const uint32_t line_start = source.line_start(offset);
         const std::string_view before = text.substr(line_start, offset - line_start);
         return before.find_first_of("'\"") == std::string_view::npos;
       });
@@ -111,8 +118,17 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
   if (root.has_error()) result.diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(root)));
   if (pass.depth == Depth::kParse) return result;
   result.directives = scan_python_directives(source, root);
-  result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, pass.context,
-                                       with_wrappers ? pass.wrappers : nullptr);
+  core::WorkBudget budget(core::WorkBudget::for_file(source.text().size()));
+  {
+    const core::BudgetScope scope(budget);
+    result.python = std::make_unique<sqla::FileFacts>(sqla::analyze_python(
+        source, root, file.module_name, file.is_package, pass.context, with_wrappers ? pass.wrappers : nullptr));
+  }
+  if (budget.exhausted()) {
+    result.python.reset();
+    result.diagnostics.push_back(budget_diagnostic(file.display_path, budget));
+    result.skipped = true;
+  }
   return result;  // the tree is freed here: memory does not grow with the project
 }
 

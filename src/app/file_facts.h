@@ -3,6 +3,7 @@
 // file scanned by the pre-filter, parsed and analysed into sqla::FileFacts. The tree is freed before
 // process() returns: memory does not grow with the project.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "app/prefilter.h"
 #include "app/suppressions.h"
 #include "app/walk.h"
+#include "core/budget.h"
 #include "core/finding.h"
 #include "core/source_file.h"
 #include "sqla/facts.h"
@@ -18,11 +20,13 @@
 
 namespace app {
 
-/// What the file phase keeps of one file.
+/// What the file phase keeps of one file, held for every walked file until the project phase: the
+/// facts are behind pointers so that the many files without any (most of a large tree) cost a few
+/// words, not the size of three fact structures.
 struct FileResult {
-  std::optional<sqla::FileFacts> python;
-  std::optional<sqla::IniFile> ini;
-  std::optional<sqla::DeploymentFacts> deployment;
+  std::unique_ptr<sqla::FileFacts> python;
+  std::unique_ptr<sqla::IniFile> ini;
+  std::unique_ptr<sqla::DeploymentFacts> deployment;
   std::vector<core::Finding> diagnostics;
   std::vector<Directive> directives;  ///< suppression comments
   bool skipped = false;
@@ -55,6 +59,10 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
 
 /// The first error or missing node, found without recursion.
 ts::Node first_syntax_error(ts::Node root);
+
+/// The file's analysis ran out of its work budget. Its facts are dropped, not half-used: facts
+/// from a partly interpreted module could be missing the very assignment that makes a finding false.
+core::Finding budget_diagnostic(const std::string& path, const core::WorkBudget& budget);
 
 /// PA002 for a parse error at `error`.
 core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error);

@@ -84,7 +84,7 @@ std::vector<sqla::Wrapper> reanalyze_wrapper_callers(const std::vector<InputFile
       owners.push_back(i);
     }
     wrappers = sqla::find_wrappers(lent);
-    for (size_t k = 0; k < owners.size(); ++k) results[owners[k]].python = std::move(lent.files[k]);
+    for (size_t k = 0; k < owners.size(); ++k) *results[owners[k]].python = std::move(lent.files[k]);
   }
   if (wrappers.empty()) return wrappers;
   std::vector<size_t> candidates;

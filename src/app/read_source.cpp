@@ -80,7 +80,12 @@ std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, s
     problem = std::string("cannot read file: ") + std::strerror(errno) + "; skipped";
     return std::nullopt;
   }
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // One read of the size just taken (a character-wise istreambuf_iterator copy was 18% of a run
+  // over 100,000 small files), then whatever the file gained since.
+  std::string bytes(size, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  if (in.good()) bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   if (in.bad()) {
     problem = "cannot read file; skipped";
     return std::nullopt;

@@ -8,7 +8,8 @@ DirectiveMap take_file_results(const std::vector<InputFile>& files, std::vector<
   for (size_t i = 0; i < results.size(); ++i) {
     FileResult& r = results[i];
     for (core::Finding& d : r.diagnostics) report.diagnostics.push_back(std::move(d));
-    directives[files[i].display_path] = std::move(r.directives);
+    // Only files with suppression comments get an entry: the map lives until the end of the run.
+    if (!r.directives.empty()) directives[files[i].display_path] = std::move(r.directives);
     if (!named.empty() && !named.count(files[i].display_path)) continue;
     if (r.skipped) ++report.summary.skipped;
     else ++report.summary.files;

@@ -1,6 +1,8 @@
 #include "app/run_rules.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include "app/analyze.h"
 #include "core/mask.h"
@@ -9,17 +11,21 @@ namespace app {
 namespace {
 
 /// Same finding from several branch configurations: keep one, without branch notes.
+/// (A hash index, not a scan of the kept findings: a file with thousands of engines stays linear.)
 void dedupe(std::vector<core::Finding>& findings) {
   std::vector<core::Finding> out;
+  std::unordered_map<std::string, size_t> kept;  // code, location and message -> index in out
   for (core::Finding& f : findings) {
-    auto same = std::find_if(out.begin(), out.end(), [&](const core::Finding& o) {
-      return o.code == f.code && o.where == f.where && o.message == f.message;
-    });
-    if (same == out.end()) {
+    const core::SourceRange& r = f.where.range;
+    std::string key = f.code + '\0' + f.where.path + '\0' + f.message + '\0';
+    for (uint32_t n : {r.begin.line, r.begin.column, r.end.line, r.end.column}) key += std::to_string(n) + ':';
+    const auto [it, inserted] = kept.try_emplace(std::move(key), out.size());
+    if (inserted) {
       out.push_back(std::move(f));
       continue;
     }
-    std::erase_if(same->notes, [](const core::Note& n) { return n.message.rfind("configuration when ", 0) == 0; });
+    std::erase_if(out[it->second].notes,
+                  [](const core::Note& n) { return n.message.rfind("configuration when ", 0) == 0; });
   }
   findings = std::move(out);
 }

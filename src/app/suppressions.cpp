@@ -166,13 +166,18 @@ std::vector<Directive> scan_directives(const core::SourceFile& source, const std
       at = end;
     }
     if (found.empty()) continue;
-    if (!is_comment(static_cast<uint32_t>(hash))) {
-      next = hash + 1;  // a '#' inside a string: the comment may come later on the line
-      continue;
+    // A '#' inside a string is not a comment; the comment, if any, starts at a later '#' of the
+    // line and runs to its end. One look per '#' keeps a long line of such strings linear.
+    size_t comment = hash;
+    while (comment < line_end && !is_comment(static_cast<uint32_t>(comment))) {
+      comment = text.find('#', comment + 1);
+      if (comment == std::string_view::npos) comment = line_end;
     }
-    const size_t line_start = text.rfind('\n', hash) == std::string_view::npos ? 0 : text.rfind('\n', hash) + 1;
+    if (comment >= line_end) continue;
+    std::erase_if(found, [&](const Directive& d) { return d.byte < comment; });
+    const size_t line_start = source.line_start(static_cast<uint32_t>(hash));
     const size_t first = text.find_first_not_of(" \t", line_start);
-    const bool own_line = first == hash || (text[first] == '#' && is_comment(static_cast<uint32_t>(first)));
+    const bool own_line = first == comment || (text[first] == '#' && is_comment(static_cast<uint32_t>(first)));
     for (Directive& d : found) {
       d.own_line = own_line;
       out.push_back(std::move(d));

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "core/budget.h"
 #include "core/text.h"
 
 namespace py {
@@ -18,6 +19,7 @@ void Interpreter::eval_children(ts::Node n) {
 Alts Interpreter::eval(ts::Node n) {
   if (!n) return single(Value::unknown());
   if (expr_depth_ >= kMaxExprDepth) return single(Value::unknown(m_.location(n), "too deep"));
+  if (!core::spend_step()) return single(Value::unknown(m_.location(n), "analysis budget spent"));
   ++expr_depth_;
   Alts out = eval_inner(n);
   --expr_depth_;

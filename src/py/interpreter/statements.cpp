@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/budget.h"
 #include "core/text.h"
 
 namespace py {
@@ -20,6 +21,7 @@ void Interpreter::exec_block(ts::Node block) {
 }
 
 void Interpreter::exec_statement(ts::Node s) {
+  if (!core::spend_step()) return;  // the file's work budget is spent (core/budget.h)
   switch (kind_of(s)) {
     case Kind::kExpressionStatement: {
       const uint32_t n = s.named_child_count();
