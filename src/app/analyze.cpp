@@ -1,13 +1,15 @@
 #include "app/analyze.h"
 
 #include <algorithm>
-#include <map>
-#include <set>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -17,6 +19,7 @@
 #include "app/prefilter.h"
 #include "app/walk.h"
 #include "core/mask.h"
+#include "core/printable.h"
 #include "core/text.h"
 #include "py/grammar.h"
 #include "sqla/deployment.h"
@@ -48,48 +51,69 @@ enum class Depth {
   kAnalyze,  ///< read, parse and analyse
 };
 
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
-/// Checks a file's bytes; returns the reason it cannot be audited, or "" when it can.
-std::string text_problem(std::string_view bytes) {
-  if (bytes.find('\0') != std::string_view::npos) return "binary file (contains NUL bytes); skipped";
-  if (!valid_utf8(bytes)) return "not valid UTF-8; skipped";
+/// The UTF-16 or UTF-32 encoding `bytes` look like, from a byte-order mark or, without one, from
+/// the NUL pattern ASCII text leaves in the first bytes; "" when neither. Windows editors and
+/// PowerShell's `>` write UTF-16 files that would otherwise be called "binary".
+std::string_view wide_encoding(std::string_view bytes) {
+  if (bytes.rfind(std::string_view("\xFF\xFE\0\0", 4), 0) == 0) return "UTF-32 (little-endian)";
+  if (bytes.rfind(std::string_view("\0\0\xFE\xFF", 4), 0) == 0) return "UTF-32 (big-endian)";
+  if (bytes.rfind("\xFF\xFE", 0) == 0) return "UTF-16 (little-endian)";
+  if (bytes.rfind("\xFE\xFF", 0) == 0) return "UTF-16 (big-endian)";
+  const size_t n = std::min<size_t>(bytes.size(), 256) & ~size_t{3};
+  if (n < 4) return {};
+  // The share of positions i % 4 that hold NUL: ASCII in UTF-32LE is "x\0\0\0", in UTF-16BE
+  // "\0x\0x".
+  size_t zeros[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < n; ++i) zeros[i % 4] += bytes[i] == '\0';
+  const size_t quarter = n / 4;
+  auto mostly = [&](size_t count) { return count * 10 >= quarter * 9; };
+  auto rarely = [&](size_t count) { return count * 10 <= quarter; };
+  if (rarely(zeros[0]) && mostly(zeros[1]) && mostly(zeros[2]) && mostly(zeros[3]))
+    return "UTF-32 (little-endian)";
+  if (mostly(zeros[0]) && mostly(zeros[1]) && mostly(zeros[2]) && rarely(zeros[3]))
+    return "UTF-32 (big-endian)";
+  if (rarely(zeros[0]) && mostly(zeros[1]) && rarely(zeros[2]) && mostly(zeros[3]))
+    return "UTF-16 (little-endian)";
+  if (mostly(zeros[0]) && rarely(zeros[1]) && mostly(zeros[2]) && rarely(zeros[3]))
+    return "UTF-16 (big-endian)";
   return {};
 }
 
-/// "512 bytes", "3 KiB", "12 MiB" (rounded down): a limit of 100 bytes must not read "0 MiB".
+/// Why a file is skipped, and the fix that suits that reason.
+struct FileProblem {
+  std::string message;  ///< "" when the file can be audited
+  std::string fix;
+  bool empty() const { return message.empty(); }
+};
+
+/// Checks a file's bytes; an empty problem when they can be audited.
+FileProblem text_problem(std::string_view bytes) {
+  if (const std::string_view wide = wide_encoding(bytes); !wide.empty()) {
+    return {std::string(wide) + " text; poolaudit reads UTF-8 only; skipped",
+            "Re-save the file as UTF-8 (Python's own default source encoding), or exclude it "
+            "(--exclude)"};
+  }
+  if (bytes.find('\0') != std::string_view::npos) {
+    return {"binary file (contains NUL bytes); skipped",
+            "Exclude the file (--exclude) if it is not Python source"};
+  }
+  if (!core::valid_utf8(bytes)) {
+    return {"not valid UTF-8; skipped", "Re-save the file as UTF-8, or exclude it (--exclude)"};
+  }
+  return {};
+}
+
+/// "512 bytes", or the exact count with a rounded size beside it ("11010048 bytes (10.5 MiB)"):
+/// rounding alone would call a 10.5 MiB file "10 MiB" in a message about a 10 MiB limit.
 std::string human_size(uint64_t bytes) {
-  if (bytes < (1u << 10)) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
-  if (bytes < (1u << 20)) return std::to_string(bytes >> 10) + " KiB";
-  return std::to_string(bytes >> 20) + " MiB";
+  const std::string exact = std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+  if (bytes < (1u << 10)) return exact;
+  const bool mib = bytes >= (1u << 20);
+  const uint64_t unit = mib ? (1u << 20) : (1u << 10);
+  const uint64_t tenths = bytes * 10 / unit;  // no overflow below 1.8 EB
+  std::string rounded = std::to_string(tenths / 10);
+  if (tenths % 10 != 0) rounded += "." + std::to_string(tenths % 10);
+  return exact + " (" + rounded + (mib ? " MiB)" : " KiB)");
 }
 
 /// Python reads source with universal newlines; the grammar's scanner only knows "\n" and "\r\n",
@@ -103,27 +127,32 @@ std::string prepare_text(std::string text) {
   return text;
 }
 
-std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, std::string& problem) {
+std::optional<std::string> read_file(const InputFile& file, uint64_t max_size,
+                                     FileProblem& problem) {
   if (file.text) return *file.text;  // read from stdin
+  constexpr const char* kReadableFix =
+      "Make the file readable by the user running poolaudit, or exclude it (--exclude)";
   std::error_code ec;
   const auto size = fs::file_size(file.path, ec);
   if (ec) {
-    problem = "cannot read file: " + ec.message() + "; skipped";
+    problem = {"cannot read file: " + ec.message() + "; skipped", kReadableFix};
     return std::nullopt;
   }
   if (size > max_size) {
-    problem = "file is " + human_size(size) + ", larger than the " + human_size(max_size) +
-              " limit (--max-file-size); skipped";
+    problem = {"file is " + human_size(size) + ", over the --max-file-size limit of " +
+                   human_size(max_size) + "; skipped",
+               "Raise --max-file-size if the file is source, or exclude it (--exclude)"};
     return std::nullopt;
   }
   std::ifstream in(file.path, std::ios::binary);
   if (!in) {
-    problem = std::string("cannot read file: ") + std::strerror(errno) + "; skipped";
+    problem = {std::string("cannot read file: ") + std::strerror(errno) + "; skipped",
+               kReadableFix};
     return std::nullopt;
   }
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) {
-    problem = "cannot read file; skipped";
+    problem = {"cannot read file; skipped", kReadableFix};
     return std::nullopt;
   }
   return bytes;
@@ -188,12 +217,13 @@ struct Pass {
 /// the file names no wrapper.
 std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, const Pass& pass) {
   FileResult result;
-  std::string problem;
+  FileProblem problem;
   std::optional<std::string> bytes = read_file(file, pass.max_size, problem);
   if (bytes) problem = text_problem(*bytes);
   if (!problem.empty()) {
     if (pass.only_wrapper_callers) return std::nullopt;
-    result.diagnostics.push_back(unreadable_diagnostic(file.display_path, problem));
+    result.diagnostics.push_back(
+        unreadable_diagnostic(file.display_path, problem.message, problem.fix));
     result.skipped = true;
     return result;
   }
@@ -252,18 +282,29 @@ template <typename Work>
 void parallel(const std::vector<size_t>& items, unsigned jobs, Work&& work) {
   jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(items.size(), 1)));
   std::atomic<size_t> next{0};
+  // An exception escaping a thread would call std::terminate: the first one stops the work and is
+  // rethrown here, on the calling thread, where main() turns it into a message and exit 2.
+  std::mutex failed_mutex;
+  std::exception_ptr failed;
   auto worker = [&] {
-    ts::Parser parser;
-    parser.set_language(py::Grammar::get().language());
-    for (size_t k = next++; k < items.size(); k = next++) work(items[k], parser);
+    try {
+      ts::Parser parser;
+      parser.set_language(py::Grammar::get().language());
+      for (size_t k = next++; k < items.size(); k = next++) work(items[k], parser);
+    } catch (...) {
+      next = items.size();
+      const std::lock_guard<std::mutex> lock(failed_mutex);
+      if (!failed) failed = std::current_exception();
+    }
   };
   if (jobs <= 1) {
     worker();
-    return;
+  } else {
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
   }
-  std::vector<std::thread> threads;
-  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+  if (failed) std::rethrow_exception(failed);
 }
 
 /// With the pre-filter: analyses the modules that analysed files import (settings and config
@@ -500,7 +541,8 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   sqla::ProjectFacts facts;
   facts.context = context;
   core::Report report;
-  report.root = paths.size() == 1 ? paths[0] : std::to_string(paths.size()) + " paths";
+  report.root =
+      paths.size() == 1 ? core::lossy_utf8(paths[0]) : std::to_string(paths.size()) + " paths";
   report.diagnostics = std::move(walked.diagnostics);
   const std::set<std::string>& named = inputs.named;
   DirectiveMap directives;
@@ -535,9 +577,9 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
 
 std::vector<core::Finding> analyze_source(std::string_view text, std::string_view path) {
   std::vector<core::Finding> out;
-  const std::string problem = text_problem(text);
+  const FileProblem problem = text_problem(text);
   if (!problem.empty()) {
-    out.push_back(unreadable_diagnostic(std::string(path), problem));
+    out.push_back(unreadable_diagnostic(std::string(path), problem.message, problem.fix));
     return out;
   }
   core::SourceFile source{std::string(path), prepare_text(std::string(text))};
