@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
                 !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
             if (digits && value.find_first_not_of('0') != std::string::npos && value.size() <= 19)
               return {};
-            return "--max-file-size takes a number of bytes of at least 1, not '" + value + "'";
+            return "takes a number of bytes of at least 1, not '" + value + "'";
           },
           "BYTES"));
   cli.add_flag("--parse-only", options.parse_only, "Walk, read and parse every file, no analysis (benchmark floor)");

@@ -226,6 +226,7 @@ TEST_CASE("cli: bad values exit 2 with a one-line message") {
       {"--ignore '' " + project, "--ignore"},
       {"--extend-select '' " + project, "--extend-select"},
       {"--selct PA101 " + project, "selct"},
+      {"--explain ''", "--explain"},
       {"--max-file-sise 10 " + project, "max-file-sise"},
   };
   for (const auto& c : kCases) {

@@ -94,6 +94,11 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
     list_rules(out);
     return kExitClean;
   }
+  if (options.explain.empty() &&
+      std::find(options.given.begin(), options.given.end(), "explain") != options.given.end()) {
+    err << "poolaudit: --explain needs a rule id (see --list-rules)\n";
+    return kExitUsage;
+  }
   if (!options.explain.empty()) {
     if (explain(options.explain, options.format == "markdown", out)) return kExitClean;
     err << "poolaudit: unknown rule: " << options.explain << " (see --list-rules)\n";
