@@ -257,6 +257,13 @@ TEST_CASE(
   CHECK(r.out.find("db.py:3:10: error:") != std::string::npos);  // the rest is still reported
   CHECK(r.out.find("UTF-16 (little-endian)") != std::string::npos);
   CHECK(r.err.find("wide.py was not audited") != std::string::npos);
+  // A baseline that silently lacks the file's findings would hide them later: none is written.
+  tests::TempDir out;
+  const fs::path baseline = out.path() / "baseline.json";
+  CHECK(run_poolaudit("--write-baseline " + shell_quote(baseline.string()) + " " +
+                      shell_quote(wide.string()))
+            .code == 2);
+  CHECK_FALSE(fs::exists(baseline));
   // The same file found by walking a directory is a diagnostic only.
   CHECK(run_poolaudit("--select PA101 --exit-zero " + shell_quote(dir.path().string())).code == 0);
 
