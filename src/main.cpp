@@ -2,7 +2,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <exception>
 #include <iostream>
+#include <string>
 
 #include "app/run.h"
 
@@ -31,7 +33,17 @@ int main(int argc, char** argv) {
   cli.add_option("--explain", options.explain, "Explain a rule (why, example, fix) and exit");
   cli.add_flag("-V,--version", options.version, "Print the version and exit");
   cli.add_option("--dump-facts", options.dump_facts, "Print what the semantic layer resolved for FILE...");
-  cli.add_option("--max-file-size", options.max_file_size, "Skip files larger than this many bytes");
+  cli.add_option("--max-file-size", options.max_file_size, "Skip files larger than this many bytes")
+      ->check(CLI::Validator(
+          // CLI11 reads "-1" into an unsigned as 2^64-1, and 0 would skip every non-empty file.
+          [](const std::string& value) -> std::string {
+            const bool digits =
+                !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+            if (digits && value.find_first_not_of('0') != std::string::npos && value.size() <= 19)
+              return {};
+            return "takes a number of bytes of at least 1, not '" + value + "'";
+          },
+          "BYTES"));
   cli.add_flag("--parse-only", options.parse_only, "Walk, read and parse every file, no analysis (benchmark floor)");
   cli.add_option("--config", options.config, "Configuration file (default: the closest .poolaudit.toml, "
                  "poolaudit.toml or pyproject.toml [tool.poolaudit] from the first path upwards)");
@@ -67,5 +79,14 @@ int main(int argc, char** argv) {
     if (option->count() > 0 && !option->get_lnames().empty()) options.given.push_back(option->get_lnames().front());
   }
   options.prefilter = !no_prefilter;
-  return app::run(options, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0);
+  // The library reports expected failures as values; anything thrown is a defect, and a CI gate
+  // must still end with one line and exit 2 rather than abort with a core dump.
+  try {
+    return app::run(options, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0);
+  } catch (const std::exception& e) {
+    std::cerr << "poolaudit: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "poolaudit: internal error: unknown exception\n";
+  }
+  return app::kExitUsage;
 }

@@ -103,7 +103,9 @@ TEST_CASE("robustness: binary, invalid UTF-8 and oversized files give PA002; the
   for (const char* file : {"binary.py", "latin1.py", "overlong.py", "surrogate.py", "huge.py"}) {
     check_skipped_and_rest_audited(r, file);
   }
-  CHECK(of(r.diagnostics, "PA002", "huge.py")[0].message.find("1 KiB limit") != std::string::npos);
+  // The exact size and limit, not rounded: a 10.5 MiB file is not "10 MiB" against a 10 MiB limit.
+  CHECK(of(r.diagnostics, "PA002", "huge.py")[0].message.find("limit of 1024 bytes (1 KiB)") !=
+        std::string::npos);
   CHECK(of(r.findings, "PA101", "huge.py").empty());
   CHECK(r.summary.files == 1);
   CHECK(r.summary.skipped == 5);

@@ -23,6 +23,7 @@
 #include "app/run_rules.h"
 #include "app/walk.h"
 #include "core/mask.h"
+#include "core/printable.h"
 #include "core/text.h"
 #include "py/grammar.h"
 #include "sqla/deployment.h"
@@ -71,7 +72,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   sqla::ProjectFacts facts;
   facts.context = context;
   core::Report report;
-  report.root = paths.size() == 1 ? paths[0] : std::to_string(paths.size()) + " paths";
+  report.root = paths.size() == 1 ? core::lossy_utf8(paths[0]) : std::to_string(paths.size()) + " paths";
   report.diagnostics = std::move(walked.diagnostics);
   const std::set<std::string>& named = inputs.named;
   DirectiveMap directives = take_file_results(walked.files, results, named, report);
@@ -102,9 +103,9 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
 
 std::vector<core::Finding> analyze_source(std::string_view text, std::string_view path) {
   std::vector<core::Finding> out;
-  const std::string problem = text_problem(text);
+  const FileProblem problem = text_problem(text);
   if (!problem.empty()) {
-    out.push_back(unreadable_diagnostic(std::string(path), problem));
+    out.push_back(unreadable_diagnostic(std::string(path), problem.message, problem.fix));
     return out;
   }
   core::SourceFile source{std::string(path), prepare_text(std::string(text))};

@@ -4,8 +4,12 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
+
+#include "app/output_file.h"
+#include "core/printable.h"
 
 namespace app {
 namespace fs = std::filesystem;
@@ -81,16 +85,26 @@ Baseline::Key Baseline::key(const core::Finding& finding) const {
 }
 
 std::optional<Baseline> load_baseline(const std::string& file, std::string& error) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) {
+    error = "cannot read baseline " + file + ": it is a directory";
+    return std::nullopt;
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     error = "cannot read baseline " + file + " (write one with --write-baseline)";
     return std::nullopt;
   }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    error = "cannot read baseline " + file;
+    return std::nullopt;
+  }
   Baseline b;
   b.file = file;
-  b.dir = fs::absolute(file).lexically_normal().parent_path().string();
+  b.dir = core::lossy_utf8(fs::absolute(file).lexically_normal().parent_path().string());
   try {
-    const nlohmann::json doc = nlohmann::json::parse(in);
+    const nlohmann::json doc = nlohmann::json::parse(text);
     if (!doc.is_object() || doc.value("poolaudit_baseline", 0) != 1 || !doc.contains("findings") ||
         !doc["findings"].is_array()) {
       error = "malformed baseline " + file + ": expected {\"poolaudit_baseline\": 1, \"findings\": [...]}";
@@ -131,7 +145,7 @@ void apply_baseline(const Baseline& baseline, std::vector<core::Finding>& findin
 bool write_baseline(const std::string& file, const std::vector<core::Finding>& findings, size_t& written,
                     std::string& error) {
   Baseline b;
-  b.dir = fs::absolute(file).lexically_normal().parent_path().string();
+  b.dir = core::lossy_utf8(fs::absolute(file).lexically_normal().parent_path().string());
   written = 0;
   for (const core::Finding& f : findings) {
     if (f.suppressed && f.suppression != "baseline") continue;
@@ -145,14 +159,11 @@ bool write_baseline(const std::string& file, const std::vector<core::Finding>& f
     const auto& [rule, path, scope, subject] = k;
     doc["findings"].push_back({{"rule", rule}, {"path", path}, {"scope", scope}, {"subject", subject}, {"count", count}});
   }
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << doc.dump(2) << "\n";
-  out.flush();
-  if (!out) {
-    error = "cannot write baseline " + file;
-    return false;
-  }
-  return true;
+  // Keys hold display paths, valid UTF-8 by construction; `replace` is the backstop that keeps a
+  // stray byte from aborting the write.
+  const std::string text =
+      doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  return write_file_atomically(file, text, error);
 }
 
 }  // namespace app

@@ -23,7 +23,8 @@ void assign_identity(std::vector<core::Finding>& findings, const sqla::ProjectFa
 struct Baseline {
   using Key = std::tuple<std::string, std::string, std::string, std::string>;
   std::string file;
-  std::string dir;  ///< absolute directory the paths are relative to
+  std::string
+      dir;  ///< absolute directory the paths are relative to (lossy UTF-8, as display paths)
   std::map<Key, size_t> counts;
   /// The key of a finding (its path made relative to the baseline's directory).
   Key key(const core::Finding& finding) const;

@@ -15,11 +15,14 @@ inline constexpr core::RuleInfo kSyntaxError{
     "Fix the syntax error (python -m py_compile FILE shows it)"};
 
 inline constexpr core::RuleInfo kUnreadable{
-    "PA002", "unreadable-file", core::Severity::kWarning, true,
+    "PA002",
+    "unreadable-file",
+    core::Severity::kWarning,
+    true,
     "The file could not be read as UTF-8 text and was skipped",
-    "Binary files, files that are not valid UTF-8, files larger than --max-file-size and files "
-    "that cannot be opened are skipped; the rest of the tree is audited.",
-    "Exclude the file (--exclude) or fix its encoding"};
+    "Binary files, UTF-16/UTF-32 files, files that are not valid UTF-8, files larger than "
+    "--max-file-size and files that cannot be opened are skipped; the rest of the tree is audited.",
+    "Exclude the file (--exclude) if it is not meant to be audited"};
 
 inline constexpr core::RuleInfo kConfigProblem{
     "PA003", "configuration-problem", core::Severity::kWarning, true,
@@ -48,15 +51,16 @@ inline core::Finding diagnostic(const core::RuleInfo& info, core::Location where
   return std::move(one.back());
 }
 
-/// A PA002 diagnostic for a whole file or directory.
-inline core::Finding unreadable_diagnostic(const std::string& path, std::string message) {
+/// A PA002 diagnostic for a whole file or directory; `fix` suits the reason (default: the rule's).
+inline core::Finding unreadable_diagnostic(const std::string& path, std::string message,
+                                           std::string fix = {}) {
   core::Finding f;
   f.code = std::string(kUnreadable.code);
   f.name = std::string(kUnreadable.name);
   f.severity = kUnreadable.severity;
   f.where = core::Location{path, {{1, 1}, {1, 1}}};
   f.message = std::move(message);
-  f.fix = std::string(kUnreadable.fix);
+  f.fix = fix.empty() ? std::string(kUnreadable.fix) : std::move(fix);
   return f;
 }
 

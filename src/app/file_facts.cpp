@@ -58,17 +58,18 @@ core::Finding syntax_diagnostic(const core::SourceFile& source, ts::Node error) 
 core::Finding budget_diagnostic(const std::string& path, const core::WorkBudget& budget) {
   return unreadable_diagnostic(path, "analysis stopped after " + std::to_string(budget.limit()) +
                                          " steps (the work budget for a file of this size): too complex "
-                                         "to audit; its findings are dropped; skipped");
+                                         "to audit; its findings are dropped; skipped",
+                               "Split the file into smaller modules, or exclude it (--exclude) if it is generated");
 }
 
 std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, const Pass& pass) {
   FileResult result;
-  std::string problem;
+  FileProblem problem;
   std::optional<std::string> bytes = read_file(file, pass.max_size, problem);
   if (bytes) problem = text_problem(*bytes);
   if (!problem.empty()) {
     if (pass.only_wrapper_callers) return std::nullopt;
-    result.diagnostics.push_back(unreadable_diagnostic(file.display_path, problem));
+    result.diagnostics.push_back(unreadable_diagnostic(file.display_path, problem.message, problem.fix));
     result.skipped = true;
     return result;
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 #include "py/grammar.h"
@@ -14,18 +16,29 @@ template <typename Work>
 void parallel(const std::vector<size_t>& items, unsigned jobs, Work&& work) {
   jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(items.size(), 1)));
   std::atomic<size_t> next{0};
+  // An exception escaping a thread would call std::terminate: the first one stops the work and is
+  // rethrown here, on the calling thread, where main() turns it into a message and exit 2.
+  std::mutex failed_mutex;
+  std::exception_ptr failed;
   auto worker = [&] {
-    ts::Parser parser;
-    parser.set_language(py::Grammar::get().language());
-    for (size_t k = next++; k < items.size(); k = next++) work(items[k], parser);
+    try {
+      ts::Parser parser;
+      parser.set_language(py::Grammar::get().language());
+      for (size_t k = next++; k < items.size(); k = next++) work(items[k], parser);
+    } catch (...) {
+      next = items.size();
+      const std::lock_guard<std::mutex> lock(failed_mutex);
+      if (!failed) failed = std::current_exception();
+    }
   };
   if (jobs <= 1) {
     worker();
-    return;
+  } else {
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
   }
-  std::vector<std::thread> threads;
-  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+  if (failed) std::rethrow_exception(failed);
 }
 
 /// With the pre-filter: analyses the modules that analysed files import (settings and config

@@ -62,6 +62,12 @@ Inputs collect_inputs(const Options& options) {
       }
       listed = read_lines(std::cin);
     } else {
+      std::error_code ec;
+      if (fs::is_directory(options.files_from, ec)) {
+        walked.error =
+            "--files-from " + options.files_from + " is a directory; it takes a file listing paths";
+        return result;
+      }
       std::ifstream in(options.files_from);
       if (!in) {
         walked.error = "cannot read --files-from " + options.files_from;

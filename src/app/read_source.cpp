@@ -5,52 +5,68 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/printable.h"
+
 namespace app {
 namespace fs = std::filesystem;
 namespace {
 
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
+/// The UTF-16 or UTF-32 encoding `bytes` look like, from a byte-order mark or, without one, from
+/// the NUL pattern ASCII text leaves in the first bytes; "" when neither. Windows editors and
+/// PowerShell's `>` write UTF-16 files that would otherwise be called "binary".
+std::string_view wide_encoding(std::string_view bytes) {
+  if (bytes.rfind(std::string_view("\xFF\xFE\0\0", 4), 0) == 0) return "UTF-32 (little-endian)";
+  if (bytes.rfind(std::string_view("\0\0\xFE\xFF", 4), 0) == 0) return "UTF-32 (big-endian)";
+  if (bytes.rfind("\xFF\xFE", 0) == 0) return "UTF-16 (little-endian)";
+  if (bytes.rfind("\xFE\xFF", 0) == 0) return "UTF-16 (big-endian)";
+  const size_t n = std::min<size_t>(bytes.size(), 256) & ~size_t{3};
+  if (n < 4) return {};
+  // The share of positions i % 4 that hold NUL: ASCII in UTF-32LE is "x\0\0\0", in UTF-16BE
+  // "\0x\0x".
+  size_t zeros[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < n; ++i) zeros[i % 4] += bytes[i] == '\0';
+  const size_t quarter = n / 4;
+  auto mostly = [&](size_t count) { return count * 10 >= quarter * 9; };
+  auto rarely = [&](size_t count) { return count * 10 <= quarter; };
+  if (rarely(zeros[0]) && mostly(zeros[1]) && mostly(zeros[2]) && mostly(zeros[3]))
+    return "UTF-32 (little-endian)";
+  if (mostly(zeros[0]) && mostly(zeros[1]) && mostly(zeros[2]) && rarely(zeros[3]))
+    return "UTF-32 (big-endian)";
+  if (rarely(zeros[0]) && mostly(zeros[1]) && rarely(zeros[2]) && mostly(zeros[3]))
+    return "UTF-16 (little-endian)";
+  if (mostly(zeros[0]) && rarely(zeros[1]) && mostly(zeros[2]) && rarely(zeros[3]))
+    return "UTF-16 (big-endian)";
+  return {};
 }
 
-/// "512 bytes", "3 KiB", "12 MiB" (rounded down): a limit of 100 bytes must not read "0 MiB".
+/// "512 bytes", or the exact count with a rounded size beside it ("11010048 bytes (10.5 MiB)"):
+/// rounding alone would call a 10.5 MiB file "10 MiB" in a message about a 10 MiB limit.
 std::string human_size(uint64_t bytes) {
-  if (bytes < (1u << 10)) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
-  if (bytes < (1u << 20)) return std::to_string(bytes >> 10) + " KiB";
-  return std::to_string(bytes >> 20) + " MiB";
+  const std::string exact = std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+  if (bytes < (1u << 10)) return exact;
+  const bool mib = bytes >= (1u << 20);
+  const uint64_t unit = mib ? (1u << 20) : (1u << 10);
+  const uint64_t tenths = bytes * 10 / unit;  // no overflow below 1.8 EB
+  std::string rounded = std::to_string(tenths / 10);
+  if (tenths % 10 != 0) rounded += "." + std::to_string(tenths % 10);
+  return exact + " (" + rounded + (mib ? " MiB)" : " KiB)");
 }
 
 }  // namespace
 
-std::string text_problem(std::string_view bytes) {
-  if (bytes.find('\0') != std::string_view::npos) return "binary file (contains NUL bytes); skipped";
-  if (!valid_utf8(bytes)) return "not valid UTF-8; skipped";
+FileProblem text_problem(std::string_view bytes) {
+  if (const std::string_view wide = wide_encoding(bytes); !wide.empty()) {
+    return {std::string(wide) + " text; poolaudit reads UTF-8 only; skipped",
+            "Re-save the file as UTF-8 (Python's own default source encoding), or exclude it "
+            "(--exclude)"};
+  }
+  if (bytes.find('\0') != std::string_view::npos) {
+    return {"binary file (contains NUL bytes); skipped",
+            "Exclude the file (--exclude) if it is not Python source"};
+  }
+  if (!core::valid_utf8(bytes)) {
+    return {"not valid UTF-8; skipped", "Re-save the file as UTF-8, or exclude it (--exclude)"};
+  }
   return {};
 }
 
@@ -62,22 +78,25 @@ std::string prepare_text(std::string text) {
   return text;
 }
 
-std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, std::string& problem) {
+std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, FileProblem& problem) {
   if (file.text) return *file.text;  // read from stdin
+  constexpr const char* kReadableFix =
+      "Make the file readable by the user running poolaudit, or exclude it (--exclude)";
   std::error_code ec;
   const auto size = fs::file_size(file.path, ec);
   if (ec) {
-    problem = "cannot read file: " + ec.message() + "; skipped";
+    problem = {"cannot read file: " + ec.message() + "; skipped", kReadableFix};
     return std::nullopt;
   }
   if (size > max_size) {
-    problem = "file is " + human_size(size) + ", larger than the " + human_size(max_size) +
-              " limit (--max-file-size); skipped";
+    problem = {"file is " + human_size(size) + ", over the --max-file-size limit of " + human_size(max_size) +
+                   "; skipped",
+               "Raise --max-file-size if the file is source, or exclude it (--exclude)"};
     return std::nullopt;
   }
   std::ifstream in(file.path, std::ios::binary);
   if (!in) {
-    problem = std::string("cannot read file: ") + std::strerror(errno) + "; skipped";
+    problem = {std::string("cannot read file: ") + std::strerror(errno) + "; skipped", kReadableFix};
     return std::nullopt;
   }
   // One read of the size just taken (a character-wise istreambuf_iterator copy was 18% of a run
@@ -87,7 +106,7 @@ std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, s
   bytes.resize(static_cast<size_t>(in.gcount()));
   if (in.good()) bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   if (in.bad()) {
-    problem = "cannot read file; skipped";
+    problem = {"cannot read file; skipped", kReadableFix};
     return std::nullopt;
   }
   return bytes;

@@ -10,8 +10,15 @@
 
 namespace app {
 
-/// Checks a file's bytes; returns the reason it cannot be audited, or "" when it can.
-std::string text_problem(std::string_view bytes);
+/// Why a file is skipped, and the fix that suits that reason.
+struct FileProblem {
+  std::string message;  ///< "" when the file can be audited
+  std::string fix;
+  bool empty() const { return message.empty(); }
+};
+
+/// Checks a file's bytes; an empty problem when they can be audited.
+FileProblem text_problem(std::string_view bytes);
 
 /// Python reads source with universal newlines; the grammar's scanner only knows "\n" and "\r\n",
 /// so a lone "\r" (classic Mac files) becomes "\n" in place: byte offsets, and so positions, do not move.
@@ -20,6 +27,6 @@ std::string prepare_text(std::string text);
 
 /// The file's bytes (or the text read from stdin); nullopt with `problem` set when it cannot be read
 /// or is larger than `max_size`.
-std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, std::string& problem);
+std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, FileProblem& problem);
 
 }  // namespace app

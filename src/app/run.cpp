@@ -1,15 +1,16 @@
 #include "app/run.h"
 
-#include <unistd.h>
-
-#include <cstdio>
+#include <algorithm>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <set>
 #include <sstream>
 
 #include "app/analyze.h"
+#include "app/diagnostics.h"
+#include "app/output_file.h"
+#include "app/walk.h"
 #include "core/mask.h"
+#include "core/printable.h"
 #include "report/reporter.h"
 
 #ifndef POOLAUDIT_VERSION
@@ -40,50 +41,44 @@ bool explain(const std::string& code, bool markdown, std::ostream& out) {
   return true;
 }
 
+/// A rule list given on the command line with an empty item (`--select ''`, `--select PA1,`):
+/// most likely an unset shell variable, and silently running the default set would hide it.
+std::optional<std::string> empty_rule_list(const Options& options) {
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"select", &options.select},
+      {"ignore", &options.ignore},
+      {"extend-select", &options.extend_select}};
+  for (const auto& [name, ids] : lists) {
+    const bool given =
+        std::find(options.given.begin(), options.given.end(), name) != options.given.end();
+    const bool blank = std::any_of(ids->begin(), ids->end(), [](const std::string& id) {
+      return id.find_first_not_of(" \t") == std::string::npos;
+    });
+    if ((given && ids->empty()) || blank) {
+      return std::string("--") + name + " needs rule ids, prefixes or ALL, not an empty value";
+    }
+  }
+  return std::nullopt;
+}
+
+/// The PA002 diagnostics of paths named on the command line: those files were not audited at
+/// all, so the run cannot pass (exit 2), whatever else it found.
+std::vector<const core::Finding*> named_but_unread(const Options& options,
+                                                   const core::Report& report) {
+  std::set<std::string> named;
+  for (const std::string& p : options.paths) {
+    if (p != "-") named.insert(display_path(p));
+  }
+  std::vector<const core::Finding*> out;
+  for (const core::Finding& d : report.diagnostics) {
+    if (d.code == kUnreadable.code && named.count(d.where.path)) out.push_back(&d);
+  }
+  return out;
+}
+
 std::optional<core::Severity> threshold(const std::string& fail_on) {
   if (fail_on == "never") return std::nullopt;
   return core::parse_severity(fail_on);
-}
-
-/// Writes through a temporary file in the same directory and renames it over the target, so a
-/// reader never sees half a report and a failed run leaves the old one in place.
-bool write_atomically(const std::string& path, const std::string& content, std::string& error) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  std::error_code status_ec;
-  const fs::file_status status = fs::status(target, status_ec);
-  if (fs::exists(status) && !fs::is_regular_file(status)) {
-    // /dev/null, /dev/stdout, a FIFO: write through it; renaming over it would replace the device.
-    std::ofstream file(path, std::ios::binary);
-    file << content;
-    file.flush();
-    if (!file) error = "cannot write " + path;
-    return static_cast<bool>(file);
-  }
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  const std::string temp = (dir / ("." + target.filename().string() + ".poolaudit-" + std::to_string(getpid()))).string();
-  {
-    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      error = "cannot write " + path + ": cannot create a file in " + dir.string();
-      return false;
-    }
-    file << content;
-    file.flush();
-    if (!file) {
-      error = "cannot write " + path + ": write failed";
-      std::remove(temp.c_str());
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) {
-    std::remove(temp.c_str());
-    error = "cannot write " + path + ": " + ec.message();
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -98,6 +93,11 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
   if (options.list_rules) {
     list_rules(out);
     return kExitClean;
+  }
+  if (options.explain.empty() &&
+      std::find(options.given.begin(), options.given.end(), "explain") != options.given.end()) {
+    err << "poolaudit: --explain needs a rule id (see --list-rules)\n";
+    return kExitUsage;
   }
   if (!options.explain.empty()) {
     if (explain(options.explain, options.format == "markdown", out)) return kExitClean;
@@ -118,6 +118,10 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
     err << "poolaudit: --fail-on takes error, warning, info or never, not " << options.fail_on << "\n";
     return kExitUsage;
   }
+  if (const auto problem = empty_rule_list(options)) {
+    err << "poolaudit: " << *problem << "\n";
+    return kExitUsage;
+  }
   const std::optional<Settings> settings = resolve_settings(options, error);
   auto selected = settings ? settings_rules(*settings, error) : std::nullopt;
   if (!selected) {
@@ -134,7 +138,13 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
     return kExitUsage;
   }
   report->version = POOLAUDIT_VERSION;
+  const std::vector<const core::Finding*> unread = named_but_unread(options, *report);
   if (!options.write_baseline.empty()) {
+    if (!unread.empty()) {  // a baseline without that file's findings would hide them later
+      err << "poolaudit: " << core::printable(unread.front()->where.path) << " was not audited ("
+          << core::printable(unread.front()->message) << "); baseline not written\n";
+      return kExitUsage;
+    }
     size_t written = 0;
     if (!write_baseline(options.write_baseline, report->findings, written, error)) {
       err << "poolaudit: " << error << "\n";
@@ -162,8 +172,15 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
       err << "poolaudit: cannot write the report to standard output\n";
       return kExitUsage;
     }
-  } else if (!write_atomically(options.output, text, error)) {
+  } else if (!write_file_atomically(options.output, text, error)) {
     err << "poolaudit: " << error << "\n";
+    return kExitUsage;
+  }
+  if (!unread.empty()) {
+    for (const core::Finding* d : unread) {
+      err << "poolaudit: " << core::printable(d->where.path)
+          << " was not audited: " << core::printable(d->message) << "\n";
+    }
     return kExitUsage;
   }
   if (options.exit_zero) return kExitClean;

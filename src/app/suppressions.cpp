@@ -188,17 +188,17 @@ std::vector<Directive> scan_directives(const core::SourceFile& source, const std
 
 namespace {
 
-uint32_t first_row(ts::Node n) { return ts_node_start_point(n.raw()).row + 1; }
-uint32_t last_row(ts::Node n) { return ts_node_end_point(n.raw()).row + 1; }
+uint32_t first_row(ts::Node n) { return n.start_point().row + 1; }
+uint32_t last_row(ts::Node n) { return n.end_point().row + 1; }
 
 /// The simple statement (`x = f(...)`, `return ...`) holding `byte`; null when the byte belongs to
 /// a compound statement's own syntax (a `with` / `if` header is covered by its own line only).
 /// One cursor descent: ts_node_parent() would start from the root at every step.
 ts::Node simple_statement_at(ts::Node root, uint32_t byte) {
-  TSTreeCursor cursor = ts_tree_cursor_new(root.raw());
+  ts::Cursor cursor(root);
   ts::Node found;
-  while (ts_tree_cursor_goto_first_child_for_byte(&cursor, byte) >= 0) {
-    const ts::Node node(ts_tree_cursor_current_node(&cursor));
+  while (cursor.goto_first_child_for_byte(byte)) {
+    const ts::Node node = cursor.node();
     if (node.start_byte() > byte) break;
     const std::string_view type = node.type();
     if (type == "block" || type.ends_with("_definition")) found = {};
@@ -207,7 +207,6 @@ ts::Node simple_statement_at(ts::Node root, uint32_t byte) {
     for (std::string_view prefix : {"if_", "for_", "while_", "try_", "with_", "match_"}) compound = compound || type.starts_with(prefix);
     found = compound ? ts::Node() : node;
   }
-  ts_tree_cursor_delete(&cursor);
   return found;
 }
 
@@ -215,7 +214,7 @@ ts::Node simple_statement_at(ts::Node root, uint32_t byte) {
 
 std::vector<Directive> scan_python_directives(const core::SourceFile& source, ts::Node root) {
   std::vector<Directive> out = scan_directives(source, [&](uint32_t offset) {
-    const ts::Node node(ts_node_descendant_for_byte_range(root.raw(), offset, offset + 1));
+    const ts::Node node = root.descendant_for_byte_range(offset, offset + 1);
     return node && std::string_view(node.type()) == "comment";
   });
   const std::string_view text = source.text();

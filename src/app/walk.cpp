@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "app/diagnostics.h"
+#include "core/printable.h"
 #include "core/text.h"
 #include "sqla/deployment.h"
 
@@ -110,7 +111,9 @@ std::string display_path_in(const fs::path& p, const fs::path& cwd) {
   }
   if (out.empty()) out = p.lexically_normal().generic_string();
   if (out.rfind("./", 0) == 0) out = out.substr(2);
-  return out;
+  // Every report format, baseline key and fingerprint names the file by this string: bytes that
+  // are not UTF-8 become "\xNN" here, once, so JSON can hold it and all formats agree.
+  return core::lossy_utf8(out);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // annotation on the pull request's diff. Paths must be relative to the repository root.
 #include <string>
 
+#include "core/printable.h"
 #include "report/reporter.h"
 
 namespace report {
@@ -58,7 +59,9 @@ void annotate(const core::Finding& f, std::ostream& out) {
 
 }  // namespace
 
-void write_github(const core::Report& report, std::ostream& out) {
+void write_github(const core::Report& raw, std::ostream& out) {
+  // Control characters made visible first; escape_data() then keeps the notes' own line breaks.
+  const core::Report report = core::printable_report(raw);
   for (const core::Finding& f : report.findings) {
     if (!f.suppressed) annotate(f, out);
   }

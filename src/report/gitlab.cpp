@@ -41,7 +41,7 @@ void write_gitlab(const core::Report& report, std::ostream& out) {
   };
   add(report.findings, false);
   add(report.diagnostics, true);
-  out << issues.dump(2) << "\n";
+  out << issues.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace report

@@ -124,7 +124,7 @@ void write_json(const core::Report& report, std::ostream& out) {
                       {"rules", c.rules}, {"findings", c.findings}, {"detail", c.detail}});
   }
   j["checks"] = std::move(checks);
-  out << j.dump(2) << "\n";
+  out << j.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace report

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/printable.h"
 #include "report/reporter.h"
 
 namespace report {
@@ -270,7 +271,9 @@ void write_deployment(const core::Report& report, std::ostream& out) {
 
 }  // namespace
 
-void write_markdown(const core::Report& report, std::ostream& out) {
+void write_markdown(const core::Report& raw, std::ostream& out) {
+  const core::Report report =
+      core::printable_report(raw);  // no control character reaches the page or the log
   out << "# " << report.tool << " " << report.version << ": audit of " << code(report.root, false)
       << "\n\n";
   write_summary(report, out);

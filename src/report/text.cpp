@@ -1,5 +1,6 @@
 #include <string>
 
+#include "core/printable.h"
 #include "report/reporter.h"
 
 namespace report {
@@ -42,7 +43,9 @@ std::string count_info(size_t n) { return std::to_string(n) + " info"; }
 
 }  // namespace
 
-void write_text(const core::Report& report, const TextStyle& style, std::ostream& out) {
+void write_text(const core::Report& raw, const TextStyle& style, std::ostream& out) {
+  const core::Report report =
+      core::printable_report(raw);  // nothing from the project reaches the terminal raw
   const Colors c{style.color};
   bool printed = !report.diagnostics.empty();
   for (const core::Finding& d : report.diagnostics) write_finding(d, c, out);

@@ -141,19 +141,7 @@ bool view_class(const py::ClassInfo& c) {
 /// Visits every node under `root` without recursion; `visit` returns false to skip a subtree.
 template <typename Visit>
 void walk(ts::Node root, Visit&& visit) {
-  TSTreeCursor cursor = ts_tree_cursor_new(root.raw());
-  bool done = false;
-  while (!done) {
-    ts::Node node(ts_tree_cursor_current_node(&cursor));
-    if (visit(node) && ts_tree_cursor_goto_first_child(&cursor)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-    }
-  }
-  ts_tree_cursor_delete(&cursor);
+  ts::walk_preorder(root, visit);
 }
 
 /// `global _engine` / `nonlocal` in the function's own body: the function memoises into outer

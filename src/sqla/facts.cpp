@@ -543,13 +543,8 @@ void collect_url_literals(const core::SourceFile& source, ts::Node root, FileFac
   const std::string_view src = source.text();
   if (src.find("://") == std::string_view::npos) return;
   // Iterative walk: generated code nests deeper than the native stack allows.
-  TSTreeCursor cursor = ts_tree_cursor_new(root.raw());
-  bool done = false;
-  while (!done) {
-    ts::Node node(ts_tree_cursor_current_node(&cursor));
-    bool descend = true;
+  ts::walk_preorder(root, [&](ts::Node node) {
     if (py::kind_of(node) == py::Kind::kString) {
-      descend = false;
       const std::string_view raw = node.text(src);
       if (raw.find("://") != std::string_view::npos) {
         auto [text, partial] = literal_text(node, src);
@@ -557,18 +552,10 @@ void collect_url_literals(const core::SourceFile& source, ts::Node root, FileFac
           facts.url_literals.push_back(UrlLiteral{source.location(node.start_byte(), node.end_byte()), std::move(*url)});
         }
       }
-    } else if (node.end_byte() - node.start_byte() < 3) {
-      descend = false;
+      return false;
     }
-    if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-    }
-  }
-  ts_tree_cursor_delete(&cursor);
+    return node.end_byte() - node.start_byte() >= 3;
+  });
 }
 
 /// Scripts and CLIs run single-threaded: module-level state is not shared by requests there.

@@ -217,41 +217,20 @@ void classify_occurrence(const py::Module& m, ts::Node id, ts::Node body, Occurr
 /// Visits the nodes of a function body without entering nested functions, lambdas or classes.
 template <typename Visit>
 void walk_function(ts::Node body, Visit&& visit) {
-  TSTreeCursor cursor = ts_tree_cursor_new(body.raw());
-  bool done = false;
-  while (!done) {
-    ts::Node node(ts_tree_cursor_current_node(&cursor));
+  ts::walk_preorder(body, [&](ts::Node node) {
     visit(node);
     const Kind k = kind_of(node);
-    const bool nested = k == Kind::kFunctionDefinition || k == Kind::kLambda || k == Kind::kClassDefinition;
-    if (!nested && ts_tree_cursor_goto_first_child(&cursor)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-    }
-  }
-  ts_tree_cursor_delete(&cursor);
+    return k != Kind::kFunctionDefinition && k != Kind::kLambda && k != Kind::kClassDefinition;
+  });
 }
 
 /// Every identifier `name` under `body`, in source order (iterative walk).
 std::vector<ts::Node> identifiers(const py::Module& m, ts::Node body, std::string_view name) {
   std::vector<ts::Node> out;
-  TSTreeCursor cursor = ts_tree_cursor_new(body.raw());
-  bool done = false;
-  while (!done) {
-    ts::Node node(ts_tree_cursor_current_node(&cursor));
+  ts::walk_preorder(body, [&](ts::Node node) {
     if (kind_of(node) == Kind::kIdentifier && m.text(node) == name) out.push_back(node);
-    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-    }
-  }
-  ts_tree_cursor_delete(&cursor);
+    return true;
+  });
   return out;
 }
 

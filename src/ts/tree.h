@@ -1,5 +1,13 @@
 #pragma once
-// A thin RAII layer over the tree-sitter C API. Knows nothing about poolaudit or Python.
+// A thin RAII layer over the tree-sitter C API. Knows nothing about poolaudit
+// or Python.
+//
+// Null nodes are the one hazard of the C API: error recovery leaves fields
+// empty (`a = b =` at the end of a file, `class g(f()():`), and most ts_node_*
+// functions dereference the node's subtree without a check. Every accessor here
+// answers for a null node (0, "", false or another null node), so no caller has
+// to remember to test, and code outside this file never calls ts_node_* or
+// ts_tree_cursor_* directly.
 #include <tree_sitter/api.h>
 
 #include <cstdint>
@@ -8,52 +16,114 @@
 
 namespace ts {
 
-/// A syntax node: a cheap value type (copy freely). A null node is falsy.
+/// A row/column position (0-based, columns in bytes), as tree-sitter counts
+/// them.
+struct Point {
+  uint32_t row = 0;
+  uint32_t column = 0;
+};
+
+/// A syntax node: a cheap value type (copy freely). A null node is falsy, and
+/// every accessor is safe on it.
 class Node {
  public:
   Node() : node_{} {}
   explicit Node(TSNode node) : node_(node) {}
-  explicit operator bool() const { return !ts_node_is_null(node_); }
-  // Error recovery leaves fields empty (`a = b =` at the end of a file): the accessors the
-  // analysis calls on a node it did not check are safe on a null node.
-  TSSymbol symbol() const { return ts_node_is_null(node_) ? TSSymbol{0} : ts_node_symbol(node_); }
-  const char* type() const { return ts_node_is_null(node_) ? "" : ts_node_type(node_); }
-  bool is_named() const { return ts_node_is_named(node_); }
-  bool is_error() const { return ts_node_is_error(node_); }
-  bool is_missing() const { return ts_node_is_missing(node_); }
-  bool has_error() const { return ts_node_has_error(node_); }
-  uint32_t start_byte() const { return ts_node_start_byte(node_); }
-  uint32_t end_byte() const { return ts_node_end_byte(node_); }
-  uint32_t child_count() const { return ts_node_is_null(node_) ? 0 : ts_node_child_count(node_); }
-  uint32_t named_child_count() const { return ts_node_is_null(node_) ? 0 : ts_node_named_child_count(node_); }
-  Node child(uint32_t i) const { return Node(ts_node_child(node_, i)); }
-  Node named_child(uint32_t i) const { return Node(ts_node_named_child(node_, i)); }
+  explicit operator bool() const { return !null(); }
+  TSSymbol symbol() const { return null() ? TSSymbol{0} : ts_node_symbol(node_); }
+  const char* type() const { return null() ? "" : ts_node_type(node_); }
+  bool is_named() const { return !null() && ts_node_is_named(node_); }
+  bool is_error() const { return !null() && ts_node_is_error(node_); }
+  bool is_missing() const { return !null() && ts_node_is_missing(node_); }
+  bool has_error() const { return !null() && ts_node_has_error(node_); }
+  uint32_t start_byte() const { return null() ? 0 : ts_node_start_byte(node_); }
+  uint32_t end_byte() const { return null() ? 0 : ts_node_end_byte(node_); }
+  Point start_point() const { return null() ? Point{} : point(ts_node_start_point(node_)); }
+  Point end_point() const { return null() ? Point{} : point(ts_node_end_point(node_)); }
+  uint32_t child_count() const { return null() ? 0 : ts_node_child_count(node_); }
+  uint32_t named_child_count() const { return null() ? 0 : ts_node_named_child_count(node_); }
+  Node child(uint32_t i) const { return null() ? Node() : Node(ts_node_child(node_, i)); }
+  Node named_child(uint32_t i) const {
+    return null() ? Node() : Node(ts_node_named_child(node_, i));
+  }
   Node field(TSFieldId id) const {
-    return ts_node_is_null(node_) ? Node() : Node(ts_node_child_by_field_id(node_, id));
+    return null() ? Node() : Node(ts_node_child_by_field_id(node_, id));
   }
+  /// The field name of child `i`, or nullptr (also on a null node).
   const char* field_name_for_child(uint32_t i) const {
-    return ts_node_field_name_for_child(node_, i);
+    return null() ? nullptr : ts_node_field_name_for_child(node_, i);
   }
-  Node parent() const { return Node(ts_node_parent(node_)); }
-  Node next_named_sibling() const { return Node(ts_node_next_named_sibling(node_)); }
+  Node parent() const { return null() ? Node() : Node(ts_node_parent(node_)); }
+  Node next_named_sibling() const {
+    return null() ? Node() : Node(ts_node_next_named_sibling(node_));
+  }
+  /// The smallest node spanning [begin, end), or null.
+  Node descendant_for_byte_range(uint32_t begin, uint32_t end) const {
+    return null() ? Node() : Node(ts_node_descendant_for_byte_range(node_, begin, end));
+  }
   std::string_view text(std::string_view source) const {
     const uint32_t b = start_byte();
     const uint32_t e = end_byte();
     if (b > source.size() || e > source.size() || e < b) return {};
     return source.substr(b, e - b);
   }
-  const TSNode& raw() const { return node_; }
   bool operator==(const Node& other) const { return ts_node_eq(node_, other.node_); }
 
  private:
+  friend class Cursor;
+  bool null() const { return ts_node_is_null(node_); }
+  static Point point(TSPoint p) { return Point{p.row, p.column}; }
   TSNode node_;
 };
+
+/// A tree cursor from a node (RAII). On a null node it is empty: node() is null
+/// and every move fails.
+class Cursor {
+ public:
+  explicit Cursor(Node root) : empty_(!root) {
+    if (!empty_) cursor_ = ts_tree_cursor_new(root.node_);
+  }
+  ~Cursor() {
+    if (!empty_) ts_tree_cursor_delete(&cursor_);
+  }
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+
+  Node node() const { return empty_ ? Node() : Node(ts_tree_cursor_current_node(&cursor_)); }
+  bool goto_first_child() { return !empty_ && ts_tree_cursor_goto_first_child(&cursor_); }
+  bool goto_next_sibling() { return !empty_ && ts_tree_cursor_goto_next_sibling(&cursor_); }
+  bool goto_parent() { return !empty_ && ts_tree_cursor_goto_parent(&cursor_); }
+  /// Moves to the first child that extends beyond `byte`; false when there is
+  /// none.
+  bool goto_first_child_for_byte(uint32_t byte) {
+    return !empty_ && ts_tree_cursor_goto_first_child_for_byte(&cursor_, byte) >= 0;
+  }
+
+ private:
+  bool empty_;
+  TSTreeCursor cursor_{};
+};
+
+/// Visits `root` and the nodes below it in source order without recursion
+/// (generated code nests deeper than the native stack allows); `visit(node)`
+/// returns false to skip the node's subtree. A null root visits nothing.
+template <typename Visit>
+void walk_preorder(Node root, Visit&& visit) {
+  if (!root) return;
+  Cursor cursor(root);
+  while (true) {
+    if (visit(cursor.node()) && cursor.goto_first_child()) continue;
+    while (!cursor.goto_next_sibling()) {
+      if (!cursor.goto_parent()) return;
+    }
+  }
+}
 
 /// An owned syntax tree.
 class Tree {
  public:
   explicit Tree(TSTree* tree) : tree_(tree, &ts_tree_delete) {}
-  Node root() const { return Node(ts_tree_root_node(tree_.get())); }
+  Node root() const { return tree_ ? Node(ts_tree_root_node(tree_.get())) : Node(); }
   explicit operator bool() const { return tree_ != nullptr; }
 
  private:
@@ -74,7 +144,8 @@ class Parser {
   }
 
  private:
-  std::unique_ptr<TSParser, decltype(&ts_parser_delete)> parser_{ts_parser_new(), &ts_parser_delete};
+  std::unique_ptr<TSParser, decltype(&ts_parser_delete)> parser_{ts_parser_new(),
+                                                                 &ts_parser_delete};
 };
 
 }  // namespace ts
