@@ -16,6 +16,7 @@
 #include "app/inputs.h"
 #include "app/prefilter.h"
 #include "app/walk.h"
+#include "rules/common.h"
 #include "core/mask.h"
 #include "core/text.h"
 #include "py/grammar.h"
@@ -385,6 +386,7 @@ std::vector<core::Finding> run_rules(const sqla::ProjectFacts& facts, const std:
     core::Sink sink(rule->info, found);
     rule->check(facts, sink);
     dedupe(found);
+    rules::drop_wrapper_repeats(facts, found);
     for (core::Finding& f : found) {
       mask(f);
       all.push_back(std::move(f));

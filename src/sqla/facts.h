@@ -87,6 +87,7 @@ struct EngineSite {
                                  ///< local (not stored, passed on or returned)
   bool wrapped_async = false;    ///< AsyncEngine(engine_from_config(...))
   std::string through;           ///< the project wrapper this call goes through ("make_engine")
+  core::Location wrapped_site;   ///< with `through`: the engine call inside the wrapper (its own site)
   bool flask_sqlalchemy = false; ///< built by Flask-SQLAlchemy from app config (it adds defaults)
   std::vector<std::string> parameters;  ///< the enclosing module-level function's named parameters
   std::string kwargs_parameter;         ///< and its `**kwargs` name
