@@ -180,6 +180,7 @@ class FactsBuilder : public py::CallObserver {
         use.symbol = creation->symbol;
         use.confirmed = creation->symbol.empty();
         use.foreign_bind = creation->foreign_bind;
+        use.unbound = creation->unbound;
         facts_.sessions.push_back(std::move(use));
         creations_.push_back({call.node, call.scope.function});
       }
