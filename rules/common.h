@@ -54,6 +54,12 @@ bool local_engine(const sqla::EngineSite& site, const sqla::EntryPoint* entry);
 /// task): its pool dies with the call, so nothing stays idle long enough to go stale (PA111's case).
 bool per_invocation_engine(const sqla::FileFacts& file, const sqla::EngineSite& site);
 
+/// Drops one rule's findings at calls of a project wrapper (`clean_tables(engine)` whose body builds
+/// the engine) that repeat, word for word, what the rule reports at the engine call inside the
+/// wrapper: such a call site contributes nothing, and the wrapper's finding stands for every caller.
+/// A call site that forwards the offending value (`make_engine(url, pool_size=5)`) still reports.
+void drop_wrapper_repeats(const sqla::ProjectFacts& facts, std::vector<core::Finding>& found);
+
 /// Joins names as 'a', 'b' (SQLAlchemy's own TypeError format).
 std::string quoted_list(const std::vector<std::string>& names);
 

@@ -2,6 +2,7 @@
 // SQLAlchemy version (PA102, PA108, PA121) and masked URLs (PA109).
 #include <doctest/doctest.h>
 
+#include "rules/common.h"
 #include "tests/rule_runner.h"
 
 namespace {
@@ -79,5 +80,46 @@ TEST_CASE("PA109 and PA120 show the URL masked") {
     REQUIRE(findings.size() == 1);
     for (const core::Note& n : findings[0].notes) CHECK(n.message.find("Zq8vT2ukd") == std::string::npos);
     CHECK(findings[0].message.find("Zq8vT2ukd") == std::string::npos);
+  }
+}
+
+TEST_CASE("a wrapper's call site repeats nothing the engine call inside the wrapper reports") {
+  // The helper builds its own NullPool + pre-ping engine; its callers configure nothing.
+  const char* text =
+      "from sqlalchemy import create_engine\nfrom sqlalchemy.pool import NullPool\n"
+      "def clean(url, **kw):\n"
+      "    e = create_engine(url, poolclass=NullPool, pool_pre_ping=True, **kw)\n"
+      "    e.dispose()\n"
+      "clean('postgresql://db/app')\n"
+      "clean('postgresql://db/app', pool_recycle=5)\n";
+  core::SourceFile source{"app/db.py", text};
+  ts::Parser parser;
+  parser.set_language(py::Grammar::get().language());
+  ts::Tree tree = parser.parse(source.text());
+  sqla::ProjectFacts facts;
+  facts.files.push_back(sqla::analyze_python(source, tree.root(), "app.db", false, facts.context));
+  sqla::resolve_project(facts);
+  // The model: each call of the wrapper is a site that knows the engine call it goes through.
+  int through = 0;
+  for (const sqla::EngineSite& site : facts.files[0].engines) {
+    if (site.through.empty()) continue;
+    ++through;
+    CHECK(site.through == "clean");
+    CHECK(site.wrapped_site.range.begin.line == 4);
+  }
+  REQUIRE(through == 2);
+  const std::vector<std::pair<std::string_view, std::vector<uint32_t>>> expected{
+      {"PA102", {4}},  // once, at the helper
+      {"PA103", {7}},  // the caller's own pool_recycle meets the helper's NullPool
+  };
+  for (const auto& [code, kept_lines] : expected) {
+    std::vector<core::Finding> found;
+    core::Sink sink(rules::find_rule(code)->info, found);
+    rules::find_rule(code)->check(facts, sink);
+    CHECK(found.size() >= kept_lines.size());
+    rules::drop_wrapper_repeats(facts, found);
+    std::vector<uint32_t> lines;
+    for (const core::Finding& f : found) lines.push_back(f.where.range.begin.line);
+    CHECK_MESSAGE(lines == kept_lines, code);
   }
 }

@@ -280,3 +280,45 @@ TEST_CASE("sessions: a project helper that returns a new Session hands ownership
   // Session(bind=connection): the caller's connection; the helper's result is not tracked.
   CHECK(std::none_of(seen.begin(), seen.end(), [](const std::string& s) { return s.rfind("recipe@", 0) == 0; }));
 }
+
+TEST_CASE("pytest fixtures: a close after the yield is the teardown; a wide-scope set-up runs once") {
+  const std::string fixture = "import pytest\n@pytest.fixture\n";
+  CHECK(release_of(fixture + "def db():\n    c = engine.connect()\n    t = c.begin()\n    yield\n    t.rollback()\n"
+                             "    c.close()\n") == "teardown");
+  // A test function is not resumed after a failure.
+  CHECK(release_of("def test_x():\n    c = engine.connect()\n    c.execute(1)\n    yield\n    c.close()\n") ==
+        "happy-path-only");
+  // A return in the teardown skips the close.
+  CHECK(release_of(fixture + "def db(r):\n    c = engine.connect()\n    c.execute(1)\n    yield\n"
+                             "    if r:\n        return\n    c.close()\n") == "happy-path-only");
+  auto only = [](const std::string& body) {
+    const sqla::FileFacts f = facts_of(body);
+    REQUIRE(f.sessions.size() == 1);
+    return f.sessions[0];
+  };
+  const auto once = only("import pytest\n@pytest.fixture(scope='session', autouse=True)\n"
+                         "def setup():\n    c = engine.connect()\n    c.execute(1)\n    c.close()\n    yield\n");
+  CHECK(once.test_fixture);
+  CHECK(once.release == sqla::Release::kHappyPathOnly);
+  CHECK(once.setup_once);
+  // loop_scope is not the fixture's scope; function scope reruns the set-up for every test.
+  CHECK_FALSE(only("import pytest\n@pytest.fixture(loop_scope='session')\n"
+                   "def setup():\n    c = engine.connect()\n    c.execute(1)\n    c.close()\n    yield\n")
+                  .setup_once);
+  CHECK_FALSE(only("import pytest\n@pytest.fixture(scope=pick)\n"
+                   "def setup():\n    c = engine.connect()\n    c.execute(1)\n    c.close()\n    yield\n")
+                  .setup_once);
+}
+
+TEST_CASE("a Session made with no bind is unbound unless the function binds it") {
+  auto only = [](const std::string& body) {
+    const sqla::FileFacts f = facts_of(body);
+    REQUIRE(f.sessions.size() == 1);
+    return f.sessions[0];
+  };
+  CHECK(only("def f(o):\n    s = Session()\n    s.add(o)\n    return list(s.new)\n").unbound);
+  CHECK_FALSE(only("def f(o):\n    s = Session()\n    s.bind = engine\n    s.add(o)\n").unbound);
+  CHECK_FALSE(only("def f(o):\n    s = Session(engine)\n    s.add(o)\n").unbound);
+  CHECK_FALSE(only("def f(o, **kw):\n    s = Session(**kw)\n    s.add(o)\n").unbound);
+  CHECK_FALSE(only("def f(o):\n    s = SessionLocal()\n    s.add(o)\n").unbound);
+}

@@ -12,9 +12,12 @@ std::string what(const sqla::SessionUse& use) {
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  // Bound metadata (1.x) could hand a bind-less Session a connection; 2.0 removed it.
+  const bool bindless_holds_nothing = facts.context.sqlalchemy_or_latest() >= sqla::Version{2, 0, 0};
   for (const sqla::FileFacts& file : facts.files) {
     for (const sqla::SessionUse& use : file.sessions) {
       if (!use.confirmed || use.foreign_bind || use.module_level || use.function.empty() || use.yielded) continue;
+      if (use.setup_once || (use.unbound && bindless_holds_nothing)) continue;
       const std::string held = "its pooled connection stays checked out until garbage collection (QueuePool "
                                "TimeoutError under load)";
       std::string message;
@@ -72,7 +75,16 @@ extern const Rule kPA201{
      "**Not reported when** the object is used in `with`/`async with` (also `with Session(engine).begin():`), "
      "closed in `finally`, wrapped in `contextlib.closing`, returned, stored on `self` or in a container, passed "
      "to another function that may own it, registered as a teardown callback (`atexit.register(db.close)`), "
-     "or never used (a Session acquires its connection lazily). A FastAPI dependency (a `Depends(...)` target) "
+     "or never used (a Session acquires its connection lazily), or when a `Session()` made with no bind (and "
+     "nothing in the function binding it) only collects objects: on SQLAlchemy 2.0 it has no engine to take a "
+     "connection from. In a pytest fixture, a `close()` after the `yield` is the fixture's teardown, which "
+     "pytest runs whether the test passed or failed (the test's exception never reaches the fixture), so it "
+     "counts as closed; a `close()` at the end of the set-up of a fixture scoped wider than a test "
+     "(`scope=\"session\"`, `\"package\"`, `\"module\"`, `\"class\"`) is not reported when only an exception "
+     "can skip it: that exception is the fixture's own error, pytest reports it for every test that requests "
+     "the fixture and does not rerun the set-up, so at most one connection is lost while the run is already "
+     "failing. The set-up of a function-scoped fixture is still reported: it runs again for every test, and "
+     "each failure keeps one more connection until the pool times the following tests out. A FastAPI dependency (a `Depends(...)` target) "
      "that returns a new session is reported: FastAPI runs clean-up only for dependencies that yield. Generators that yield it are PA202's. "
      "`scoped_session` registries and Flask-SQLAlchemy's `db.session` are not Sessions created here.",
      "Use `with SessionLocal() as db:` (or `async with`), or close it in `finally`"},

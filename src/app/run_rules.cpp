@@ -6,6 +6,7 @@
 
 #include "app/analyze.h"
 #include "core/mask.h"
+#include "rules/common.h"
 
 namespace app {
 namespace {
@@ -50,6 +51,7 @@ std::vector<core::Finding> run_rules(const sqla::ProjectFacts& facts, const std:
     core::Sink sink(rule->info, found);
     rule->check(facts, sink);
     dedupe(found);
+    rules::drop_wrapper_repeats(facts, found);
     for (core::Finding& f : found) {
       mask(f);
       all.push_back(std::move(f));

@@ -60,6 +60,9 @@ void dump(const FileFacts& facts, std::ostream& out) {
     if (s.in_generator) out << " generator";
     if (s.yielded) out << " yielded";
     if (s.foreign_bind) out << " foreign-bind";
+    if (s.unbound) out << " unbound";
+    if (s.test_fixture) out << " fixture";
+    if (s.setup_once) out << " setup-once";
     out << " release=" << release_name(s.release);
     if (s.release_where.valid()) out << " @" << at(s.release_where);
     if (s.commit_in_finally.valid()) out << " commit-in-finally@" << at(s.commit_in_finally);

@@ -180,6 +180,7 @@ class FactsBuilder : public py::CallObserver {
         use.symbol = creation->symbol;
         use.confirmed = creation->symbol.empty();
         use.foreign_bind = creation->foreign_bind;
+        use.unbound = creation->unbound;
         facts_.sessions.push_back(std::move(use));
         creations_.push_back({call.node, call.scope.function});
       }
@@ -327,6 +328,7 @@ class FactsBuilder : public py::CallObserver {
       site.assigned_to = std::string(call.assigned_to);
       site.function = function;
       site.through = w.name;
+      site.wrapped_site = w.site.where;
       site.wrapped_async = w.site.wrapped_async;
       return site;
     });
@@ -401,7 +403,10 @@ class FactsBuilder : public py::CallObserver {
       site.callee = std::string(call.module.text(wrapped ? py::field(anchor, py::Field::kFunction) : call.callee_node));
       site.assigned_to = wrapped ? std::string() : std::string(call.assigned_to);
       site.function = wrapped ? std::string() : function;
-      if (wrapped) site.through = function;
+      if (wrapped) {
+        site.through = function;
+        site.wrapped_site = call.module.location(call.node);
+      }
       if (!wrapped && call.scope.function >= 0) {
         const py::FunctionInfo& f = call.module.functions()[static_cast<size_t>(call.scope.function)];
         if (f.parent_function < 0 && f.class_name.empty()) {

@@ -87,6 +87,7 @@ struct EngineSite {
                                  ///< local (not stored, passed on or returned)
   bool wrapped_async = false;    ///< AsyncEngine(engine_from_config(...))
   std::string through;           ///< the project wrapper this call goes through ("make_engine")
+  core::Location wrapped_site;   ///< with `through`: the engine call inside the wrapper (its own site)
   bool flask_sqlalchemy = false; ///< built by Flask-SQLAlchemy from app config (it adds defaults)
   std::vector<std::string> parameters;  ///< the enclosing module-level function's named parameters
   std::string kwargs_parameter;         ///< and its `**kwargs` name
@@ -132,6 +133,11 @@ struct SessionUse {
   bool yielded = false;          ///< the generator yields it (a dependency / context provider)
   bool foreign_bind = false;     ///< bound to something not known to be an engine (a caller's connection)
   bool test_fixture = false;     ///< the function is a pytest fixture (pytest resumes it after the test)
+  bool setup_once = false;       ///< closed on the success path of the set-up of a pytest fixture whose
+                                 ///< scope is wider than a test (session/package/module/class): only the
+                                 ///< fixture's own error skips the close, and pytest never reruns it
+  bool unbound = false;          ///< `Session()` with no bind and nothing in the function that binds it:
+                                 ///< (2.0) it cannot acquire a connection
   Release release = Release::kUnknown;
   core::Location release_where;  ///< the with item / close() / return / yield
   core::Location commit_in_finally;  ///< `name.commit()` in a `finally` whose `try` uses it or yields

@@ -1,6 +1,7 @@
 #include "sqla/sessions.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <vector>
 
@@ -234,8 +235,26 @@ std::vector<ts::Node> identifiers(const py::Module& m, ts::Node body, std::strin
   return out;
 }
 
+/// A pytest fixture whose scope is wider than one test ("session", "package", "module", "class"):
+/// its set-up runs once per scope, and pytest caches a set-up error instead of rerunning it.
+bool runs_once_per_scope(std::string_view decorator) {
+  for (size_t at = decorator.find("scope"); at != std::string_view::npos; at = decorator.find("scope", at + 1)) {
+    const bool word = at == 0 || !(std::isalnum(static_cast<unsigned char>(decorator[at - 1])) || decorator[at - 1] == '_');
+    size_t v = decorator.find_first_not_of(" \t", at + 5);
+    if (!word || v == std::string_view::npos || decorator[v] != '=') continue;
+    v = decorator.find_first_not_of(" \t", v + 1);
+    if (v == std::string_view::npos || (decorator[v] != '"' && decorator[v] != '\'')) return false;  // a callable
+    const std::string_view value = decorator.substr(v + 1);
+    for (std::string_view once : {"session", "package", "module", "class"}) {
+      if (value.starts_with(once) && value.size() > once.size() && value[once.size()] == decorator[v]) return true;
+    }
+    return false;
+  }
+  return false;
+}
+
 void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, ts::Node body, bool connection,
-                    SessionUse& use) {
+                    bool fixture_once, SessionUse& use) {
   Occurrences o;
   for (ts::Node id : identifiers(m, body, use.name)) {
     if (id == target) continue;
@@ -243,9 +262,11 @@ void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, t
   }
   const uint32_t created = assignment.end_byte();
   std::vector<uint32_t> exits;  // `return` / `raise` of this function (not of nested ones)
+  std::vector<uint32_t> all_yields;  // every `yield` of this function, whatever it yields
   walk_function(body, [&](ts::Node n) {
     const Kind k = kind_of(n);
     if (k == Kind::kReturnStatement || k == Kind::kRaiseStatement) exits.push_back(n.start_byte());
+    if (k == Kind::kYield) all_yields.push_back(n.start_byte());
   });
   auto used_before = [&](uint32_t at) {
     return std::any_of(o.uses.begin(), o.uses.end(), [&](uint32_t u) { return u > created && u < at; });
@@ -306,8 +327,17 @@ void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, t
       return e > created && e < happy->at && (connection || used_before(e));
     });
     const bool risky = used_before(happy->at) || (o.yielded && o.yield_where.valid()) || early_exit;
-    use.release = risky ? Release::kHappyPathOnly : Release::kUnknown;
+    // pytest resumes a fixture's generator after the test whether it passed or failed (the test's
+    // exception is never thrown into the fixture): a close after the yield is the fixture's teardown,
+    // which runs like a `finally`. Only the fixture's own set-up error skips it, and pytest reports
+    // that as the test's error.
+    const bool teardown = use.test_fixture && use.in_generator && !early_exit &&
+                          std::any_of(all_yields.begin(), all_yields.end(),
+                                      [&](uint32_t y) { return y > created && y < happy->at; });
+    use.release = teardown ? Release::kTeardown : risky ? Release::kHappyPathOnly : Release::kUnknown;
     use.release_where = happy->where;
+    // The set-up of a session/module-scoped fixture: only its own error skips the close, once.
+    use.setup_once = use.release == Release::kHappyPathOnly && use.test_fixture && fixture_once && !early_exit;
   } else {
     // Never closed. A Session that is never used never acquires a connection (it begins lazily).
     use.release = (connection || !o.uses.empty() || o.yielded) ? Release::kNever : Release::kUnknown;
@@ -336,7 +366,13 @@ std::optional<SessionCreation> session_creation(const py::CallSite& call) {
   const py::Value& callee = call.callee;
   if (callee.kind == ValueKind::kSymbol) {
     const std::string& s = callee.text;
-    if (is_session_class(s)) return SessionCreation{false, "", foreign_bind(call.args, true)};
+    if (is_session_class(s)) {
+      const bool no_bind = call.args.complete && call.args.positional.empty() &&
+                           std::none_of(call.args.keywords.begin(), call.args.keywords.end(), [](const py::Argument& a) {
+                             return a.name == "bind" || a.name == "binds" || a.name == "**";
+                           });
+      return SessionCreation{false, "", foreign_bind(call.args, true), no_bind};
+    }
     if (is_sessionmaker_instance(s)) return SessionCreation{false, "", foreign_bind(call.args, false)};
     // `SessionLocal.begin()`: a Session whose context manager commits and closes it.
     if (call.method == "begin" && s.ends_with(".begin") &&
@@ -365,13 +401,19 @@ std::optional<SessionCreation> session_creation(const py::CallSite& call) {
 
 void classify_release(const py::Module& m, ts::Node call, int function, SessionUse& use) {
   ts::Node body;
+  bool fixture_once = false;
   if (function >= 0 && static_cast<size_t>(function) < m.functions().size()) {
     const py::FunctionInfo& f = m.functions()[static_cast<size_t>(function)];
     body = py::field(f.node, Field::kBody);
     use.in_generator = f.is_generator;
     for (const std::string& d : f.decorator_texts) {
-      if (d.find("fixture") != std::string::npos) use.test_fixture = true;
+      if (d.find("fixture") == std::string::npos) continue;
+      use.test_fixture = true;
+      fixture_once = runs_once_per_scope(d);
     }
+    // 2.0 removed bound metadata: a Session made with no bind gets a connection only when something
+    // in the function binds it (`db.bind = engine`, `bind_arguments=`); until then it holds none.
+    if (use.unbound && m.text(body).find("bind") != std::string_view::npos) use.unbound = false;
   }
   // Module level: no function or class between the call and the module.
   if (!body) {
@@ -458,7 +500,7 @@ void classify_release(const py::Module& m, ts::Node call, int function, SessionU
     }
     use.name = std::string(m.text(target));
     if (body && kind_of(p.parent()) == Kind::kExpressionStatement) {
-      classify_named(m, p, target, body, use.connection, use);
+      classify_named(m, p, target, body, use.connection, fixture_once, use);
     }
   }
 }

@@ -16,6 +16,7 @@ struct SessionCreation {
   bool connection = false;
   std::string symbol;  ///< a project name still to confirm at project phase ("" when certain)
   bool foreign_bind = false;  ///< bind= something not known to be an engine (a connection owned elsewhere)
+  bool unbound = false;       ///< a Session class called with no bind at all (no argument may carry one)
 };
 
 /// Recognises `SessionLocal()` (a sessionmaker instance), `Session(...)`, `AsyncSession(...)`,
