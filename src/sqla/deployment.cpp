@@ -1410,7 +1410,7 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
       }
       if (!countable || !first) continue;
       std::string server;
-      if (first->url && !first->url->host.empty()) server = first->url->host + (first->url->port.empty() ? "" : ":" + first->url->port);
+      if (first->url && !first->url->host.empty()) server = first->url->shown_host() + (first->url->port.empty() ? "" : ":" + first->url->shown_port());
       auto it = std::find_if(out.begin(), out.end(), [&](const Budget& b) { return b.server == server; });
       if (it == out.end()) {
         Budget b;
@@ -1481,7 +1481,7 @@ void dump(const DeploymentFacts& d, std::ostream& out) {
   for (const PoolerEndpoint& p : d.poolers) out << "pooler " << p.host << ":" << p.port << " mode=" << p.mode << " @" << at(p.where) << "\n";
   for (const EnvVariable& v : d.env) {
     // Only URLs are shown (masked): other values may be secrets.
-    const std::string shown = v.value.find("://") != std::string::npos ? core::mask_credentials(v.value) : "<set>";
+    const std::string shown = v.value.find("://") != std::string::npos ? core::mask_url(v.value) : "<set>";
     out << "env " << v.name << "=" << shown << (v.example ? " (example)" : "") << " @" << at(v.where) << "\n";
   }
   for (const ForkHook& h : d.fork_hooks) out << "fork-hook " << h.hook << " @" << at(h.where) << "\n";
