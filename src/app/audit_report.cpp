@@ -37,7 +37,7 @@ core::InventoryEngine inventory_engine(const sqla::EngineSite& site) {
     }
     for (const py::Argument& a : c.keywords) {
       if (a.name == "url") continue;
-      ic.options.emplace_back(a.name, core::mask_credentials(a.value->render()));
+      ic.options.emplace_back(a.name, core::is_secret_key(a.name) ? std::string(core::kMask) : a.value->render());
     }
     ic.complete = c.complete;
     e.configs.push_back(std::move(ic));
@@ -179,7 +179,7 @@ void build_audit(const sqla::ProjectFacts& facts, const std::vector<const rules:
     }
     for (const sqla::SessionFactorySite& s : file.session_factories) {
       report.inventory.session_factories.push_back(core::InventorySessionFactory{
-          s.where, s.callee, s.assigned_to, core::mask_credentials(s.bind), teardown_of(facts, s)});
+          s.where, s.callee, s.assigned_to, core::mask_secrets(s.bind), teardown_of(facts, s)});
     }
     add_providers(file, report.inventory);
     entry_points += file.entry.entry_points.size();

@@ -83,9 +83,10 @@ std::optional<core::Severity> threshold(const std::string& fail_on) {
 
 }  // namespace
 
-const char* version() { return "poolaudit " POOLAUDIT_VERSION " (tree-sitter-python 0.25.0)"; }
+namespace {
 
-int run(const Options& options, std::ostream& out, std::ostream& err, bool out_is_tty) {
+/// Everything run() does; what it writes to `out` and `err` is masked by run() on the way out.
+int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, bool out_is_tty) {
   if (options.version) {
     out << version() << "\n";
     return kExitClean;
@@ -163,8 +164,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
                      (options.color == "auto" && to_terminal && (no_color == nullptr || *no_color == '\0'));
   if (options.format == "text") report::write_text(*report, report::TextStyle{color, options.quiet}, rendered);
   else report::write_format(options.format, *report, rendered);
-  // Last line of defence: no password leaves the process, whatever a rule wrote.
-  const std::string text = core::mask_credentials(rendered.str());
+  // Masked here too because -o writes the report to a file, not through run()'s choke point.
+  const std::string text = core::mask_secrets(rendered.str());
   if (options.output.empty()) {
     out << text;
     out.flush();
@@ -190,6 +191,32 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
     if (!f.suppressed && f.severity >= *limit) return kExitFindings;
   }
   return kExitClean;
+}
+
+}  // namespace
+
+const char* version() { return "poolaudit " POOLAUDIT_VERSION " (tree-sitter-python 0.25.0)"; }
+
+int run(const Options& options, std::ostream& out, std::ostream& err, bool out_is_tty) {
+  // Only compiled-in text (the rule documentation shows example credentials on purpose).
+  if (options.version || options.list_rules || !options.explain.empty()) {
+    return run_unmasked(options, out, err, out_is_tty);
+  }
+  // The choke point: the report, --dump-facts, --show-settings, diagnostics and every error message
+  // are buffered and leave the process through the one masker, whoever wrote them. The model masks
+  // exact values earlier (a URL literal's password runs to its last '@'); this pass catches the rest.
+  std::ostringstream out_buffer;
+  std::ostringstream err_buffer;
+  const int code = run_unmasked(options, out_buffer, err_buffer, out_is_tty);
+  err << core::mask_secrets(err_buffer.str());
+  err.flush();
+  out << core::mask_secrets(out_buffer.str());
+  out.flush();
+  if (!out) {  // a full disk or a closed pipe: the output is incomplete, and the exit code says so
+    err << "poolaudit: cannot write to standard output\n";
+    return kExitUsage;
+  }
+  return code;
 }
 
 }  // namespace app

@@ -32,9 +32,9 @@ void dedupe(std::vector<core::Finding>& findings) {
 }
 
 void mask(core::Finding& f) {
-  f.message = core::mask_credentials(f.message);
-  f.fix = core::mask_credentials(f.fix);
-  for (core::Note& n : f.notes) n.message = core::mask_credentials(n.message);
+  f.message = core::mask_secrets(f.message);
+  f.fix = core::mask_secrets(f.fix);
+  for (core::Note& n : f.notes) n.message = core::mask_secrets(n.message);
 }
 
 bool matches(const rules::Rule& rule, const std::string& selector) {

@@ -1,5 +1,7 @@
 #include "py/value.h"
 
+#include "core/mask.h"
+
 namespace py {
 
 const DictEntry* DictValue::find(std::string_view key) const {
@@ -87,14 +89,18 @@ std::string Value::render() const {
       while (s.size() > 1 && s.back() == '0' && s[s.size() - 2] != '.') s.pop_back();
       return s;
     }
-    case ValueKind::kString: return (partial ? "f'" : "'") + text + "'";
+    // A rendered value is only ever shown: a literal is masked here, where its extent is known
+    // (a URL's password runs to its last '@'), not guessed later from the surrounding message.
+    case ValueKind::kString:
+      return (partial ? "f'" : "'") + (text.find("://") != std::string::npos ? core::mask_url(text) : core::mask_secrets(text)) + "'";
     case ValueKind::kSymbol: return text;
     case ValueKind::kDict: {
       std::string out = "{";
       if (dict) {
         for (const auto& e : dict->entries) {
           if (out.size() > 1) out += ", ";
-          out += "'" + e.key + "': " + (e.value ? e.value->render() : "<unknown>");
+          const bool secret = core::is_secret_key(e.key);  // connect_args={"password": ...}
+          out += "'" + e.key + "': " + (secret ? "'" + std::string(core::kMask) + "'" : e.value ? e.value->render() : "<unknown>");
         }
         for (const auto& p : dict->pending) out += (out.size() > 1 ? ", **" : "**") + p->render();
         if (!dict->complete) out += out.size() > 1 ? ", ..." : "...";

@@ -33,13 +33,13 @@ void dump(const FileFacts& facts, std::ostream& out) {
       if (c.pool.origin.valid()) out << " @" << at(c.pool.origin);
       out << "\n";
       if (c.url) {
-        out << "      url " << core::mask_credentials(c.url->text) << " dialect=" << c.url->dialect
-            << " driver=" << (c.url->driver.empty() ? "-" : c.url->driver) << " host=" << c.url->host
-            << " port=" << (c.url->port.empty() ? "-" : c.url->port) << (c.url->partial ? " partial" : "")
+        out << "      url " << c.url->masked() << " dialect=" << c.url->dialect
+            << " driver=" << (c.url->driver.empty() ? "-" : c.url->driver) << " host=" << c.url->shown_host()
+            << " port=" << (c.url->port.empty() ? "-" : c.url->shown_port()) << (c.url->partial ? " partial" : "")
             << (c.url->password ? " password" : "") << " @" << at(c.url_origin) << "\n";
       }
       for (const py::Argument& a : c.keywords) {
-        out << "      " << a.name << "=" << core::mask_credentials(a.value->render()) << " @" << at(a.where);
+        out << "      " << a.name << "=" << a.value->render() << " @" << at(a.where);
         if (!a.via.empty()) out << " via " << a.via;
         out << "\n";
       }
@@ -99,7 +99,7 @@ void dump(const FileFacts& facts, std::ostream& out) {
 void dump(const IniFile& ini, std::ostream& out) {
   out << "ini " << ini.path << (ini.is_alembic ? " alembic" : "") << "\n";
   for (const IniEntry& e : ini.entries) {
-    out << "  [" << e.section << "] " << e.key << " = " << core::mask_credentials(e.value) << " @" << at(e.where) << "\n";
+    out << "  [" << e.section << "] " << e.key << " = " << (core::is_secret_key(e.key) ? std::string(core::kMask) : core::mask_url(e.value)) << " @" << at(e.where) << "\n";
   }
 }
 

@@ -30,6 +30,10 @@ struct DatabaseUrl {
   std::optional<std::string> query_param(std::string_view name) const;
   /// The URL with its password as ***.
   std::string masked() const;
+  /// The host of masked(): a raw '@' in a password puts its tail into SQLAlchemy's host.
+  std::string shown_host() const;
+  /// The port of masked(): a non-number may be a password whose '@host' was cut off.
+  std::string shown_port() const;
   /// A host that only this machine reaches (localhost, 127.x, ::1, a unix socket).
   bool is_local_host() const;
 };

@@ -116,7 +116,7 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
       }
       if (!countable || !first) continue;
       std::string server;
-      if (first->url && !first->url->host.empty()) server = first->url->host + (first->url->port.empty() ? "" : ":" + first->url->port);
+      if (first->url && !first->url->host.empty()) server = first->url->shown_host() + (first->url->port.empty() ? "" : ":" + first->url->shown_port());
       auto it = std::find_if(out.begin(), out.end(), [&](const Budget& b) { return b.server == server; });
       if (it == out.end()) {
         Budget b;

@@ -17,7 +17,7 @@ void dump(const DeploymentFacts& d, std::ostream& out) {
   for (const PoolerEndpoint& p : d.poolers) out << "pooler " << p.host << ":" << p.port << " mode=" << p.mode << " @" << at(p.where) << "\n";
   for (const EnvVariable& v : d.env) {
     // Only URLs are shown (masked): other values may be secrets.
-    const std::string shown = v.value.find("://") != std::string::npos ? core::mask_credentials(v.value) : "<set>";
+    const std::string shown = v.value.find("://") != std::string::npos ? core::mask_url(v.value) : "<set>";
     out << "env " << v.name << "=" << shown << (v.example ? " (example)" : "") << " @" << at(v.where) << "\n";
   }
   for (const ForkHook& h : d.fork_hooks) out << "fork-hook " << h.hook << " @" << at(h.where) << "\n";
