@@ -41,7 +41,8 @@ void write_gitlab(const core::Report& report, std::ostream& out) {
   };
   add(report.findings, false);
   add(report.diagnostics, true);
-  out << issues.dump(2) << "\n";
+  // Paths and source text need not be UTF-8: invalid bytes become U+FFFD instead of throwing.
+  out << issues.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace report

@@ -124,7 +124,8 @@ void write_json(const core::Report& report, std::ostream& out) {
                       {"rules", c.rules}, {"findings", c.findings}, {"detail", c.detail}});
   }
   j["checks"] = std::move(checks);
-  out << j.dump(2) << "\n";
+  // Paths and source text need not be UTF-8: invalid bytes become U+FFFD instead of throwing.
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace report

@@ -183,7 +183,8 @@ void write_sarif(const core::Report& report, std::ostream& out) {
   ordered_json sarif{{"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"},
                      {"version", "2.1.0"},
                      {"runs", ordered_json::array({std::move(run)})}};
-  out << sarif.dump(2) << "\n";
+  // Paths and source text need not be UTF-8: invalid bytes become U+FFFD instead of throwing.
+  out << sarif.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace report
