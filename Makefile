@@ -3,6 +3,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR     ?= OFF
 CMAKE_ARGS ?=
@@ -41,16 +42,14 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
-# libFuzzer over app::analyze_source for FUZZ_SECONDS, seeded with the fixtures (clang, ASan+UBSan).
-# A crash leaves its input in $(FUZZ_BUILD)/crash-*: add it to tests/fuzz/regressions/.
+# Every libFuzzer target (tests/fuzz/README.md) for FUZZ_SECONDS each, or those in FUZZ_TARGETS,
+# seeded with the fixtures and tests/fuzz/regressions (clang, ASan+UBSan). A crash leaves its input
+# in $(FUZZ_BUILD)/artifacts/<target>/: minimise it into tests/fuzz/regressions/<target>/.
 fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
 	  -DCMAKE_CXX_COMPILER=clang++ -DPOOLAUDIT_FUZZ=ON $(CMAKE_ARGS)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target poolaudit_fuzz
-	mkdir -p $(FUZZ_BUILD)/corpus
-	ASAN_OPTIONS=detect_leaks=1 ./$(FUZZ_BUILD)/tests/fuzz/poolaudit_fuzz -max_total_time=$(FUZZ_SECONDS) \
-	  -max_len=65536 -timeout=20 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/ \
-	  $(FUZZ_BUILD)/corpus fixtures tests/fuzz/regressions
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 install: build
 	cmake --install $(BUILD)
@@ -64,4 +63,4 @@ docs: build
 	bash scripts/rule-docs.sh ./$(BUILD)/poolaudit docs/rules
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

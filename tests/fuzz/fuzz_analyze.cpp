@@ -1,14 +1,23 @@
-// libFuzzer target: any bytes given to the in-memory entry point must give findings and
-// diagnostics, never a crash, a hang, a leak or undefined behaviour. A crasher found here is
-// copied to tests/fuzz/regressions/, which the unit tests replay on every run.
-#include <cstddef>
-#include <cstdint>
-#include <string_view>
-
+// libFuzzer target: any bytes given to the in-memory entry point (Python
+// analysis, every rule) and to the literal pre-filter that decides which files
+// are parsed must give findings and diagnostics about that file, never a crash,
+// a hang, a leak or undefined behaviour.
 #include "app/analyze.h"
+#include "app/prefilter.h"
+#include "fuzz_support.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  (void)app::analyze_source(text, "fuzz.py");
+namespace fuzz {
+
+int analyze(const uint8_t *data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char *>(data), size);
+  (void)app::scan_python(text, "pkg.fuzz", data != nullptr && size % 2 == 0);
+  for (const core::Finding &f : app::analyze_source(text, "fuzz.py")) {
+    expect(f.where.path == "fuzz.py", "analyze",
+           "a finding about another file: " + f.where.path);
+  }
   return 0;
 }
+
+} // namespace fuzz
+
+POOLAUDIT_FUZZ_TARGET(fuzz::analyze)
