@@ -13,6 +13,8 @@ std::string what(const sqla::SessionUse& use) {
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
+    if (file.is_test && file.about_leaks)
+      continue; // the test leaks on purpose to test a leak warning
     for (const sqla::SessionUse& use : file.sessions) {
       if (!use.confirmed || use.foreign_bind || use.module_level || use.function.empty() || use.yielded) continue;
       const std::string held = "its pooled connection stays checked out until garbage collection (QueuePool "
@@ -61,21 +63,42 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA201{
     {"PA201", "session-not-closed", core::Severity::kWarning, true,
-     "A Session or connection created in a function is not closed on every path",
-     "**Why.** A `Session` and its transaction form a reference cycle, so a Session that goes out of scope "
-     "without `close()` keeps its pooled connection checked out until the cyclic garbage collector runs, which "
-     "is not prompt. With a pool of 3 connections, 14 of 20 handler calls failed with "
-     "`TimeoutError: QueuePool limit ... reached`. A connection from `engine.connect()` is checked out at once. "
-     "A `close()` at the end of the success path does not run when a statement before it raises.\n\n"
-     "**Example.**\n```python\ndef handler():\n    db = SessionLocal()\n    users = db.query(User).all()\n"
-     "    db.close()          # skipped when the query raises\n    return users\n```\n\n"
-     "**Not reported when** the object is used in `with`/`async with` (also `with Session(engine).begin():`), "
-     "closed in `finally`, wrapped in `contextlib.closing`, returned, stored on `self` or in a container, passed "
-     "to another function that may own it, registered as a teardown callback (`atexit.register(db.close)`), "
-     "or never used (a Session acquires its connection lazily). A FastAPI dependency (a `Depends(...)` target) "
-     "that returns a new session is reported: FastAPI runs clean-up only for dependencies that yield. Generators that yield it are PA202's. "
-     "`scoped_session` registries and Flask-SQLAlchemy's `db.session` are not Sessions created here.",
-     "Use `with SessionLocal() as db:` (or `async with`), or close it in `finally`"},
+     "A Session or connection created in a function is not closed on every "
+     "path",
+     "**Why.** A `Session` and its transaction form a reference cycle, so a "
+     "Session that goes out of scope "
+     "without `close()` keeps its pooled connection checked out until the "
+     "cyclic garbage collector runs, which "
+     "is not prompt. With a pool of 3 connections, 14 of 20 handler calls "
+     "failed with "
+     "`TimeoutError: QueuePool limit ... reached`. A connection from "
+     "`engine.connect()` is checked out at once. "
+     "A `close()` at the end of the success path does not run when a statement "
+     "before it raises.\n\n"
+     "**Example.**\n```python\ndef handler():\n    db = SessionLocal()\n    "
+     "users = db.query(User).all()\n"
+     "    db.close()          # skipped when the query raises\n    return "
+     "users\n```\n\n"
+     "**Not reported when** the object is used in `with`/`async with` (also "
+     "`with Session(engine).begin():`), "
+     "closed in `finally`, wrapped in `contextlib.closing`, returned, stored "
+     "on `self` or in a container, passed "
+     "to another function that may own it, registered as a teardown callback "
+     "(`atexit.register(db.close)`), "
+     "or never used (a Session acquires its connection lazily). A FastAPI "
+     "dependency (a `Depends(...)` target) "
+     "that returns a new session is reported: FastAPI runs clean-up only for "
+     "dependencies that yield. Generators that yield it are PA202's. "
+     "`scoped_session` registries and Flask-SQLAlchemy's `db.session` are not "
+     "Sessions created here.",
+     "Use `with SessionLocal() as db:` (or `async with`), or close it in "
+     "`finally`",
+     kNotExamples,
+     "Documentation snippets leave out clean-up for brevity, so examples are "
+     "skipped; tests are audited (a leaked session holds a connection for the "
+     "rest of the run) except test files about leaks (they leak on purpose to "
+     "test a warning: the file mentions leaks, ResourceWarning, gc.collect or "
+     "weakref): every role but example."},
     check};
 
 }  // namespace rules

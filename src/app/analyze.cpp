@@ -1,15 +1,16 @@
 #include "app/analyze.h"
 
 #include <algorithm>
-#include <map>
-#include <set>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "app/audit_report.h"
 #include "app/diagnostics.h"
@@ -22,6 +23,7 @@
 #include "sqla/deployment.h"
 #include "sqla/dump.h"
 #include "sqla/project_context.h"
+#include "sqla/roles.h"
 #include "ts/tree.h"
 
 namespace app {
@@ -35,6 +37,9 @@ struct FileResult {
   std::vector<core::Finding> diagnostics;
   std::vector<Directive> directives;  ///< suppression comments
   bool skipped = false;
+  core::FileRole role =
+      core::FileRole::kProduction; ///< classified from path and text (then
+                                   ///< configuration)
   bool analyzed = false;          ///< a Python file parsed and analysed (or its parse failed)
   bool has_with = false;          ///< pre-filter: the file has a `with` statement
   bool has_yield = false;         ///< pre-filter: the file may define a generator
@@ -200,9 +205,15 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
   const bool with_wrappers = pass.wrappers && names_wrapper(*bytes, file.display_path, *pass.wrappers);
   if (pass.only_wrapper_callers && !with_wrappers) return std::nullopt;
   core::SourceFile source(file.display_path, prepare_text(std::move(*bytes)));
+  result.role =
+      sqla::classify_role(
+          sqla::role_path(pass.context.audit_roots, file.display_path),
+          file.kind == FileKind::kPython ? source.text() : "")
+          .role;
   if (file.kind == FileKind::kIni) {
     if (pass.depth != Depth::kParse) {
       result.ini = sqla::read_ini(source);
+      result.ini->role = result.role;
       result.directives = scan_ini_directives(source);
     }
     return result;
@@ -244,6 +255,7 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
   result.directives = scan_python_directives(source, root);
   result.python = sqla::analyze_python(source, root, file.module_name, file.is_package, pass.context,
                                        with_wrappers ? pass.wrappers : nullptr);
+  result.role = result.python->role;
   return result;  // the tree is freed here: memory does not grow with the project
 }
 
@@ -378,12 +390,43 @@ void mask(core::Finding& f) {
   for (core::Note& n : f.notes) n.message = core::mask_credentials(n.message);
 }
 
+/// The role of each analysed file, by path; other files (deployment files) are
+/// classified by path.
+class RoleIndex {
+public:
+  explicit RoleIndex(const sqla::ProjectFacts &facts)
+      : roots_(facts.context.audit_roots) {
+    for (const sqla::FileFacts &f : facts.files)
+      roles_.emplace(f.path, f.role);
+    for (const sqla::IniFile &i : facts.ini_files)
+      roles_.emplace(i.path, i.role);
+  }
+  core::FileRole operator()(const std::string &path) const {
+    auto it = roles_.find(path);
+    return it != roles_.end()
+               ? it->second
+               : sqla::classify_role(sqla::role_path(roots_, path), {}).role;
+  }
+
+private:
+  const std::vector<std::string> &roots_;
+  std::unordered_map<std::string, core::FileRole> roles_;
+};
+
 std::vector<core::Finding> run_rules(const sqla::ProjectFacts& facts, const std::vector<const rules::Rule*>& selected) {
   std::vector<core::Finding> all;
+  const RoleIndex role_of(facts);
   for (const rules::Rule* rule : selected) {
     std::vector<core::Finding> found;
     core::Sink sink(rule->info, found);
     rule->check(facts, sink);
+    // A rule reports only in the file roles it declares (the file its finding
+    // is anchored in).
+    if (rule->info.roles != core::kAllRoles) {
+      std::erase_if(found, [&](const core::Finding &f) {
+        return !core::applies_to(rule->info.roles, role_of(f.where.path));
+      });
+    }
     dedupe(found);
     for (core::Finding& f : found) {
       mask(f);
@@ -471,6 +514,25 @@ void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>&
   sqla::merge_deployment(facts, std::move(deployment_files), roots);
 }
 
+/// The configuration's `roles` globs re-assign a file's role (and the facts
+/// that follow from it).
+void apply_role_override(const Settings &settings, const std::string &path,
+                         FileResult &r) {
+  const std::optional<core::FileRole> role = configured_role(settings, path);
+  if (!role)
+    return;
+  r.role = *role;
+  if (r.ini)
+    r.ini->role = *role;
+  if (r.python) {
+    sqla::set_role(*r.python, *role,
+                   "configured in " + (settings.file.empty()
+                                           ? std::string("the configuration")
+                                           : settings.file));
+    r.python->is_script = *role == core::FileRole::kScript;
+  }
+}
+
 }  // namespace
 
 std::optional<core::Report> analyze(const Options& options, const std::vector<const rules::Rule*>& selected,
@@ -493,6 +555,8 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   const Settings no_settings;
   if (!settings) settings = &no_settings;
   apply_settings(*settings, context);
+  context.audit_roots = audit_roots(
+      inputs.named.empty() ? paths : std::vector<std::string>{project_root});
   const unsigned jobs =
       options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
   std::vector<FileResult> results = file_phase(walked.files, context, options.max_file_size, options.parse_only,
@@ -509,8 +573,13 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     for (core::Finding& d : r.diagnostics) report.diagnostics.push_back(std::move(d));
     directives[walked.files[i].display_path] = std::move(r.directives);
     if (!named.empty() && !named.count(walked.files[i].display_path)) continue;
-    if (r.skipped) ++report.summary.skipped;
-    else ++report.summary.files;
+    apply_role_override(*settings, walked.files[i].display_path, r);
+    if (r.skipped) {
+      ++report.summary.skipped;
+    } else {
+      ++report.summary.files;
+      ++report.summary.roles[static_cast<size_t>(r.role)];
+    }
   }
   // Files named alone are audited inside their project: its deployment evidence covers them.
   collect_facts(walked.files, results, facts, audit_roots(named.empty() ? paths : std::vector<std::string>{project_root}));
@@ -562,7 +631,16 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
     return false;
   }
   std::vector<core::Finding> ignored;
-  const sqla::ProjectContext context = sqla::read_project_context(sqla::find_project_root(paths.front()), ignored);
+  const std::string project_root = sqla::find_project_root(paths.front());
+  sqla::ProjectContext context =
+      sqla::read_project_context(project_root, ignored);
+  // A file is shown with the role it has in its project (as when it is audited
+  // by name).
+  std::error_code ec;
+  const bool file_in_project =
+      !project_root.empty() && !fs::is_directory(paths.front(), ec);
+  context.audit_roots = audit_roots(
+      file_in_project ? std::vector<std::string>{project_root} : paths);
   std::vector<FileResult> results = file_phase(walked.files, context, 64u << 20, false, false, 1);
   for (const FileResult& r : results) {
     for (const core::Finding& d : r.diagnostics) out << d.where.path << ": " << d.code << " " << d.message << "\n";
