@@ -37,6 +37,11 @@ void check_config(const sqla::ProjectFacts &facts, const sqla::FileFacts &file,
   std::optional<sqla::ThreadSource> thread;
   std::string message;
   if (pool == sqla::Pool::kNull) {
+    // A test engine handed to configuration objects never holds data; one whose
+    // tables are created, or that serves a test client, does.
+    if (file.is_test && !file.creates_tables &&
+        !sqla::thread_reaching(facts, file, site))
+      return;
     message =
         "every checkout opens a new, empty :memory: database with NullPool: "
         "tables created on one "
@@ -137,7 +142,9 @@ extern const Rule kPA118{
      "a shared cache (`file::memory:?cache=shared`), the driver is aiosqlite "
      "(StaticPool by default), or the engine "
      "is Flask-SQLAlchemy's (it applies the fix itself). NullPool is reported "
-     "regardless of threads.",
+     "regardless of threads, except in a test file that never calls "
+     "`create_all()` and that no "
+     "thread reaches (its engine holds no data that could go missing).",
      "Use poolclass=StaticPool with connect_args={\"check_same_thread\": "
      "False}",
      kEverywhere,

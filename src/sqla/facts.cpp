@@ -684,6 +684,8 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
                                   source.text());
   set_role(facts, guess.role, std::move(guess.why));
   facts.about_leaks = mentions_leaks(source.text());
+  facts.creates_tables =
+      source.text().find("create_all(") != std::string_view::npos;
   const std::string_view path = source.path();
   const bool named_env = path == "env.py" || (path.size() > 7 && path.substr(path.size() - 7) == "/env.py");
   if (named_env && source.text().find("alembic") != std::string_view::npos) facts.is_alembic_env = true;

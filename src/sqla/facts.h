@@ -328,6 +328,8 @@ struct FileFacts {
                             ///< pyproject.toml"
   bool is_test = false;     ///< role == test: tests/, test_*.py, conftest.py,
                             ///< pytest / unittest
+  bool creates_tables =
+      false; ///< calls create_all(): data is meant to outlive one connection
   bool about_leaks = false; ///< mentions leaks, ResourceWarning, gc.collect or
                             ///< weakref (a test of leak warnings)
   bool is_alembic_env = false;   ///< an Alembic env.py (imports alembic.context)
