@@ -116,15 +116,34 @@ TEST_CASE("PA119 fires on 1.x only") {
   CHECK(run("PA119", text, Setup{sqla::Version{1, 3, 24}, {}}).size() == 1);
 }
 
-TEST_CASE("PA118 needs a threaded app for SingletonThreadPool, not for NullPool") {
+TEST_CASE("PA118 needs a thread reaching the engine for SingletonThreadPool, "
+          "not for NullPool") {
   const char* engine_only = "from sqlalchemy import create_engine\ne = create_engine('sqlite://')\n";
   CHECK(run("PA118", engine_only).empty());
-  const char* with_app =
+  // async endpoints run on the event loop's thread: no other thread uses the
+  // engine.
+  const char *async_app =
       "from fastapi import FastAPI\nfrom sqlalchemy import create_engine\n"
-      "app = FastAPI()\ne = create_engine('sqlite://')\n";
-  const auto threaded = run("PA118", with_app);
+      "app = FastAPI()\ne = create_engine('sqlite://')\n"
+      "@app.get('/')\nasync def index():\n    return 1\n";
+  CHECK(run("PA118", async_app).empty());
+  const char *sync_app =
+      "from fastapi import FastAPI\nfrom sqlalchemy import create_engine\n"
+      "app = FastAPI()\ne = create_engine('sqlite://')\n"
+      "@app.get('/')\ndef index():\n    return 1\n";
+  const auto threaded = run("PA118", sync_app);
   REQUIRE(threaded.size() == 1);
   CHECK(threaded[0].message.find("no such table") != std::string::npos);
+  CHECK(
+      threaded[0].message.find("FastAPI's threadpool (sync endpoint `index`") !=
+      std::string::npos);
+  const char *worker_thread =
+      "import threading\nfrom sqlalchemy import create_engine\n"
+      "def test_worker():\n    e = create_engine('sqlite://')\n"
+      "    threading.Thread(target=lambda: e.connect()).start()\n";
+  const auto by_thread = run("PA118", worker_thread);
+  REQUIRE(by_thread.size() == 1);
+  CHECK(by_thread[0].message.find("threading.Thread") != std::string::npos);
   const char* null_pool =
       "from sqlalchemy import create_engine\nfrom sqlalchemy.pool import NullPool\n"
       "e = create_engine('sqlite:///:memory:', poolclass=NullPool)\n";

@@ -234,14 +234,6 @@ TEST_CASE("mask_credentials masks every URL password, leaves the rest") {
   CHECK(core::mask_credentials("see https://docs/x") == "see https://docs/x");
 }
 
-TEST_CASE("placeholder passwords") {
-  CHECK(sqla::is_placeholder_password("user", "pass", "localhost"));
-  CHECK(sqla::is_placeholder_password("u", "${DB_PASSWORD}", "h"));
-  CHECK(sqla::is_placeholder_password("u", "%(DB_PASSWORD)s", "h"));
-  CHECK(sqla::is_placeholder_password("u", "changeme", "h"));
-  CHECK_FALSE(sqla::is_placeholder_password("admin", "Xk29!pq", "db.internal"));
-}
-
 TEST_CASE("the resolver stays linear on thousands of dict updates and branches") {
   std::string code = "from sqlalchemy import create_engine\nopts = {}\n";
   for (int i = 0; i < 3000; ++i) {

@@ -51,30 +51,44 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 extern const Rule kPA301{
     {"PA301", "alembic-pooled-engine", core::Severity::kInfo, true,
      "Alembic env.py builds a pooled engine instead of NullPool",
-     "**Why.** Every Alembic template (generic, async, multidb, pyproject) builds the migration "
+     "**Why.** Every Alembic template (generic, async, multidb, pyproject) "
+     "builds the migration "
      "engine with "
-     "`poolclass=pool.NullPool`, so that no connection remains once the migrations are done. With "
+     "`poolclass=pool.NullPool`, so that no connection remains once the "
+     "migrations are done. With "
      "a pool, the "
-     "connection is returned to the pool and stays open until the engine is garbage-collected. For "
+     "connection is returned to the pool and stays open until the engine is "
+     "garbage-collected. For "
      "the `alembic` "
-     "command that is harmless (the process exits), but when the application calls "
+     "command that is harmless (the process exits), but when the application "
+     "calls "
      "`alembic.command.upgrade()` "
-     "in-process the connection stays open inside the app (reported as a warning then), and a "
+     "in-process the connection stays open inside the app (reported as a "
+     "warning then), and a "
      "transaction pooler "
      "keeps a server connection pinned.\n\n"
      "**Example.**\n```python\nconnectable = engine_from_config(\n    "
      "config.get_section(config.config_ini_section, {}),\n"
      "    prefix=\"sqlalchemy.\",\n)  # no poolclass: QueuePool\n```\n\n"
-     "**Not reported when** the call passes `poolclass=pool.NullPool` (also inside the old async "
+     "**Not reported when** the call passes `poolclass=pool.NullPool` (also "
+     "inside the old async "
      "template "
-     "`AsyncEngine(engine_from_config(..., poolclass=pool.NullPool))`), when the call forwards an "
+     "`AsyncEngine(engine_from_config(..., poolclass=pool.NullPool))`), when "
+     "the call forwards an "
      "unresolved "
-     "`**kwargs`, when the pool class is the project's own, or when env.py uses a connection "
+     "`**kwargs`, when the pool class is the project's own, or when env.py "
+     "uses a connection "
      "handed in through "
-     "`config.attributes` (no engine is built). `sqlalchemy.poolclass` in alembic.ini does not "
+     "`config.attributes` (no engine is built). `sqlalchemy.poolclass` in "
+     "alembic.ini does not "
      "count: "
      "engine_from_config cannot use a class name given as a string.",
-     "Pass poolclass=pool.NullPool to the engine call in env.py, as the Alembic templates do"},
+     "Pass poolclass=pool.NullPool to the engine call in env.py, as the "
+     "Alembic templates do",
+     kDeployedCode,
+     "Migrations run from Alembic's env.py or from application code (an "
+     "upgrade at start-up) against the deployed database; tests run them on "
+     "throw-away databases: production, script and migration files."},
     check};
 
 }  // namespace rules

@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "rules/rule.h"
+#include "sqla/credentials.h"
 
 namespace rules {
 namespace {
@@ -25,8 +26,8 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
     for (const sqla::IniEntry& entry : ini.entries) {
       if (!lower(entry.key).ends_with("url")) continue;
       const auto url = sqla::parse_database_url(entry.value, false);
-      if (!url || url->is_sqlite() || !url->password || url->is_local_host()) continue;
-      if (sqla::is_placeholder_password(url->user, *url->password, url->host)) continue;
+      if (!url || !url->password || sqla::not_a_credential(*url))
+        continue;
       out.report(entry.where,
                  "[" + entry.section + "] " + entry.key + " carries a database password (" +
                      url->masked() +
@@ -39,22 +40,33 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA303{
     {"PA303", "alembic-ini-credentials", core::Severity::kWarning, true,
-     "sqlalchemy.url in alembic.ini (or another engine ini) carries a real-looking password",
-     "**Why.** alembic.ini is committed with the project, so a real URL there puts the database "
+     "sqlalchemy.url in alembic.ini (or another engine ini) carries a "
+     "real-looking password",
+     "**Why.** alembic.ini is committed with the project, so a real URL there "
+     "puts the database "
      "password in the "
-     "repository and its history. Alembic reads the URL only through env.py, which can take it "
+     "repository and its history. Alembic reads the URL only through env.py, "
+     "which can take it "
      "from the "
      "environment instead.\n\n"
      "**Example.**\n```ini\n[alembic]\nsqlalchemy.url = "
      "postgresql://app:S3cr3t-pw@db.internal/app\n```\n\n"
      "**Not reported when** the value is the template placeholder "
      "`driver://user:pass@localhost/dbname`, a "
-     "ConfigParser interpolation (`%(DB_URL)s`, `%(DB_PASSWORD)s`), a placeholder password, a "
+     "ConfigParser interpolation (`%(DB_URL)s`, `%(DB_PASSWORD)s`), a "
+     "placeholder password, a "
      "local host, or a "
-     "SQLite URL; commented lines are not read. Other ini files are read only when they hold "
+     "SQLite URL; commented lines are not read. Other ini files are read only "
+     "when they hold "
      "`sqlalchemy.url`.",
-     "Remove the URL from the ini and set it in env.py: config.set_main_option(\"sqlalchemy.url\", "
-     "os.environ[\"DATABASE_URL\"]), or interpolate %(DB_URL)s from config.set_section_option"},
+     "Remove the URL from the ini and set it in env.py: "
+     "config.set_main_option(\"sqlalchemy.url\", "
+     "os.environ[\"DATABASE_URL\"]), or interpolate %(DB_URL)s from "
+     "config.set_section_option",
+     kDeployedCode,
+     "alembic.ini and other engine ini files of the project point at its real "
+     "databases; those under tests/ or docs/ hold throw-away credentials: "
+     "production, script and migration files."},
     check};
 
 }  // namespace rules

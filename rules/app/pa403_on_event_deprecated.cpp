@@ -70,18 +70,31 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA403{
     {"PA403", "on-event-deprecated", core::Severity::kInfo, false,
-     "FastAPI @app.on_event(\"startup\"/\"shutdown\") handlers that manage engines or sessions: use lifespan",
-     "**Why.** FastAPI 0.93 added `lifespan` context managers \"superseding startup and shutdown events\", and "
-     "current versions warn `DeprecationWarning: on_event is deprecated, use lifespan event handlers instead`. "
-     "A lifespan keeps creating the engine (or the tables) and `await engine.dispose()` in one function, around a "
+     "FastAPI @app.on_event(\"startup\"/\"shutdown\") handlers that manage "
+     "engines or sessions: use lifespan",
+     "**Why.** FastAPI 0.93 added `lifespan` context managers \"superseding "
+     "startup and shutdown events\", and "
+     "current versions warn `DeprecationWarning: on_event is deprecated, use "
+     "lifespan event handlers instead`. "
+     "A lifespan keeps creating the engine (or the tables) and `await "
+     "engine.dispose()` in one function, around a "
      "`yield`.\n\n"
-     "**Example.**\n```python\n@app.on_event(\"shutdown\")\nasync def shutdown():\n    await engine.dispose()\n```\n\n"
-     "**Fix.**\n```python\n@asynccontextmanager\nasync def lifespan(app):\n    yield\n    await engine.dispose()\n\n"
+     "**Example.**\n```python\n@app.on_event(\"shutdown\")\nasync def "
+     "shutdown():\n    await engine.dispose()\n```\n\n"
+     "**Fix.**\n```python\n@asynccontextmanager\nasync def lifespan(app):\n    "
+     "yield\n    await engine.dispose()\n\n"
      "app = FastAPI(lifespan=lifespan)\n```\n\n"
-     "**Not reported when** the project pins FastAPI below 0.93 (no lifespan there), the handler does not touch "
-     "the database, or the object is not a FastAPI app or router (Starlette's `on_startup=[...]` is a separate "
+     "**Not reported when** the project pins FastAPI below 0.93 (no lifespan "
+     "there), the handler does not touch "
+     "the database, or the object is not a FastAPI app or router (Starlette's "
+     "`on_startup=[...]` is a separate "
      "deprecation). Opt-in: `--select PA403`.",
-     "Move the start-up and shutdown code into a lifespan context manager: FastAPI(lifespan=...)"},
+     "Move the start-up and shutdown code into a lifespan context manager: "
+     "FastAPI(lifespan=...)",
+     kNotTests,
+     "The deprecated API is worth moving away from in the application and in "
+     "examples others copy; a test's handler goes with the app it tests: every "
+     "role but test."},
     check};
 
 }  // namespace rules

@@ -53,28 +53,50 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA104{
     {"PA104", "serverless-pooled-engine", core::Severity::kWarning, true,
-     "A pooled engine in a serverless deployment: stale connections after freeze/thaw, idle connections per instance",
-     "**Why.** A serverless instance (AWS Lambda, Vercel Python functions, Google Cloud Functions) handles one "
-     "request at a time and is frozen between invocations. A QueuePool keeps its connection across the freeze; the "
-     "database or a proxy closes it while idle, and the next request fails with `OperationalError: server closed the "
-     "connection unexpectedly` (MySQL: `MySQL server has gone away`) unless `pool_pre_ping=True` replaces it. The pool "
-     "never needs more than one connection there, and each warm instance keeps one idle connection open against the "
+     "A pooled engine in a serverless deployment: stale connections after "
+     "freeze/thaw, idle connections per instance",
+     "**Why.** A serverless instance (AWS Lambda, Vercel Python functions, "
+     "Google Cloud Functions) handles one "
+     "request at a time and is frozen between invocations. A QueuePool keeps "
+     "its connection across the freeze; the "
+     "database or a proxy closes it while idle, and the next request fails "
+     "with `OperationalError: server closed the "
+     "connection unexpectedly` (MySQL: `MySQL server has gone away`) unless "
+     "`pool_pre_ping=True` replaces it. The pool "
+     "never needs more than one connection there, and each warm instance keeps "
+     "one idle connection open against the "
      "database's `max_connections`.\n\n"
-     "Evidence that the code runs serverless: serverless.yml functions, SAM/CloudFormation `AWS::Serverless::Function` "
-     "or `AWS::Lambda::Function`, zappa_settings, `.chalice/config.json`, Terraform/CDK Lambda resources, Mangum, a "
-     "module-level `lambda_handler(event, context)`, `AWS_LAMBDA_*` checks, vercel.json with Python functions in "
-     "`api/`, `functions_framework`, a Lambda base image, or config `serverless = true`.\n\n"
-     "**Example.**\n```python\n# serverless.yml declares functions; app/db.py:\nengine = create_engine(DATABASE_URL)\n```\n\n"
-     "**Fix.** `poolclass=NullPool`, ideally behind RDS Proxy or a transaction pooler; or keep one connection and "
-     "check it: `pool_size=1, max_overflow=0, pool_pre_ping=True` and `pool_recycle` below the proxy's idle timeout. "
+     "Evidence that the code runs serverless: serverless.yml functions, "
+     "SAM/CloudFormation `AWS::Serverless::Function` "
+     "or `AWS::Lambda::Function`, zappa_settings, `.chalice/config.json`, "
+     "Terraform/CDK Lambda resources, Mangum, a "
+     "module-level `lambda_handler(event, context)`, `AWS_LAMBDA_*` checks, "
+     "vercel.json with Python functions in "
+     "`api/`, `functions_framework`, a Lambda base image, or config "
+     "`serverless = true`.\n\n"
+     "**Example.**\n```python\n# serverless.yml declares functions; "
+     "app/db.py:\nengine = create_engine(DATABASE_URL)\n```\n\n"
+     "**Fix.** `poolclass=NullPool`, ideally behind RDS Proxy or a transaction "
+     "pooler; or keep one connection and "
+     "check it: `pool_size=1, max_overflow=0, pool_pre_ping=True` and "
+     "`pool_recycle` below the proxy's idle timeout. "
      "Reported as info when `pool_pre_ping=True` is already set.\n\n"
-     "**Not reported when** the configuration is the non-serverless branch (`if IS_LAMBDA: NullPool else: "
-     "QueuePool`), the engine is created inside a function (PA111), vercel.json serves only a frontend, the URL is a SQLite file (no server to close the connection, no connection "
+     "**Not reported when** the configuration is the non-serverless branch "
+     "(`if IS_LAMBDA: NullPool else: "
+     "QueuePool`), the engine is created inside a function (PA111), "
+     "vercel.json serves only a frontend, the URL is a SQLite file (no server "
+     "to close the connection, no connection "
      "limit), the project "
-     "also runs long-lived servers at the same level (Dockerfile CMD gunicorn, Procfile web) so the deployment is "
+     "also runs long-lived servers at the same level (Dockerfile CMD gunicorn, "
+     "Procfile web) so the deployment is "
      "ambiguous, config `serverless = false`, or the pool class is unknown.",
-     "Use poolclass=NullPool (behind RDS Proxy or a transaction pooler), or pool_size=1, max_overflow=0, "
-     "pool_pre_ping=True and a pool_recycle below the proxy's idle timeout"},
+     "Use poolclass=NullPool (behind RDS Proxy or a transaction pooler), or "
+     "pool_size=1, max_overflow=0, "
+     "pool_pre_ping=True and a pool_recycle below the proxy's idle timeout",
+     kProductionOnly,
+     "Only deployed application code runs on the serverless platform; tests, "
+     "examples, scripts and migrations do not freeze and thaw with it: "
+     "production only."},
     check};
 
 }  // namespace rules

@@ -38,24 +38,42 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA105{
     {"PA105", "connection-budget", core::Severity::kWarning, true,
-     "Processes × (pool_size + max_overflow) over the project's engines exceeds the database's connection budget",
-     "**Why.** Every process has its own pool, and a QueuePool opens up to `pool_size + max_overflow` connections "
-     "(SQLAlchemy's defaults: 5 + 10). gunicorn `-w 8` with two default engines can open 8 × (15 + 15) = 240 "
-     "connections; PostgreSQL allows 100 by default (`max_connections`, 3 of them reserved for superusers) and refuses "
-     "the rest with `FATAL: sorry, too many clients already`; inside the pool the 16th checkout waits and fails with "
-     "`QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00`.\n\n"
-     "Processes come from gunicorn command lines and config files (`-w`, `workers`, `WEB_CONCURRENCY`), uvicorn and "
-     "hypercorn `--workers`, Celery `--concurrency`, or config `workers`; the budget from config `max-connections`, "
-     "else PostgreSQL's default 100 (MySQL/MariaDB 151). `pool_size=0` and `max_overflow=-1` mean no limit. The "
+     "Processes × (pool_size + max_overflow) over the project's engines "
+     "exceeds the database's connection budget",
+     "**Why.** Every process has its own pool, and a QueuePool opens up to "
+     "`pool_size + max_overflow` connections "
+     "(SQLAlchemy's defaults: 5 + 10). gunicorn `-w 8` with two default "
+     "engines can open 8 × (15 + 15) = 240 "
+     "connections; PostgreSQL allows 100 by default (`max_connections`, 3 of "
+     "them reserved for superusers) and refuses "
+     "the rest with `FATAL: sorry, too many clients already`; inside the pool "
+     "the 16th checkout waits and fails with "
+     "`QueuePool limit of size 5 overflow 10 reached, connection timed out, "
+     "timeout 30.00`.\n\n"
+     "Processes come from gunicorn command lines and config files (`-w`, "
+     "`workers`, `WEB_CONCURRENCY`), uvicorn and "
+     "hypercorn `--workers`, Celery `--concurrency`, or config `workers`; the "
+     "budget from config `max-connections`, "
+     "else PostgreSQL's default 100 (MySQL/MariaDB 151). `pool_size=0` and "
+     "`max_overflow=-1` mean no limit. The "
      "message shows the arithmetic and where every number came from.\n\n"
-     "**Severity.** Warning when workers run threads or asyncio (uvicorn workers, `--threads`, gevent, async "
-     "engines); info for plain sync workers, which in practice use about one connection per engine.\n\n"
-     "**Fix.** Size pools to the budget (`pool_size` × processes ≤ max_connections minus what other clients need), "
+     "**Severity.** Warning when workers run threads or asyncio (uvicorn "
+     "workers, `--threads`, gevent, async "
+     "engines); info for plain sync workers, which in practice use about one "
+     "connection per engine.\n\n"
+     "**Fix.** Size pools to the budget (`pool_size` × processes ≤ "
+     "max_connections minus what other clients need), "
      "put PgBouncer in front, or use NullPool behind a pooler.\n\n"
-     "**Not reported when** no process count is known, an engine's options are not fully resolved, or the engine "
+     "**Not reported when** no process count is known, an engine's options are "
+     "not fully resolved, or the engine "
      "uses NullPool (one connection per concurrent operation) or SQLite.",
-     "Lower pool_size/max_overflow so processes × (pool_size + max_overflow) fits the database's max_connections, "
-     "or put a pooler (PgBouncer) in front"},
+     "Lower pool_size/max_overflow so processes × (pool_size + max_overflow) "
+     "fits the database's max_connections, "
+     "or put a pooler (PgBouncer) in front",
+     kProductionOnly,
+     "The budget is spent by the deployed application's processes; engines of "
+     "tests, examples, scripts and migrations do not hold connections "
+     "alongside them: production only."},
     check};
 
 }  // namespace rules

@@ -39,17 +39,29 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA115{
     {"PA115", "no-stale-connection-guard", core::Severity::kInfo, false,
-     "A long-lived pooled engine on a server deployment with neither pool_pre_ping nor pool_recycle",
-     "**Why.** A server process keeps pooled connections between requests. When the database, a proxy or a "
-     "firewall closes an idle one (PostgreSQL `idle_session_timeout`, a failover, a NAT timeout), the next checkout "
-     "hands out a dead connection: `OperationalError: server closed the connection unexpectedly`. "
-     "`pool_pre_ping=True` tests each connection on checkout and replaces dead ones; SQLAlchemy's docs call it \"the "
-     "most simple and reliable approach\". `pool_recycle=N` replaces connections older than N seconds.\n\n"
-     "**Example.**\n```python\nengine = create_engine(\"postgresql://db/app\")   # gunicorn -w 4\n```\n\n"
-     "**Not reported when** the engine uses NullPool, SQLite or MySQL (PA110 covers MySQL), sets either option, its "
-     "options are not fully resolved, it is created inside a function, or the project's deployment is serverless "
+     "A long-lived pooled engine on a server deployment with neither "
+     "pool_pre_ping nor pool_recycle",
+     "**Why.** A server process keeps pooled connections between requests. "
+     "When the database, a proxy or a "
+     "firewall closes an idle one (PostgreSQL `idle_session_timeout`, a "
+     "failover, a NAT timeout), the next checkout "
+     "hands out a dead connection: `OperationalError: server closed the "
+     "connection unexpectedly`. "
+     "`pool_pre_ping=True` tests each connection on checkout and replaces dead "
+     "ones; SQLAlchemy's docs call it \"the "
+     "most simple and reliable approach\". `pool_recycle=N` replaces "
+     "connections older than N seconds.\n\n"
+     "**Example.**\n```python\nengine = create_engine(\"postgresql://db/app\") "
+     "  # gunicorn -w 4\n```\n\n"
+     "**Not reported when** the engine uses NullPool, SQLite or MySQL (PA110 "
+     "covers MySQL), sets either option, its "
+     "options are not fully resolved, it is created inside a function, or the "
+     "project's deployment is serverless "
      "or unknown. Off by default: select it with `--select PA115`.",
-     "Add pool_pre_ping=True (or pool_recycle below the server's idle timeout)"},
+     "Add pool_pre_ping=True (or pool_recycle below the server's idle timeout)",
+     kProductionOnly,
+     "Connections go stale in long-running server processes only: production "
+     "only."},
     check};
 
 }  // namespace rules

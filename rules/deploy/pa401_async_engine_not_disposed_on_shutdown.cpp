@@ -39,19 +39,32 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 }  // namespace
 
 extern const Rule kPA401{
-    {"PA401", "async-engine-not-disposed-on-shutdown", core::Severity::kInfo, false,
-     "A module-level async engine in an ASGI app that is never disposed on shutdown",
-     "**Why.** An async engine's pool holds asyncpg/aiomysql connections. If the app exits without `await "
-     "engine.dispose()`, they are garbage-collected unclosed: `ResourceWarning: unclosed connection` at exit and "
-     "aborted sessions in the server log. Sync drivers close their sockets cleanly at exit, so only async engines "
+    {"PA401", "async-engine-not-disposed-on-shutdown", core::Severity::kInfo,
+     false,
+     "A module-level async engine in an ASGI app that is never disposed on "
+     "shutdown",
+     "**Why.** An async engine's pool holds asyncpg/aiomysql connections. If "
+     "the app exits without `await "
+     "engine.dispose()`, they are garbage-collected unclosed: "
+     "`ResourceWarning: unclosed connection` at exit and "
+     "aborted sessions in the server log. Sync drivers close their sockets "
+     "cleanly at exit, so only async engines "
      "are reported.\n\n"
-     "**Example.**\n```python\nengine = create_async_engine(url)\napp = FastAPI()\n```\n\n"
-     "**Fix.**\n```python\n@asynccontextmanager\nasync def lifespan(app):\n    yield\n    await engine.dispose()\n"
+     "**Example.**\n```python\nengine = create_async_engine(url)\napp = "
+     "FastAPI()\n```\n\n"
+     "**Fix.**\n```python\n@asynccontextmanager\nasync def lifespan(app):\n    "
+     "yield\n    await engine.dispose()\n"
      "app = FastAPI(lifespan=lifespan)\n```\n\n"
-     "**Not reported when** any `.dispose()` on a name like the engine's exists in the project, the engine uses "
-     "NullPool, it is created in a function, there is no FastAPI/Starlette/Quart app, or the deployment is "
+     "**Not reported when** any `.dispose()` on a name like the engine's "
+     "exists in the project, the engine uses "
+     "NullPool, it is created in a function, there is no "
+     "FastAPI/Starlette/Quart app, or the deployment is "
      "serverless. Off by default: select it with `--select PA401`.",
-     "await engine.dispose() after the lifespan's yield (or in a shutdown handler)"},
+     "await engine.dispose() after the lifespan's yield (or in a shutdown "
+     "handler)",
+     kProductionOnly,
+     "Shutdown matters in the deployed ASGI application only: production "
+     "only."},
     check};
 
 }  // namespace rules

@@ -92,22 +92,40 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA402{
     {"PA402", "connected-before-fork", core::Severity::kWarning, true,
-     "A pooled engine connects at import time, before gunicorn --preload / Celery prefork / multiprocessing forks",
-     "**Why.** `create_engine()` opens nothing; the first `connect()` does. When a module connects while it is "
-     "imported (`engine.connect()`, `metadata.create_all(engine)`, a warm-up query, or a function called at import "
-     "time that does so) and the process then forks (gunicorn `--preload` / `preload_app = True`, Celery's prefork "
-     "pool, `multiprocessing` with the fork start method), the pooled connection is copied into every child. Two "
-     "processes then talk over one socket: `DatabaseError: error with status PGRES_TUPLES_OK and no message from the "
-     "libpq`, `server closed the connection unexpectedly`, or requests that hang.\n\n"
-     "**Example.**\n```python\nengine = create_engine(url)\nBase.metadata.create_all(engine)   # gunicorn --preload\n```\n\n"
-     "**Fix.** In the child, `engine.dispose(close=False)` (gunicorn `post_fork`, Celery `worker_process_init`, a "
-     "`Pool(initializer=...)`; SQLAlchemy ≥ 1.4.33) — the approach SQLAlchemy's docs recommend; or `engine.dispose()` "
+     "A pooled engine connects at import time, before gunicorn --preload / "
+     "Celery prefork / multiprocessing forks",
+     "**Why.** `create_engine()` opens nothing; the first `connect()` does. "
+     "When a module connects while it is "
+     "imported (`engine.connect()`, `metadata.create_all(engine)`, a warm-up "
+     "query, or a function called at import "
+     "time that does so) and the process then forks (gunicorn `--preload` / "
+     "`preload_app = True`, Celery's prefork "
+     "pool, `multiprocessing` with the fork start method), the pooled "
+     "connection is copied into every child. Two "
+     "processes then talk over one socket: `DatabaseError: error with status "
+     "PGRES_TUPLES_OK and no message from the "
+     "libpq`, `server closed the connection unexpectedly`, or requests that "
+     "hang.\n\n"
+     "**Example.**\n```python\nengine = "
+     "create_engine(url)\nBase.metadata.create_all(engine)   # gunicorn "
+     "--preload\n```\n\n"
+     "**Fix.** In the child, `engine.dispose(close=False)` (gunicorn "
+     "`post_fork`, Celery `worker_process_init`, a "
+     "`Pool(initializer=...)`; SQLAlchemy ≥ 1.4.33) — the approach "
+     "SQLAlchemy's docs recommend; or `engine.dispose()` "
      "in the parent before forking; or do not connect at import time.\n\n"
-     "**Not reported when** nothing connects at import time, the engine uses NullPool or SQLite, the project has a "
-     "post_fork / worker_process_init dispose or a `dispose(close=False)`, the connect sits under `if __name__ == "
-     "\"__main__\"`, or the workers are spawned (uvicorn `--workers`, hypercorn).",
-     "Call engine.dispose(close=False) in gunicorn's post_fork / Celery's worker_process_init, or engine.dispose() "
-     "before the fork, or don't connect at import time"},
+     "**Not reported when** nothing connects at import time, the engine uses "
+     "NullPool or SQLite, the project has a "
+     "post_fork / worker_process_init dispose or a `dispose(close=False)`, the "
+     "connect sits under `if __name__ == "
+     "\"__main__\"`, or the workers are spawned (uvicorn `--workers`, "
+     "hypercorn).",
+     "Call engine.dispose(close=False) in gunicorn's post_fork / Celery's "
+     "worker_process_init, or engine.dispose() "
+     "before the fork, or don't connect at import time",
+     kDeployedCode,
+     "Forking servers, Celery prefork and multiprocessing run the application "
+     "and its scripts: production, script and migration files."},
     check};
 
 }  // namespace rules

@@ -53,18 +53,32 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA101{
     {"PA101", "nullpool-pool-sizing", core::Severity::kError, true,
-     "Queue sizing options given to a pool that does not take them (TypeError at start-up)",
-     "**Why.** `create_engine()` hands the pool only the keywords its class declares. NullPool, StaticPool and "
-     "AssertionPool have no `pool_size`, `max_overflow`, `pool_timeout` or `pool_use_lifo`; SingletonThreadPool has "
-     "`pool_size` only. Any other sizing keyword makes `create_engine()` raise\n"
-     "`TypeError: Invalid argument(s) 'pool_size' sent to create_engine(), using configuration "
-     "PGDialect_psycopg2/NullPool/Engine.` With `pool=<instance>` no pool keyword is consumed at all. The implied "
-     "pool counts too: SQLite `:memory:` uses SingletonThreadPool, a SQLite file uses NullPool on SQLAlchemy 1.4.\n\n"
-     "**Example.**\n```python\nengine = create_engine(url, poolclass=NullPool, pool_size=5)  # TypeError\n```\n\n"
-     "**Not reported when** the keywords sit in another branch than the NullPool (each branch is its own "
-     "configuration), for SingletonThreadPool with `pool_size`, for `pool_recycle` / `pool_pre_ping` (accepted), or "
+     "Queue sizing options given to a pool that does not take them (TypeError "
+     "at start-up)",
+     "**Why.** `create_engine()` hands the pool only the keywords its class "
+     "declares. NullPool, StaticPool and "
+     "AssertionPool have no `pool_size`, `max_overflow`, `pool_timeout` or "
+     "`pool_use_lifo`; SingletonThreadPool has "
+     "`pool_size` only. Any other sizing keyword makes `create_engine()` "
+     "raise\n"
+     "`TypeError: Invalid argument(s) 'pool_size' sent to create_engine(), "
+     "using configuration "
+     "PGDialect_psycopg2/NullPool/Engine.` With `pool=<instance>` no pool "
+     "keyword is consumed at all. The implied "
+     "pool counts too: SQLite `:memory:` uses SingletonThreadPool, a SQLite "
+     "file uses NullPool on SQLAlchemy 1.4.\n\n"
+     "**Example.**\n```python\nengine = create_engine(url, poolclass=NullPool, "
+     "pool_size=5)  # TypeError\n```\n\n"
+     "**Not reported when** the keywords sit in another branch than the "
+     "NullPool (each branch is its own "
+     "configuration), for SingletonThreadPool with `pool_size`, for "
+     "`pool_recycle` / `pool_pre_ping` (accepted), or "
      "when the pool class cannot be resolved.",
-     "Remove the sizing options, or choose QueuePool when you want a sized pool"},
+     "Remove the sizing options, or choose QueuePool when you want a sized "
+     "pool",
+     kEverywhere,
+     "The engine call raises TypeError wherever it runs (a test or a tutorial "
+     "too, and tutorials are copied into applications): every role."},
     check};
 
 }  // namespace rules

@@ -52,17 +52,30 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA102{
     {"PA102", "nullpool-pre-ping", core::Severity::kInfo, true,
-     "pool_pre_ping with NullPool: the ping never runs (1.3: a useless round trip per checkout)",
-     "**Why.** NullPool opens a new DBAPI connection on every checkout and closes it on return. Since "
-     "SQLAlchemy 1.4.0b1 the pool skips the pre-ping for a connection it has just opened (\"Connection ... is "
-     "fresh, skipping pre-ping\"), so with NullPool `pool_pre_ping=True` never pings: it only suggests a "
-     "protection against stale connections that is not needed. On SQLAlchemy 1.3 the ping runs on every checkout "
-     "of the brand-new connection: one extra round trip per checkout (reported as a warning there).\n\n"
-     "**Example.**\n```python\nengine = create_engine(url, poolclass=NullPool, pool_pre_ping=True)\n```\n\n"
-     "**Not reported when** the pool is StaticPool or SingletonThreadPool (their connections are reused, so the "
-     "ping does run), when `pool_pre_ping` is false or not a literal, when the pre-ping sits in another branch "
+     "pool_pre_ping with NullPool: the ping never runs (1.3: a useless round "
+     "trip per checkout)",
+     "**Why.** NullPool opens a new DBAPI connection on every checkout and "
+     "closes it on return. Since "
+     "SQLAlchemy 1.4.0b1 the pool skips the pre-ping for a connection it has "
+     "just opened (\"Connection ... is "
+     "fresh, skipping pre-ping\"), so with NullPool `pool_pre_ping=True` never "
+     "pings: it only suggests a "
+     "protection against stale connections that is not needed. On SQLAlchemy "
+     "1.3 the ping runs on every checkout "
+     "of the brand-new connection: one extra round trip per checkout (reported "
+     "as a warning there).\n\n"
+     "**Example.**\n```python\nengine = create_engine(url, poolclass=NullPool, "
+     "pool_pre_ping=True)\n```\n\n"
+     "**Not reported when** the pool is StaticPool or SingletonThreadPool "
+     "(their connections are reused, so the "
+     "ping does run), when `pool_pre_ping` is false or not a literal, when the "
+     "pre-ping sits in another branch "
      "than the NullPool, or when the pool class cannot be resolved.",
-     "Remove pool_pre_ping, or use a pooled engine (QueuePool) if connections should be reused"},
+     "Remove pool_pre_ping, or use a pooled engine (QueuePool) if connections "
+     "should be reused",
+     kEverywhere,
+     "The option is dead wherever it is written, and examples teach it: every "
+     "role."},
     check};
 
 }  // namespace rules

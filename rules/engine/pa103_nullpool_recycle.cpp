@@ -38,16 +38,27 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA103{
     {"PA103", "nullpool-recycle", core::Severity::kInfo, true,
-     "pool_recycle with NullPool: connections are never reused, so nothing is recycled",
-     "**Why.** NullPool closes every connection when it is returned and opens a new one on the next checkout. "
-     "`pool_recycle` only acts when a pooled connection is checked out again after the given age, so with NullPool "
-     "it is accepted silently and does nothing. It usually means the engine was meant to pool connections, or the "
+     "pool_recycle with NullPool: connections are never reused, so nothing is "
+     "recycled",
+     "**Why.** NullPool closes every connection when it is returned and opens "
+     "a new one on the next checkout. "
+     "`pool_recycle` only acts when a pooled connection is checked out again "
+     "after the given age, so with NullPool "
+     "it is accepted silently and does nothing. It usually means the engine "
+     "was meant to pool connections, or the "
      "option was copied from another engine's settings.\n\n"
-     "**Example.**\n```python\nengine = create_engine(url, poolclass=NullPool, pool_recycle=300)\n```\n\n"
-     "**Not reported when** `pool_recycle=-1` (SQLAlchemy's \"off\"), when the value is not a known number, when "
-     "the recycle sits in another branch than the NullPool, for other pool classes, or for the "
+     "**Example.**\n```python\nengine = create_engine(url, poolclass=NullPool, "
+     "pool_recycle=300)\n```\n\n"
+     "**Not reported when** `pool_recycle=-1` (SQLAlchemy's \"off\"), when the "
+     "value is not a known number, when "
+     "the recycle sits in another branch than the NullPool, for other pool "
+     "classes, or for the "
      "`pool_recycle=7200` Flask-SQLAlchemy adds to MySQL engines by itself.",
-     "Remove pool_recycle, or use a pooled engine (QueuePool) if connections should be reused"},
+     "Remove pool_recycle, or use a pooled engine (QueuePool) if connections "
+     "should be reused",
+     kEverywhere,
+     "The option is dead wherever it is written, and examples teach it: every "
+     "role."},
     check};
 
 }  // namespace rules

@@ -54,22 +54,38 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA106{
     {"PA106", "pooler-double-pooling", core::Severity::kWarning, true,
-     "An engine keeps its own QueuePool in front of a transaction-mode pooler (PgBouncer, Supavisor, Neon)",
-     "**Why.** A transaction-mode pooler lends a server connection to a client for one transaction. An engine "
-     "that also pools keeps its connections open to the pooler between requests: client slots sit idle, and with "
-     "drivers that prepare statements on the server (asyncpg, psycopg 3) the statements stay on server "
-     "connections that other clients receive next. Supabase: \"When using transaction mode, you should use the "
-     "NullPool setting\"; SQLAlchemy's asyncpg documentation asks for NullPool behind PgBouncer. With psycopg2 the "
-     "QueuePool works and saves a handshake per checkout (reported as info).\n\n"
-     "**Example.**\n```python\nengine = create_async_engine(\"postgresql+asyncpg://app@aws-0-eu-west-1.pooler."
+     "An engine keeps its own QueuePool in front of a transaction-mode pooler "
+     "(PgBouncer, Supavisor, Neon)",
+     "**Why.** A transaction-mode pooler lends a server connection to a client "
+     "for one transaction. An engine "
+     "that also pools keeps its connections open to the pooler between "
+     "requests: client slots sit idle, and with "
+     "drivers that prepare statements on the server (asyncpg, psycopg 3) the "
+     "statements stay on server "
+     "connections that other clients receive next. Supabase: \"When using "
+     "transaction mode, you should use the "
+     "NullPool setting\"; SQLAlchemy's asyncpg documentation asks for NullPool "
+     "behind PgBouncer. With psycopg2 the "
+     "QueuePool works and saves a handshake per checkout (reported as "
+     "info).\n\n"
+     "**Example.**\n```python\nengine = "
+     "create_async_engine(\"postgresql+asyncpg://app@aws-0-eu-west-1.pooler."
      "supabase.com:6543/postgres\")\n```\n\n"
-     "**Recognised poolers.** `*.pooler.supabase.com` (and the legacy `db.<ref>.supabase.co`) on port 6543, "
-     "`pgbouncer=true` in the URL, Neon `-pooler` hosts, and poolers the project runs in transaction or statement "
+     "**Recognised poolers.** `*.pooler.supabase.com` (and the legacy "
+     "`db.<ref>.supabase.co`) on port 6543, "
+     "`pgbouncer=true` in the URL, Neon `-pooler` hosts, and poolers the "
+     "project runs in transaction or statement "
      "mode (docker-compose, pgbouncer.ini).\n\n"
-     "**Not reported when** the URL is Supabase's session pooler (port 5432) or a pooler of unknown mode "
-     "(PgBouncer's default is session mode), the pool is NullPool or cannot be resolved, or a sync driver's "
-     "QueuePool is chosen explicitly or pre-pinged (a deliberate latency trade).",
-     "Use poolclass=NullPool and let the external pooler pool"},
+     "**Not reported when** the URL is Supabase's session pooler (port 5432) "
+     "or a pooler of unknown mode "
+     "(PgBouncer's default is session mode), the pool is NullPool or cannot be "
+     "resolved, or a sync driver's "
+     "QueuePool is chosen explicitly or pre-pinged (a deliberate latency "
+     "trade).",
+     "Use poolclass=NullPool and let the external pooler pool", kDeployedCode,
+     "The application, its scripts and its migrations connect through the "
+     "project's pooler; tests use a local database and examples are not "
+     "deployed: production, script and migration files."},
     check};
 
 }  // namespace rules

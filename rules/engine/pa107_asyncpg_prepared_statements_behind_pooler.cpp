@@ -93,42 +93,48 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 }  // namespace
 
-extern const Rule kPA107{{"PA107", "asyncpg-prepared-statements-behind-pooler", core::Severity::kError, true,
-                          "asyncpg through a transaction-mode pooler without all three "
-                          "prepared-statement settings",
-                          "**Why.** SQLAlchemy's asyncpg dialect prepares named statements, and "
-                          "asyncpg names them from a per-process "
-                          "counter (`__asyncpg_stmt_1__`). A transaction-mode pooler hands the next "
-                          "transaction another server "
-                          "connection, or hands this one to another process or to the restarted "
-                          "app:\n"
-                          "`asyncpg.exceptions.DuplicatePreparedStatementError: prepared statement "
-                          "\"__asyncpg_stmt_1__\" already exists` "
-                          "and `InvalidSQLStatementNameError: ... does not exist`. Setting "
-                          "`statement_cache_size=0` alone, or both cache "
-                          "sizes, still fails with several processes or a restart; only all three "
-                          "settings were clean in every "
-                          "scenario:\n"
-                          "```python\nengine = create_async_engine(url, poolclass=NullPool, "
-                          "connect_args={\n"
-                          "    \"statement_cache_size\": 0,\n    \"prepared_statement_cache_size\": "
-                          "0,\n"
-                          "    \"prepared_statement_name_func\": lambda: "
-                          "f\"__asyncpg_{uuid4()}__\",\n})\n```\n"
-                          "`prepared_statement_name_func` exists from SQLAlchemy 2.0.10: on 1.4 "
-                          "there is no complete client-side fix "
-                          "(use session mode, PgBouncer 1.21+ with `max_prepared_statements`, or "
-                          "psycopg2). On 2.0.0-2.0.20 "
-                          "`pool_pre_ping` itself also failed behind PgBouncer transaction mode "
-                          "(fixed in 2.0.21).\n\n"
-                          "**Severity.** Info for Neon `-pooler` hosts: Neon runs PgBouncer 1.22, "
-                          "which tracks prepared statements.\n\n"
-                          "**Not reported when** the URL is a direct connection, Supabase's session "
-                          "pooler (port 5432) or a pooler of "
-                          "unknown mode, when `connect_args` cannot be resolved, or when all three "
-                          "settings are present (2.0.10+).",
-                          "Pass statement_cache_size=0, prepared_statement_cache_size=0 and "
-                          "prepared_statement_name_func in connect_args"},
-                         check};
+extern const Rule kPA107{
+    {"PA107", "asyncpg-prepared-statements-behind-pooler",
+     core::Severity::kError, true,
+     "asyncpg through a transaction-mode pooler without all three "
+     "prepared-statement settings",
+     "**Why.** SQLAlchemy's asyncpg dialect prepares named statements, and "
+     "asyncpg names them from a per-process "
+     "counter (`__asyncpg_stmt_1__`). A transaction-mode pooler hands the next "
+     "transaction another server "
+     "connection, or hands this one to another process or to the restarted "
+     "app:\n"
+     "`asyncpg.exceptions.DuplicatePreparedStatementError: prepared statement "
+     "\"__asyncpg_stmt_1__\" already exists` "
+     "and `InvalidSQLStatementNameError: ... does not exist`. Setting "
+     "`statement_cache_size=0` alone, or both cache "
+     "sizes, still fails with several processes or a restart; only all three "
+     "settings were clean in every "
+     "scenario:\n"
+     "```python\nengine = create_async_engine(url, poolclass=NullPool, "
+     "connect_args={\n"
+     "    \"statement_cache_size\": 0,\n    \"prepared_statement_cache_size\": "
+     "0,\n"
+     "    \"prepared_statement_name_func\": lambda: "
+     "f\"__asyncpg_{uuid4()}__\",\n})\n```\n"
+     "`prepared_statement_name_func` exists from SQLAlchemy 2.0.10: on 1.4 "
+     "there is no complete client-side fix "
+     "(use session mode, PgBouncer 1.21+ with `max_prepared_statements`, or "
+     "psycopg2). On 2.0.0-2.0.20 "
+     "`pool_pre_ping` itself also failed behind PgBouncer transaction mode "
+     "(fixed in 2.0.21).\n\n"
+     "**Severity.** Info for Neon `-pooler` hosts: Neon runs PgBouncer 1.22, "
+     "which tracks prepared statements.\n\n"
+     "**Not reported when** the URL is a direct connection, Supabase's session "
+     "pooler (port 5432) or a pooler of "
+     "unknown mode, when `connect_args` cannot be resolved, or when all three "
+     "settings are present (2.0.10+).",
+     "Pass statement_cache_size=0, prepared_statement_cache_size=0 and "
+     "prepared_statement_name_func in connect_args",
+     kDeployedCode,
+     "The application, its scripts and its migrations connect through the "
+     "project's pooler; tests use a local database and examples are not "
+     "deployed: production, script and migration files."},
+    check};
 
 }  // namespace rules

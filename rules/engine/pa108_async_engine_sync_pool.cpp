@@ -82,19 +82,35 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA108{
     {"PA108", "async-engine-sync-pool", core::Severity::kError, true,
-     "A thread-blocking pool on an asyncio engine (or an asyncio pool on a sync engine)",
-     "**Why.** QueuePool and SingletonThreadPool wait for connections with thread locks. On an asyncio engine "
-     "(`create_async_engine`, `async_engine_from_config`, `AsyncEngine(engine_from_config(...))` or any URL with an "
-     "async driver such as `+asyncpg`) such a wait blocks the event loop, so every task freezes until the pool "
-     "timeout. Since SQLAlchemy 2.0.28 `create_engine()` refuses the combination at start-up:\n"
-     "`ArgumentError: Pool class QueuePool cannot be used with asyncio engine`. The reverse, "
-     "`AsyncAdaptedQueuePool` on a sync engine, raises `... cannot be used with non-asyncio engine`.\n\n"
-     "**Example.**\n```python\nengine = create_async_engine(\"postgresql+asyncpg://db/app\", poolclass=QueuePool)\n"
+     "A thread-blocking pool on an asyncio engine (or an asyncio pool on a "
+     "sync engine)",
+     "**Why.** QueuePool and SingletonThreadPool wait for connections with "
+     "thread locks. On an asyncio engine "
+     "(`create_async_engine`, `async_engine_from_config`, "
+     "`AsyncEngine(engine_from_config(...))` or any URL with an "
+     "async driver such as `+asyncpg`) such a wait blocks the event loop, so "
+     "every task freezes until the pool "
+     "timeout. Since SQLAlchemy 2.0.28 `create_engine()` refuses the "
+     "combination at start-up:\n"
+     "`ArgumentError: Pool class QueuePool cannot be used with asyncio "
+     "engine`. The reverse, "
+     "`AsyncAdaptedQueuePool` on a sync engine, raises `... cannot be used "
+     "with non-asyncio engine`.\n\n"
+     "**Example.**\n```python\nengine = "
+     "create_async_engine(\"postgresql+asyncpg://db/app\", "
+     "poolclass=QueuePool)\n"
      "```\n\n"
-     "**Not reported when** the pool is NullPool, StaticPool, AssertionPool, FallbackAsyncAdaptedQueuePool or "
-     "AsyncAdaptedQueuePool on an asyncio engine (all legal), when the pool is only implied, or when it cannot be "
-     "told whether the engine is asyncio (`AsyncAdaptedQueuePool` with an unresolved URL).",
-     "Use AsyncAdaptedQueuePool (the default) or NullPool for asyncio engines, QueuePool for sync ones"},
+     "**Not reported when** the pool is NullPool, StaticPool, AssertionPool, "
+     "FallbackAsyncAdaptedQueuePool or "
+     "AsyncAdaptedQueuePool on an asyncio engine (all legal), when the pool is "
+     "only implied, or when it cannot be "
+     "told whether the engine is asyncio (`AsyncAdaptedQueuePool` with an "
+     "unresolved URL).",
+     "Use AsyncAdaptedQueuePool (the default) or NullPool for asyncio engines, "
+     "QueuePool for sync ones",
+     kEverywhere,
+     "The engine raises at creation or first use wherever it runs: every "
+     "role."},
     check};
 
 }  // namespace rules

@@ -48,20 +48,36 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 }  // namespace
 
 extern const Rule kPA109{
-    {"PA109", "shared-connection-pool-non-sqlite", core::Severity::kWarning, true,
-     "StaticPool or SingletonThreadPool on a database server: connections shared or closed under other threads",
-     "**Why.** Both pools exist for SQLite. StaticPool keeps a single DBAPI connection and hands it to every "
-     "thread and task at once: they share one transaction (another request's checkout-and-return issues the "
-     "pool's ROLLBACK and silently discards an uncommitted INSERT), asyncpg raises \"another operation is in "
-     "progress\", and on a cold start concurrent checkouts each open a connection and all but one are orphaned. "
-     "SingletonThreadPool keeps one connection per thread and, once there are more threads than `pool_size`, "
-     "closes connections that other threads are still using (`InterfaceError: connection already closed`).\n\n"
-     "**Example.**\n```python\nengine = create_engine(\"postgresql://db/app\", poolclass=StaticPool)\n```\n\n"
-     "**Not reported when** the URL is SQLite in any spelling (`sqlite://`, `sqlite+aiosqlite://`, "
-     "`file:...?mode=memory`) or cannot be resolved, in test files and conftest.py, or when the pool is only "
+    {"PA109", "shared-connection-pool-non-sqlite", core::Severity::kWarning,
+     true,
+     "StaticPool or SingletonThreadPool on a database server: connections "
+     "shared or closed under other threads",
+     "**Why.** Both pools exist for SQLite. StaticPool keeps a single DBAPI "
+     "connection and hands it to every "
+     "thread and task at once: they share one transaction (another request's "
+     "checkout-and-return issues the "
+     "pool's ROLLBACK and silently discards an uncommitted INSERT), asyncpg "
+     "raises \"another operation is in "
+     "progress\", and on a cold start concurrent checkouts each open a "
+     "connection and all but one are orphaned. "
+     "SingletonThreadPool keeps one connection per thread and, once there are "
+     "more threads than `pool_size`, "
+     "closes connections that other threads are still using (`InterfaceError: "
+     "connection already closed`).\n\n"
+     "**Example.**\n```python\nengine = create_engine(\"postgresql://db/app\", "
+     "poolclass=StaticPool)\n```\n\n"
+     "**Not reported when** the URL is SQLite in any spelling (`sqlite://`, "
+     "`sqlite+aiosqlite://`, "
+     "`file:...?mode=memory`) or cannot be resolved, in test files and "
+     "conftest.py, or when the pool is only "
      "implied by the URL.",
-     "Use the default QueuePool (or NullPool behind an external pooler); keep StaticPool and SingletonThreadPool "
-     "for SQLite"},
+     "Use the default QueuePool (or NullPool behind an external pooler); keep "
+     "StaticPool and SingletonThreadPool "
+     "for SQLite",
+     kNotTests,
+     "Test fixtures share one connection on purpose (the join-a-transaction "
+     "recipe); everywhere else the shared connection is the bug: every role "
+     "but test."},
     check};
 
 }  // namespace rules

@@ -56,19 +56,33 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA110{
     {"PA110", "mysql-stale-connections", core::Severity::kWarning, true,
-     "A pooled MySQL/MariaDB engine with neither pool_recycle nor pool_pre_ping",
-     "**Why.** MySQL and MariaDB close a connection that stayed idle longer than `wait_timeout` (28800 s by "
-     "default, often much less on managed servers). The pool does not know: the next checkout gets the dead "
-     "connection and the query fails with `(pymysql.err.OperationalError) (2006, \"MySQL server has gone away "
-     "...\")` (or 2013 \"Lost connection to MySQL server during query\"). SQLAlchemy's MySQL documentation asks "
+     "A pooled MySQL/MariaDB engine with neither pool_recycle nor "
+     "pool_pre_ping",
+     "**Why.** MySQL and MariaDB close a connection that stayed idle longer "
+     "than `wait_timeout` (28800 s by "
+     "default, often much less on managed servers). The pool does not know: "
+     "the next checkout gets the dead "
+     "connection and the query fails with `(pymysql.err.OperationalError) "
+     "(2006, \"MySQL server has gone away "
+     "...\")` (or 2013 \"Lost connection to MySQL server during query\"). "
+     "SQLAlchemy's MySQL documentation asks "
      "for `pool_recycle`; `pool_pre_ping=True` also prevents it.\n\n"
-     "**Example.**\n```python\nengine = create_engine(\"mysql+pymysql://app@db/app\")\n```\n\n"
+     "**Example.**\n```python\nengine = "
+     "create_engine(\"mysql+pymysql://app@db/app\")\n```\n\n"
      "**Fix.** `create_engine(url, pool_recycle=3600, pool_pre_ping=True)`.\n\n"
-     "**Not reported when** either option is set (`pool_recycle=-1` is off), for NullPool, for Flask-SQLAlchemy "
-     "engines (it sets `pool_recycle=7200` for MySQL URLs), for an engine built in a local on every handler or "
-     "view call (it is unreachable afterwards, so no later checkout meets a stale connection; PA111 reports it), or when the options cannot all be seen (`**kwargs`, "
+     "**Not reported when** either option is set (`pool_recycle=-1` is off), "
+     "for NullPool, for Flask-SQLAlchemy "
+     "engines (it sets `pool_recycle=7200` for MySQL URLs), for an engine "
+     "built in a local on every handler or "
+     "view call (it is unreachable afterwards, so no later checkout meets a "
+     "stale connection; PA111 reports it), or when the options cannot all be "
+     "seen (`**kwargs`, "
      "an ini file read at run time).",
-     "Set pool_recycle below the server's wait_timeout, or pool_pre_ping=True"},
+     "Set pool_recycle below the server's wait_timeout, or pool_pre_ping=True",
+     kProductionOnly,
+     "Connections go stale in long-running processes; tests, scripts and "
+     "migrations end long before wait_timeout, and examples are not deployed: "
+     "production only."},
     check};
 
 }  // namespace rules

@@ -104,33 +104,49 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA111{
     {"PA111", "engine-per-call", core::Severity::kWarning, true,
-     "An engine is created per request, invocation or task (or per loop iteration) and never "
+     "An engine is created per request, invocation or task (or per loop "
+     "iteration) and never "
      "disposed",
-     "**Why.** An `Engine` owns a connection pool and sits in reference cycles, so an engine "
+     "**Why.** An `Engine` owns a connection pool and sits in reference "
+     "cycles, so an engine "
      "created inside a "
-     "request handler is not freed when the handler returns: its connections stay open until the "
+     "request handler is not freed when the handler returns: its connections "
+     "stay open until the "
      "cyclic "
-     "garbage collector runs (20 handler calls left 20 server connections open with gc disabled, "
+     "garbage collector runs (20 handler calls left 20 server connections open "
+     "with gc disabled, "
      "4-5 with it "
-     "enabled), and every call pays a new TCP and authentication handshake. Entry points are route "
+     "enabled), and every call pays a new TCP and authentication handshake. "
+     "Entry points are route "
      "handlers "
-     "(FastAPI, Starlette, Flask, Quart, Sanic, Litestar, class-based and Django views), FastAPI "
+     "(FastAPI, Starlette, Flask, Quart, Sanic, Litestar, class-based and "
+     "Django views), FastAPI "
      "`Depends(...)` "
-     "targets, middleware, AWS Lambda `(event, context)` handlers, Cloud Functions, "
+     "targets, middleware, AWS Lambda `(event, context)` handlers, Cloud "
+     "Functions, "
      "Celery/dramatiq tasks, loop "
      "bodies, and the project functions they call directly (one level).\n\n"
      "**Example.**\n```python\n@router.get(\"/items\")\ndef list_items():\n"
-     "    engine = create_engine(settings.DATABASE_URL)   # a new pool per request\n"
-     "    with engine.connect() as conn:\n        return conn.execute(text(\"select * from "
+     "    engine = create_engine(settings.DATABASE_URL)   # a new pool per "
+     "request\n"
+     "    with engine.connect() as conn:\n        return "
+     "conn.execute(text(\"select * from "
      "items\")).all()\n```\n\n"
-     "**Not reported when** the factory is cached (`@lru_cache`, `@cache`, a `global _engine` "
+     "**Not reported when** the factory is cached (`@lru_cache`, `@cache`, a "
+     "`global _engine` "
      "memo), the engine is "
-     "stored on an attribute or in a container (a registry), `dispose()`d in the same function, "
+     "stored on an attribute or in a container (a registry), `dispose()`d in "
+     "the same function, "
      "uses NullPool "
      "(nothing stays open), or in tests, scripts and Alembic env.py.",
-     "Create the engine once at module level (or in a cached factory, e.g. `@lru_cache`) and reuse "
+     "Create the engine once at module level (or in a cached factory, e.g. "
+     "`@lru_cache`) and reuse "
      "it; call "
-     "`engine.dispose()` when an engine really must live for one call only"},
+     "`engine.dispose()` when an engine really must live for one call only",
+     kProductionOnly,
+     "Requests, invocations and tasks are production concepts; tests create an "
+     "engine per test on purpose, and examples and scripts run once: "
+     "production only."},
     check};
 
 }  // namespace rules

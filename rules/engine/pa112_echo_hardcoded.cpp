@@ -36,8 +36,7 @@ bool development_branch(const std::string& branch) {
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  for (const sqla::FileFacts& file : facts.files) {
-    if (file.is_test) continue;
+  for (const sqla::FileFacts &file : facts.files) {
     for (const sqla::EngineSite& site : file.engines) {
       // Every branch reaching the call must turn echo on: otherwise a condition decides it.
       const py::Argument* echo = nullptr;
@@ -66,16 +65,29 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA112{
     {"PA112", "echo-hardcoded", core::Severity::kInfo, true,
-     "echo=True or echo=\"debug\" written as a literal: SQL and bound parameters logged in production",
-     "**Why.** `echo=True` makes the engine log every statement together with the `repr()` of its parameters "
-     "(passwords, tokens, personal data end up in the logs), and `echo=\"debug\"` logs result rows too. Written "
+     "echo=True or echo=\"debug\" written as a literal: SQL and bound "
+     "parameters logged in production",
+     "**Why.** `echo=True` makes the engine log every statement together with "
+     "the `repr()` of its parameters "
+     "(passwords, tokens, personal data end up in the logs), and "
+     "`echo=\"debug\"` logs result rows too. Written "
      "as a literal it is on in production as well as in development.\n\n"
      "**Example.**\n```python\nengine = create_engine(url, echo=True)\n```\n\n"
-     "**Not reported when** the value comes from settings or the environment (`echo=settings.DEBUG`, "
-     "`echo=os.getenv(...)`), when a condition decides it (`echo=True if DEBUG else False`, or the call sits in an "
-     "`if settings.debug:` branch), when it is False, or in test files and conftest.py.",
-     "Take echo from settings (off by default), and set hide_parameters=True where statements are logged in "
-     "production"},
+     "**Not reported when** the value comes from settings or the environment "
+     "(`echo=settings.DEBUG`, "
+     "`echo=os.getenv(...)`), when a condition decides it (`echo=True if DEBUG "
+     "else False`, or the call sits in an "
+     "`if settings.debug:` branch), when it is False, or in test files and "
+     "conftest.py.",
+     "Take echo from settings (off by default), and set hide_parameters=True "
+     "where statements are logged in "
+     "production",
+     core::role_bit(core::FileRole::kProduction) |
+         core::role_bit(core::FileRole::kMigration),
+     "Echo in a test, a tutorial (`docs_src/`, `examples/`) or a one-off "
+     "script logs to a developer's console, which is what it is for; in the "
+     "application and its migrations it logs bound parameters in production: "
+     "production and migration files."},
     check};
 
 }  // namespace rules

@@ -4,18 +4,19 @@
 
 #include "rules/common.h"
 #include "rules/rule.h"
+#include "sqla/credentials.h"
 
 namespace rules {
 namespace {
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
-    // Tests and CI fixtures hold throw-away local credentials; alembic.ini is PA303's (not Python).
-    if (file.is_test) continue;
+    // alembic.ini is PA303's (not Python); tests and docs are left out by the
+    // rule's roles.
     for (const sqla::UrlLiteral& literal : file.url_literals) {
       const sqla::DatabaseUrl& url = literal.url;
-      if (url.is_sqlite() || !url.password || url.is_local_host()) continue;
-      if (sqla::is_placeholder_password(url.user, *url.password, url.host)) continue;
+      if (sqla::not_a_credential(url, literal.assigned_to))
+        continue;
       out.report(literal.where,
                  "A database password is hard-coded in " + url.masked() +
                      ": it is readable by anyone with the source and stays in the version history");
@@ -28,22 +29,60 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 extern const Rule kPA113{
     {"PA113", "credentials-in-url", core::Severity::kWarning, true,
      "A database URL literal in Python code carries a real-looking password",
-     "**Why.** A password written into the source is readable by everyone with access to the "
+     "**Why.** A password written into the source is readable by everyone with "
+     "access to the "
      "repository, its "
-     "history and every clone, and rotating it needs a code change. SQLAlchemy 1.4 also prints it "
+     "history and every clone, and rotating it needs a code change. SQLAlchemy "
+     "1.4 also prints it "
      "with "
      "`str(url)` (2.0 masks it as `***`).\n\n"
      "**Example.**\n```python\nengine = "
-     "create_engine(\"postgresql://app:S3cr3t-pw@db.internal:5432/app\")\n```\n\n"
-     "**Not reported when** the host is local (`localhost`, `127.x`, `::1`), the password is a "
-     "placeholder "
-     "(`pass`, `password`, `changeme`, `***`, `<...>`, `${VAR}`, `{field}`, `%(name)s`, the "
-     "Alembic template "
-     "`user:pass@localhost`), the password is built from an f-string field, the URL is SQLite, or "
-     "the file is a "
-     "test (tests and CI use throw-away local credentials). URLs in ini files are PA303's.",
-     "Read the URL (or at least the password) from the environment or a secret store, e.g. "
-     "os.environ[\"DATABASE_URL\"]"},
+     "create_engine(\"postgresql://app:S3cr3t-pw@db.internal:5432/"
+     "app\")\n```\n\n"
+     "**Not reported when** the URL's password is not a credential. One "
+     "policy, shared with PA303, decides in "
+     "this order; the first match means \"not a credential\":\n"
+     "1. no password, or SQLite;\n"
+     "2. a local host: `localhost`, `127.x`, `::1`, `0.0.0.0`, "
+     "`host.docker.internal`, a unix socket (no host);\n"
+     "3. a pattern, not a URL: regular-expression tokens (`[^:]+`, `\\\\d`, "
+     "`.*`, `(?`) or a host with characters no "
+     "host name has;\n"
+     "4. a reserved or placeholder host: the RFC 2606 / 6761 names `.test`, "
+     "`.example`, `.invalid`, `.localhost` "
+     "and `example.com`/`.net`/`.org` (with subdomains), a label `invalid`, "
+     "`placeholder`, `dummy`, "
+     "`fake` (`invalid.local`), `<host>`, or a word that describes a host "
+     "(`host`, `hostname`, `server`, `database`); these never reach a real "
+     "server, whatever the password;\n"
+     "5. a placeholder password: `pass`, `password`, `passwd`, `pwd`, "
+     "`secret`, `changeme`, `placeholder`, "
+     "`dummy`, `fake`, `example`, `redacted`, `test`, `foo`, "
+     "`your_password`... (so `username:password` and "
+     "`placeholder:placeholder`), `xxx` and `***` of any length, templates "
+     "(`<...>`, `${...}`, `$VAR`, `{...}`, "
+     "`%(...)s`), the Alembic template `user:pass` and SQLAlchemy's "
+     "`scott:tiger`;\n"
+     "6. a short password: fewer than 4 characters. Such a password protects "
+     "nothing and in practice only "
+     "appears in URL-parsing test vectors; the decision is to leave it to a "
+     "secret scanner;\n"
+     "7. a sentinel constant: the literal is assigned to a name containing "
+     "`placeholder`, `dummy`, `sentinel`, "
+     "`fake`, `example` or `invalid` (`DB_PLACEHOLDER_URL = ...`).\n\n"
+     "Anything else is reported, including default passwords on a compose "
+     "service (`postgres:postgres@db`): "
+     "they are real credentials of a real (if local) deployment. A host filled "
+     "in at run time (`{host}`, "
+     "`${DB_HOST}`) is a real host: a literal password beside it is reported. "
+     "URLs in ini files are PA303's.",
+     "Read the URL (or at least the password) from the environment or a secret "
+     "store, e.g. "
+     "os.environ[\"DATABASE_URL\"]",
+     kDeployedCode,
+     "Tests and documentation hold throw-away credentials for local or "
+     "fictional databases; the application, its scripts and its migrations "
+     "reach real ones: production, script and migration files."},
     check};
 
 }  // namespace rules

@@ -53,18 +53,32 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 extern const Rule kPA114{
     {"PA114", "no-connect-timeout", core::Severity::kInfo, false,
      "A network database without its driver's connect timeout in connect_args",
-     "**Why.** psycopg2 and psycopg 3 (libpq) have no connect timeout: when the database host accepts TCP but "
-     "never answers (a failover, a full backlog, a black-holed route) the worker blocks indefinitely. PyMySQL's "
-     "10 s default covers only the TCP connect. asyncpg waits 60 s by default and is not reported.\n\n"
-     "**Keys.** psycopg2 / psycopg: `connect_timeout` (in `connect_args` or the URL query); pg8000: `timeout`;"
-     " PyMySQL, mysqlclient, aiomysql, asyncmy, MariaDB Connector: `connect_timeout`; MySQL "
-     "Connector/Python: `connection_timeout`; pyodbc: `timeout`. `pool_timeout` is not a connect timeout.\n\n"
-     "**Example.**\n```python\nengine = create_engine(\"postgresql://app@db.internal/app\")\n```\n\n"
-     "**Not reported when** the timeout is in `connect_args` or the URL query, the database is SQLite or on "
-     "localhost, the driver is asyncpg (60 s default), the driver or URL is not known, or `connect_args` cannot be "
+     "**Why.** psycopg2 and psycopg 3 (libpq) have no connect timeout: when "
+     "the database host accepts TCP but "
+     "never answers (a failover, a full backlog, a black-holed route) the "
+     "worker blocks indefinitely. PyMySQL's "
+     "10 s default covers only the TCP connect. asyncpg waits 60 s by default "
+     "and is not reported.\n\n"
+     "**Keys.** psycopg2 / psycopg: `connect_timeout` (in `connect_args` or "
+     "the URL query); pg8000: `timeout`;"
+     " PyMySQL, mysqlclient, aiomysql, asyncmy, MariaDB Connector: "
+     "`connect_timeout`; MySQL "
+     "Connector/Python: `connection_timeout`; pyodbc: `timeout`. "
+     "`pool_timeout` is not a connect timeout.\n\n"
+     "**Example.**\n```python\nengine = "
+     "create_engine(\"postgresql://app@db.internal/app\")\n```\n\n"
+     "**Not reported when** the timeout is in `connect_args` or the URL query, "
+     "the database is SQLite or on "
+     "localhost, the driver is asyncpg (60 s default), the driver or URL is "
+     "not known, or `connect_args` cannot be "
      "resolved. Opt-in: "
      "`--select PA114`.",
-     "Pass the driver's connect timeout in connect_args (e.g. connect_timeout=10 for psycopg2)"},
+     "Pass the driver's connect timeout in connect_args (e.g. "
+     "connect_timeout=10 for psycopg2)",
+     kProductionOnly,
+     "A hung connect blocks a server's request threads; tests, examples, "
+     "scripts and migrations are watched by a person or a CI timeout: "
+     "production only."},
     check};
 
 }  // namespace rules

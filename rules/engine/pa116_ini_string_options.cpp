@@ -105,22 +105,38 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA116{
     {"PA116", "ini-string-options", core::Severity::kWarning, true,
-     "Engine options from an ini file or configuration mapping that stay strings: 'false' is truthy, a "
+     "Engine options from an ini file or configuration mapping that stay "
+     "strings: 'false' is truthy, a "
      "poolclass string crashes",
-     "**Why.** `engine_from_config()` (Alembic's env.py, Pyramid, Flask-SQLAlchemy 3) passes the mapping's values "
-     "to `create_engine()` unchanged except for `pool_size`, `max_overflow`, `pool_timeout`, `pool_recycle`, "
-     "`echo`, `echo_pool` and `future`. So `sqlalchemy.pool_pre_ping = false` or `pool_use_lifo = false` is the "
-     "string `'false'`, which is truthy: the feature is turned **on**. `sqlalchemy.poolclass = NullPool` fails "
-     "with `AttributeError: 'str' object has no attribute '__dict__'`, and a `connect_args` string cannot be "
-     "merged into the driver's arguments. Flask-SQLAlchemy's `SQLALCHEMY_ENGINE_OPTIONS` values read from "
+     "**Why.** `engine_from_config()` (Alembic's env.py, Pyramid, "
+     "Flask-SQLAlchemy 3) passes the mapping's values "
+     "to `create_engine()` unchanged except for `pool_size`, `max_overflow`, "
+     "`pool_timeout`, `pool_recycle`, "
+     "`echo`, `echo_pool` and `future`. So `sqlalchemy.pool_pre_ping = false` "
+     "or `pool_use_lifo = false` is the "
+     "string `'false'`, which is truthy: the feature is turned **on**. "
+     "`sqlalchemy.poolclass = NullPool` fails "
+     "with `AttributeError: 'str' object has no attribute '__dict__'`, and a "
+     "`connect_args` string cannot be "
+     "merged into the driver's arguments. Flask-SQLAlchemy's "
+     "`SQLALCHEMY_ENGINE_OPTIONS` values read from "
      "environment variables are strings too.\n\n"
-     "**Example.**\n```ini\n[alembic]\nsqlalchemy.url = postgresql://app@db/app\nsqlalchemy.pool_pre_ping = "
+     "**Example.**\n```ini\n[alembic]\nsqlalchemy.url = "
+     "postgresql://app@db/app\nsqlalchemy.pool_pre_ping = "
      "false\n```\n\n"
-     "**Fix.** Leave the option out instead of writing `false`; pass classes and dicts as keyword arguments "
-     "(`engine_from_config(config, prefix=\"sqlalchemy.\", poolclass=NullPool)`): keywords override the mapping.\n\n"
-     "**Not reported when** the same option is passed as a keyword to the call that reads the mapping, the "
-     "value is a true-looking string (it works by accident), or the key is one that is coerced.",
-     "Remove the string option, or pass the value as a keyword argument of engine_from_config()"},
+     "**Fix.** Leave the option out instead of writing `false`; pass classes "
+     "and dicts as keyword arguments "
+     "(`engine_from_config(config, prefix=\"sqlalchemy.\", "
+     "poolclass=NullPool)`): keywords override the mapping.\n\n"
+     "**Not reported when** the same option is passed as a keyword to the call "
+     "that reads the mapping, the "
+     "value is a true-looking string (it works by accident), or the key is one "
+     "that is coerced.",
+     "Remove the string option, or pass the value as a keyword argument of "
+     "engine_from_config()",
+     kEverywhere,
+     "The string option misconfigures the engine wherever it runs: every "
+     "role."},
     check};
 
 }  // namespace rules

@@ -49,30 +49,35 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 }  // namespace
 
-extern const Rule kPA117{{"PA117", "psycopg3-prepared-statements-behind-pooler", core::Severity::kWarning, true,
-                          "psycopg 3 through a transaction-mode pooler without "
-                          "connect_args={\"prepare_threshold\": None}",
-                          "**Why.** psycopg 3 prepares a statement on the server once a query has "
-                          "run `prepare_threshold` times (5 by "
-                          "default) on a connection, then executes it by name. A transaction-mode "
-                          "pooler may run the next transaction "
-                          "on another server connection, where the name is unknown: "
-                          "`psycopg.errors.InvalidSqlStatementName: prepared "
-                          "statement \"_pg3_0\" does not exist`. Whether it happens depends on "
-                          "timing, so it shows up under load.\n\n"
-                          "**Example.**\n```python\nengine = "
-                          "create_engine(\"postgresql+psycopg://"
-                          "app@aws-0-eu-west-1.pooler.supabase.com:"
-                          "6543/postgres\")\n```\n\n"
-                          "**Fix.** `create_engine(url, poolclass=NullPool, "
-                          "connect_args={\"prepare_threshold\": None})`. `0` does not "
-                          "help: it prepares every query.\n\n"
-                          "**Severity.** Info for Neon `-pooler` hosts: Neon runs PgBouncer 1.22, "
-                          "which tracks prepared statements.\n\n"
-                          "**Not reported when** the URL is a direct connection, Supabase's session "
-                          "pooler (port 5432) or a pooler of "
-                          "unknown mode, or when `connect_args` cannot be resolved.",
-                          "Pass connect_args={\"prepare_threshold\": None}"},
-                         check};
+extern const Rule kPA117{
+    {"PA117", "psycopg3-prepared-statements-behind-pooler",
+     core::Severity::kWarning, true,
+     "psycopg 3 through a transaction-mode pooler without "
+     "connect_args={\"prepare_threshold\": None}",
+     "**Why.** psycopg 3 prepares a statement on the server once a query has "
+     "run `prepare_threshold` times (5 by "
+     "default) on a connection, then executes it by name. A transaction-mode "
+     "pooler may run the next transaction "
+     "on another server connection, where the name is unknown: "
+     "`psycopg.errors.InvalidSqlStatementName: prepared "
+     "statement \"_pg3_0\" does not exist`. Whether it happens depends on "
+     "timing, so it shows up under load.\n\n"
+     "**Example.**\n```python\nengine = "
+     "create_engine(\"postgresql+psycopg://"
+     "app@aws-0-eu-west-1.pooler.supabase.com:"
+     "6543/postgres\")\n```\n\n"
+     "**Fix.** `create_engine(url, poolclass=NullPool, "
+     "connect_args={\"prepare_threshold\": None})`. `0` does not "
+     "help: it prepares every query.\n\n"
+     "**Severity.** Info for Neon `-pooler` hosts: Neon runs PgBouncer 1.22, "
+     "which tracks prepared statements.\n\n"
+     "**Not reported when** the URL is a direct connection, Supabase's session "
+     "pooler (port 5432) or a pooler of "
+     "unknown mode, or when `connect_args` cannot be resolved.",
+     "Pass connect_args={\"prepare_threshold\": None}", kDeployedCode,
+     "The application, its scripts and its migrations connect through the "
+     "project's pooler; tests use a local database and examples are not "
+     "deployed: production, script and migration files."},
+    check};
 
 }  // namespace rules

@@ -65,16 +65,28 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA119{
     {"PA119", "reset-on-return-disabled", core::Severity::kWarning, true,
-     "pool_reset_on_return=None on SQLAlchemy 1.x without AUTOCOMMIT: connections return idle in transaction",
-     "**Why.** The pool's reset-on-return is what rolls back a connection when it comes back. With "
-     "`pool_reset_on_return=None` (or `False`, or `none` in a config file) on SQLAlchemy 1.3/1.4, a connection "
-     "that ran a SELECT goes back to the pool with its transaction open (`idle in transaction` on PostgreSQL), "
-     "holding locks, snapshots and, behind PgBouncer, a server connection. SQLAlchemy 2.0's Connection rolls back "
-     "on its own, so the rule is silent there (and when the version is not known).\n\n"
-     "**Example.**\n```python\nengine = create_engine(url, pool_reset_on_return=None)  # SQLAlchemy 1.4\n```\n\n"
-     "**Not reported when** the engine uses `isolation_level=\"AUTOCOMMIT\"` (the legitimate use), the pool is "
+     "pool_reset_on_return=None on SQLAlchemy 1.x without AUTOCOMMIT: "
+     "connections return idle in transaction",
+     "**Why.** The pool's reset-on-return is what rolls back a connection when "
+     "it comes back. With "
+     "`pool_reset_on_return=None` (or `False`, or `none` in a config file) on "
+     "SQLAlchemy 1.3/1.4, a connection "
+     "that ran a SELECT goes back to the pool with its transaction open (`idle "
+     "in transaction` on PostgreSQL), "
+     "holding locks, snapshots and, behind PgBouncer, a server connection. "
+     "SQLAlchemy 2.0's Connection rolls back "
+     "on its own, so the rule is silent there (and when the version is not "
+     "known).\n\n"
+     "**Example.**\n```python\nengine = create_engine(url, "
+     "pool_reset_on_return=None)  # SQLAlchemy 1.4\n```\n\n"
+     "**Not reported when** the engine uses `isolation_level=\"AUTOCOMMIT\"` "
+     "(the legitimate use), the pool is "
      "NullPool or unknown, or the project targets SQLAlchemy 2.0.",
-     "Remove pool_reset_on_return, or combine it with isolation_level=\"AUTOCOMMIT\""},
+     "Remove pool_reset_on_return, or combine it with "
+     "isolation_level=\"AUTOCOMMIT\"",
+     kEverywhere,
+     "Connections return idle in transaction wherever the pool runs: every "
+     "role."},
     check};
 
 }  // namespace rules

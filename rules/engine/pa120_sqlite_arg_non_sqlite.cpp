@@ -61,17 +61,28 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA120{
     {"PA120", "sqlite-arg-non-sqlite", core::Severity::kError, true,
-     "connect_args={\"check_same_thread\": ...} on a non-SQLite database: the first connection fails",
-     "**Why.** `connect_args` goes unchanged to the driver's `connect()`. `check_same_thread` belongs to Python's "
-     "sqlite3 module only; psycopg2 answers `invalid dsn: invalid connection option \"check_same_thread\"`, "
-     "asyncpg and PyMySQL raise `TypeError: ... unexpected keyword argument 'check_same_thread'`. "
-     "`create_engine()` opens no connection, so the error appears on the first query, typically after the "
-     "URL was switched from SQLite to a server database and the SQLite-only option was left behind.\n\n"
-     "**Example.**\n```python\nengine = create_engine(\"postgresql://db/app\", connect_args={\"check_same_thread\": "
+     "connect_args={\"check_same_thread\": ...} on a non-SQLite database: the "
+     "first connection fails",
+     "**Why.** `connect_args` goes unchanged to the driver's `connect()`. "
+     "`check_same_thread` belongs to Python's "
+     "sqlite3 module only; psycopg2 answers `invalid dsn: invalid connection "
+     "option \"check_same_thread\"`, "
+     "asyncpg and PyMySQL raise `TypeError: ... unexpected keyword argument "
+     "'check_same_thread'`. "
+     "`create_engine()` opens no connection, so the error appears on the first "
+     "query, typically after the "
+     "URL was switched from SQLite to a server database and the SQLite-only "
+     "option was left behind.\n\n"
+     "**Example.**\n```python\nengine = create_engine(\"postgresql://db/app\", "
+     "connect_args={\"check_same_thread\": "
      "False})\n```\n\n"
-     "**Not reported when** the URL is SQLite or cannot be resolved (a URL from settings may be SQLite in "
-     "development), or when the option sits in another branch than the server URL.",
-     "Pass check_same_thread only for SQLite URLs (e.g. build connect_args from the URL's dialect)"},
+     "**Not reported when** the URL is SQLite or cannot be resolved (a URL "
+     "from settings may be SQLite in "
+     "development), or when the option sits in another branch than the server "
+     "URL.",
+     "Pass check_same_thread only for SQLite URLs (e.g. build connect_args "
+     "from the URL's dialect)",
+     kEverywhere, "The first connection fails wherever it runs: every role."},
     check};
 
 }  // namespace rules

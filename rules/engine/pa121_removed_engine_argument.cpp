@@ -98,19 +98,32 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA121{
     {"PA121", "removed-engine-argument", core::Severity::kWarning, true,
-     "Engine keywords removed or neutered in SQLAlchemy 2.0 (TypeError / ArgumentError at start-up)",
-     "**Why.** SQLAlchemy 2.0 dropped several `create_engine()` keywords. `encoding`, `convert_unicode` and "
-     "`case_sensitive` are consumed by no component any more, so `create_engine()` raises\n"
-     "`TypeError: Invalid argument(s) 'encoding' sent to create_engine(), using configuration ...`. "
-     "`strategy=` other than `'mock'` raises `ArgumentError: unknown strategy` (since 1.4), and `future=False` raises "
-     "`ArgumentError: The 'future' parameter passed to create_engine() may only be set to True.` "
-     "`empty_in_strategy` and `implicit_returning` are still accepted but ignored, with a deprecation warning "
-     "(`implicit_returning=False` no longer disables RETURNING). Reported as an error when the project targets "
+     "Engine keywords removed or neutered in SQLAlchemy 2.0 (TypeError / "
+     "ArgumentError at start-up)",
+     "**Why.** SQLAlchemy 2.0 dropped several `create_engine()` keywords. "
+     "`encoding`, `convert_unicode` and "
+     "`case_sensitive` are consumed by no component any more, so "
+     "`create_engine()` raises\n"
+     "`TypeError: Invalid argument(s) 'encoding' sent to create_engine(), "
+     "using configuration ...`. "
+     "`strategy=` other than `'mock'` raises `ArgumentError: unknown strategy` "
+     "(since 1.4), and `future=False` raises "
+     "`ArgumentError: The 'future' parameter passed to create_engine() may "
+     "only be set to True.` "
+     "`empty_in_strategy` and `implicit_returning` are still accepted but "
+     "ignored, with a deprecation warning "
+     "(`implicit_returning=False` no longer disables RETURNING). Reported as "
+     "an error when the project targets "
      "a version where the keyword fails.\n\n"
-     "**Example.**\n```python\nengine = create_engine(url, encoding=\"utf8\", convert_unicode=True)\n```\n\n"
-     "**Not reported when** `future=True`, or when the keyword sits in a dict that cannot be resolved.",
-     "Remove the keyword (set the client encoding through the URL or connect_args; use create_mock_engine() for "
-     "strategy='mock')"},
+     "**Example.**\n```python\nengine = create_engine(url, encoding=\"utf8\", "
+     "convert_unicode=True)\n```\n\n"
+     "**Not reported when** `future=True`, or when the keyword sits in a dict "
+     "that cannot be resolved.",
+     "Remove the keyword (set the client encoding through the URL or "
+     "connect_args; use create_mock_engine() for "
+     "strategy='mock')",
+     kEverywhere,
+     "The engine call fails on SQLAlchemy 2.0 wherever it runs: every role."},
     check};
 
 }  // namespace rules

@@ -15,9 +15,14 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   // Bound metadata (1.x) could hand a bind-less Session a connection; 2.0 removed it.
   const bool bindless_holds_nothing = facts.context.sqlalchemy_or_latest() >= sqla::Version{2, 0, 0};
   for (const sqla::FileFacts& file : facts.files) {
+    if (file.is_test && file.about_leaks)
+      continue; // the test leaks on purpose to test a leak warning
     for (const sqla::SessionUse& use : file.sessions) {
       if (!use.confirmed || use.foreign_bind || use.module_level || use.function.empty() || use.yielded) continue;
       if (use.setup_once || (use.unbound && bindless_holds_nothing)) continue;
+      // In a test, only a failing test skips a happy-path close(), and the failure ends that test; a
+      // `return` or `raise` that leaves without closing is a leak on a normal path and still reported.
+      if (file.is_test && use.release == sqla::Release::kHappyPathOnly && !use.early_exit) continue;
       const std::string held = "its pooled connection stays checked out until garbage collection (QueuePool "
                                "TimeoutError under load)";
       std::string message;
@@ -79,15 +84,18 @@ extern const Rule kPA201{
      "nothing in the function binding it) only collects objects: on SQLAlchemy 2.0 it has no engine to take a "
      "connection from. In a pytest fixture, a `close()` after the `yield` is the fixture's teardown, which "
      "pytest runs whether the test passed or failed (the test's exception never reaches the fixture), so it "
-     "counts as closed; a `close()` at the end of the set-up of a fixture scoped wider than a test "
-     "(`scope=\"session\"`, `\"package\"`, `\"module\"`, `\"class\"`) is not reported when only an exception "
-     "can skip it: that exception is the fixture's own error, pytest reports it for every test that requests "
-     "the fixture and does not rerun the set-up, so at most one connection is lost while the run is already "
-     "failing. The set-up of a function-scoped fixture is still reported: it runs again for every test, and "
-     "each failure keeps one more connection until the pool times the following tests out. A FastAPI dependency (a `Depends(...)` target) "
+     "counts as closed. In a test file (a test function, a fixture's set-up), a `close()` that only an exception "
+     "can skip is enough: that exception already fails the test, or errors the fixture, and pytest reports it; a "
+     "`return` or `raise` that leaves without closing is still reported. A FastAPI dependency (a `Depends(...)` target) "
      "that returns a new session is reported: FastAPI runs clean-up only for dependencies that yield. Generators that yield it are PA202's. "
      "`scoped_session` registries and Flask-SQLAlchemy's `db.session` are not Sessions created here.",
-     "Use `with SessionLocal() as db:` (or `async with`), or close it in `finally`"},
+     "Use `with SessionLocal() as db:` (or `async with`), or close it in `finally`",
+     kNotExamples,
+     "Documentation snippets leave out clean-up for brevity, so examples are skipped; tests are audited (a "
+     "leaked session holds a connection for the rest of the run) except test files about leaks (they leak on "
+     "purpose to test a warning: the file mentions leaks, ResourceWarning, gc.collect or weakref), and a test's "
+     "close() that only an exception skips is enough (the exception already fails the test): every role but "
+     "example."},
     check};
 
 }  // namespace rules

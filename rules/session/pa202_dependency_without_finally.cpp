@@ -32,19 +32,34 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA202{
     {"PA202", "dependency-without-finally", core::Severity::kError, true,
-     "A generator yields a session or connection without closing it in `finally` or a `with` block",
-     "**Why.** FastAPI dependencies and `@contextmanager` generators receive the handler's exception at the "
-     "`yield` (`gen.throw()`): code after the `yield` runs only on the success path. A `db.close()` there is "
-     "skipped whenever the request fails, and the connection stays checked out until garbage collection. "
-     "With a pool of 2, 40 of 60 failing requests then got `TimeoutError: QueuePool limit of size 2 overflow 0 "
-     "reached`. Async dialects also warn that the garbage collector terminates the non-checked-in connection.\n\n"
-     "**Example.**\n```python\ndef get_db():\n    db = SessionLocal()\n    yield db\n    db.close()   # skipped "
+     "A generator yields a session or connection without closing it in "
+     "`finally` or a `with` block",
+     "**Why.** FastAPI dependencies and `@contextmanager` generators receive "
+     "the handler's exception at the "
+     "`yield` (`gen.throw()`): code after the `yield` runs only on the success "
+     "path. A `db.close()` there is "
+     "skipped whenever the request fails, and the connection stays checked out "
+     "until garbage collection. "
+     "With a pool of 2, 40 of 60 failing requests then got `TimeoutError: "
+     "QueuePool limit of size 2 overflow 0 "
+     "reached`. Async dialects also warn that the garbage collector terminates "
+     "the non-checked-in connection.\n\n"
+     "**Example.**\n```python\ndef get_db():\n    db = SessionLocal()\n    "
+     "yield db\n    db.close()   # skipped "
      "when the endpoint raises\n```\n\n"
-     "**Not reported when** the yield is inside `with SessionLocal() as db:` / `async with` / "
-     "`with engine.begin() as conn:`, or the close is in `finally`, or closed in an `except` clause and after "
-     "it, for pytest fixtures (pytest resumes the generator after a failing test), or when the object is "
+     "**Not reported when** the yield is inside `with SessionLocal() as db:` / "
+     "`async with` / "
+     "`with engine.begin() as conn:`, or the close is in `finally`, or closed "
+     "in an `except` clause and after "
+     "it, for pytest fixtures (pytest resumes the generator after a failing "
+     "test), or when the object is "
      "stored or passed elsewhere. Dependencies that `return` are PA201's.",
-     "Wrap the yield: `with SessionLocal() as db: yield db`, or `try: yield db` / `finally: db.close()`"},
+     "Wrap the yield: `with SessionLocal() as db: yield db`, or `try: yield "
+     "db` / `finally: db.close()`",
+     kNotTests,
+     "A test's dependency override is resumed by the test client, and a "
+     "session it leaks when a test fails dies with the run; examples are "
+     "copied into applications: every role but test."},
     check};
 
 }  // namespace rules

@@ -30,17 +30,30 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA203{
     {"PA203", "module-level-session", core::Severity::kWarning, true,
-     "A Session instance created at module level is shared by every request and thread",
-     "**Why.** A `Session` (or `AsyncSession`) cannot be shared among concurrent threads or tasks. One created "
-     "at import time is used by every request: on SQLAlchemy 2.0 concurrent use raises `InvalidRequestError: "
-     "This session is provisioning a new connection; concurrent operations are not permitted`; on 1.4 it fails "
+     "A Session instance created at module level is shared by every request "
+     "and thread",
+     "**Why.** A `Session` (or `AsyncSession`) cannot be shared among "
+     "concurrent threads or tasks. One created "
+     "at import time is used by every request: on SQLAlchemy 2.0 concurrent "
+     "use raises `InvalidRequestError: "
+     "This session is provisioning a new connection; concurrent operations are "
+     "not permitted`; on 1.4 it fails "
      "with random `AttributeError`s and leaks connections.\n\n"
-     "**Example.**\n```python\nsession = Session(engine)          # shared by all requests\n```\n\n"
-     "**Not reported when** the module-level name is a factory (`SessionLocal = sessionmaker(...)`, "
-     "`Session = sessionmaker()`), a `scoped_session` / `async_scoped_session` registry, Flask-SQLAlchemy's "
-     "`db.session`, or in tests, scripts (`scripts/`, `manage.py`, a `__main__` guard in a module without a "
+     "**Example.**\n```python\nsession = Session(engine)          # shared by "
+     "all requests\n```\n\n"
+     "**Not reported when** the module-level name is a factory (`SessionLocal "
+     "= sessionmaker(...)`, "
+     "`Session = sessionmaker()`), a `scoped_session` / `async_scoped_session` "
+     "registry, Flask-SQLAlchemy's "
+     "`db.session`, or in tests, scripts (`scripts/`, `manage.py`, a "
+     "`__main__` guard in a module without a "
      "web framework) and Alembic migrations, which run single-threaded.",
-     "Create a Session per request (a dependency with `with SessionLocal() as db: yield db`) or use scoped_session"},
+     "Create a Session per request (a dependency with `with SessionLocal() as "
+     "db: yield db`) or use scoped_session",
+     kProductionOnly,
+     "A module-level Session is shared by the requests and threads of a "
+     "running application; a test module's or a script's session serves one "
+     "thread of control, and migrations run once: production only."},
     check};
 
 }  // namespace rules

@@ -31,17 +31,30 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA204{
     {"PA204", "session-autocommit", core::Severity::kWarning, true,
-     "`autocommit=True` for a Session: removed in SQLAlchemy 2.0 (ArgumentError when a Session is created)",
-     "**Why.** SQLAlchemy 2.0 removed the Session's autocommit mode. `sessionmaker(autocommit=True)` still "
-     "imports fine, but creating a Session from it raises `sqlalchemy.exc.ArgumentError: autocommit=True is no "
-     "longer supported`, so the failure shows up on the first request. 1.4 only emits a RemovedIn20Warning when "
-     "`SQLALCHEMY_WARN_20=1`. Reported as an error when the project targets SQLAlchemy 2.0.\n\n"
-     "**Example.**\n```python\nSessionLocal = sessionmaker(bind=engine, autocommit=True)\n```\n\n"
-     "**Not reported when** `autocommit=False` (the FastAPI tutorial's `sessionmaker(autocommit=False, "
-     "autoflush=False, bind=engine)` is valid on 2.0), when the value cannot be resolved, or for "
-     "`isolation_level=\"AUTOCOMMIT\"` on the engine or in `execution_options()`, which is unrelated and valid.",
-     "Remove autocommit=True and use explicit `with session.begin():` blocks (or an AUTOCOMMIT isolation level on "
-     "the engine for driver-level autocommit)"},
+     "`autocommit=True` for a Session: removed in SQLAlchemy 2.0 "
+     "(ArgumentError when a Session is created)",
+     "**Why.** SQLAlchemy 2.0 removed the Session's autocommit mode. "
+     "`sessionmaker(autocommit=True)` still "
+     "imports fine, but creating a Session from it raises "
+     "`sqlalchemy.exc.ArgumentError: autocommit=True is no "
+     "longer supported`, so the failure shows up on the first request. 1.4 "
+     "only emits a RemovedIn20Warning when "
+     "`SQLALCHEMY_WARN_20=1`. Reported as an error when the project targets "
+     "SQLAlchemy 2.0.\n\n"
+     "**Example.**\n```python\nSessionLocal = sessionmaker(bind=engine, "
+     "autocommit=True)\n```\n\n"
+     "**Not reported when** `autocommit=False` (the FastAPI tutorial's "
+     "`sessionmaker(autocommit=False, "
+     "autoflush=False, bind=engine)` is valid on 2.0), when the value cannot "
+     "be resolved, or for "
+     "`isolation_level=\"AUTOCOMMIT\"` on the engine or in "
+     "`execution_options()`, which is unrelated and valid.",
+     "Remove autocommit=True and use explicit `with session.begin():` blocks "
+     "(or an AUTOCOMMIT isolation level on "
+     "the engine for driver-level autocommit)",
+     kEverywhere,
+     "The Session raises on SQLAlchemy 2.0 wherever it is created: every "
+     "role."},
     check};
 
 }  // namespace rules

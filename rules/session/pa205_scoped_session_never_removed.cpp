@@ -66,28 +66,41 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 extern const Rule kPA205{
     {"PA205", "scoped-session-never-removed", core::Severity::kWarning, true,
      "A scoped_session is never removed at request or task teardown",
-     "**Why.** `scoped_session` keeps one Session per thread (`async_scoped_session`: per task) "
+     "**Why.** `scoped_session` keeps one Session per thread "
+     "(`async_scoped_session`: per task) "
      "until "
-     "`remove()` is called. Without it the session of each worker thread keeps its transaction, "
+     "`remove()` is called. Without it the session of each worker thread keeps "
+     "its transaction, "
      "and so its "
-     "pooled connection, between requests: locks stay held, snapshots go stale, and the database "
+     "pooled connection, between requests: locks stay held, snapshots go "
+     "stale, and the database "
      "shows the "
-     "connections as `idle in transaction` (4 worker threads after 40 requests: 4 connections "
+     "connections as `idle in transaction` (4 worker threads after 40 "
+     "requests: 4 connections "
      "checked out, "
      "0 with `remove()`).\n\n"
-     "**Example.**\n```python\ndb_session = scoped_session(sessionmaker(bind=engine))\n# no "
+     "**Example.**\n```python\ndb_session = "
+     "scoped_session(sessionmaker(bind=engine))\n# no "
      "db_session.remove() anywhere\n```\n\n"
-     "**Not reported when** `remove()` (or `close()`) of the registry appears anywhere in the "
+     "**Not reported when** `remove()` (or `close()`) of the registry appears "
+     "anywhere in the "
      "project, called or "
-     "registered as a callback (`app.teardown_appcontext`, a middleware, a dependency's `finally`, "
-     "`atexit.register(db_session.remove)`), when it is handed to `zope.sqlalchemy.register(...)`, "
+     "registered as a callback (`app.teardown_appcontext`, a middleware, a "
+     "dependency's `finally`, "
+     "`atexit.register(db_session.remove)`), when it is handed to "
+     "`zope.sqlalchemy.register(...)`, "
      "for "
-     "Flask-SQLAlchemy's `db.session` (it removes its own at app-context teardown), when the "
+     "Flask-SQLAlchemy's `db.session` (it removes its own at app-context "
+     "teardown), when the "
      "registry is not "
      "bound to a name, and in tests and scripts.",
-     "Call `db_session.remove()` at request/app teardown (Flask `@app.teardown_appcontext`, "
+     "Call `db_session.remove()` at request/app teardown (Flask "
+     "`@app.teardown_appcontext`, "
      "FastAPI middleware or "
-     "a dependency's `finally`)"},
+     "a dependency's `finally`)",
+     kProductionOnly,
+     "Teardown is per request or task, which only the application has: "
+     "production only."},
     check};
 
 }  // namespace rules

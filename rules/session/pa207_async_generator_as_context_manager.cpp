@@ -29,20 +29,33 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 }  // namespace
 
 extern const Rule kPA207{
-    {"PA207", "async-generator-as-context-manager", core::Severity::kError, true,
-     "`with f()` / `async with f()` where `f` is a generator function, not a context manager (TypeError)",
-     "**Why.** A FastAPI dependency such as `async def get_db(): async with SessionLocal() as s: yield s` is a "
-     "plain (async) generator function. FastAPI wraps it itself; code that calls it directly in `with` / "
-     "`async with` gets a generator object, which has no `__enter__` / `__aenter__`: `TypeError: "
-     "'async_generator' object does not support the asynchronous context manager protocol` (AttributeError "
-     "before Python 3.11), at run time, on the first request or task that reaches it.\n\n"
-     "**Example.**\n```python\nasync def get_db():\n    async with SessionLocal() as s:\n        yield s\n\n"
-     "async def task():\n    async with get_db() as db:   # TypeError\n        ...\n```\n\n"
-     "**Not reported when** the generator is decorated (`@contextmanager`, `@asynccontextmanager`, or any "
-     "decorator the analysis cannot see through), when the callee cannot be resolved to a function of the "
+    {"PA207", "async-generator-as-context-manager", core::Severity::kError,
+     true,
+     "`with f()` / `async with f()` where `f` is a generator function, not a "
+     "context manager (TypeError)",
+     "**Why.** A FastAPI dependency such as `async def get_db(): async with "
+     "SessionLocal() as s: yield s` is a "
+     "plain (async) generator function. FastAPI wraps it itself; code that "
+     "calls it directly in `with` / "
+     "`async with` gets a generator object, which has no `__enter__` / "
+     "`__aenter__`: `TypeError: "
+     "'async_generator' object does not support the asynchronous context "
+     "manager protocol` (AttributeError "
+     "before Python 3.11), at run time, on the first request or task that "
+     "reaches it.\n\n"
+     "**Example.**\n```python\nasync def get_db():\n    async with "
+     "SessionLocal() as s:\n        yield s\n\n"
+     "async def task():\n    async with get_db() as db:   # TypeError\n        "
+     "...\n```\n\n"
+     "**Not reported when** the generator is decorated (`@contextmanager`, "
+     "`@asynccontextmanager`, or any "
+     "decorator the analysis cannot see through), when the callee cannot be "
+     "resolved to a function of the "
      "project, or for methods.",
-     "Decorate the generator with @contextlib.contextmanager / @contextlib.asynccontextmanager, or use the "
-     "session factory directly"},
+     "Decorate the generator with @contextlib.contextmanager / "
+     "@contextlib.asynccontextmanager, or use the "
+     "session factory directly",
+     kEverywhere, "The `with` raises TypeError wherever it runs: every role."},
     check};
 
 }  // namespace rules

@@ -26,16 +26,28 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
 
 extern const Rule kPA208{
     {"PA208", "commit-in-finally", core::Severity::kWarning, true,
-     "A Session is committed in a `finally` block, so partial work is committed after an error",
-     "**Why.** A `finally` clause runs whether or not the protected code raised. In a FastAPI dependency or a "
-     "`@contextmanager`, the handler's exception is thrown into the generator at `yield`, so a `db.commit()` "
-     "in `finally` commits whatever the request had flushed before it failed, instead of rolling it back.\n\n"
-     "**Example.**\n```python\ndef get_db():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n"
-     "        db.commit()   # also after the endpoint raised\n        db.close()\n```\n\n"
-     "**Not reported when** the commit follows the `yield` inside `try` (it is skipped on error) and only "
-     "`close()` is in `finally`, or for connection-level commits (`conn.commit()`, Alembic's "
+     "A Session is committed in a `finally` block, so partial work is "
+     "committed after an error",
+     "**Why.** A `finally` clause runs whether or not the protected code "
+     "raised. In a FastAPI dependency or a "
+     "`@contextmanager`, the handler's exception is thrown into the generator "
+     "at `yield`, so a `db.commit()` "
+     "in `finally` commits whatever the request had flushed before it failed, "
+     "instead of rolling it back.\n\n"
+     "**Example.**\n```python\ndef get_db():\n    db = SessionLocal()\n    "
+     "try:\n        yield db\n    finally:\n"
+     "        db.commit()   # also after the endpoint raised\n        "
+     "db.close()\n```\n\n"
+     "**Not reported when** the commit follows the `yield` inside `try` (it is "
+     "skipped on error) and only "
+     "`close()` is in `finally`, or for connection-level commits "
+     "(`conn.commit()`, Alembic's "
      "`autocommit_block`).",
-     "Commit after the yield inside `try`, roll back in `except`, and keep only `close()` in `finally`"},
+     "Commit after the yield inside `try`, roll back in `except`, and keep "
+     "only `close()` in `finally`",
+     kNotTests,
+     "A test's fixture commits throw-away data; elsewhere partial work is "
+     "committed after an error: every role but test."},
     check};
 
 }  // namespace rules

@@ -64,6 +64,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   const Settings no_settings;
   if (!settings) settings = &no_settings;
   apply_settings(*settings, context);
+  context.audit_roots = audit_roots(inputs.named.empty() ? paths : std::vector<std::string>{project_root});
   const unsigned jobs =
       options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
   // Read, pre-filter, file facts.
@@ -75,7 +76,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   report.root = paths.size() == 1 ? core::lossy_utf8(paths[0]) : std::to_string(paths.size()) + " paths";
   report.diagnostics = std::move(walked.diagnostics);
   const std::set<std::string>& named = inputs.named;
-  DirectiveMap directives = take_file_results(walked.files, results, named, report);
+  DirectiveMap directives = take_file_results(*settings, walked.files, results, named, report);
   // Project facts. Files named alone are audited inside their project: its deployment evidence covers them.
   collect_facts(walked.files, results, facts, audit_roots(named.empty() ? paths : std::vector<std::string>{project_root}));
   results.clear();
@@ -138,7 +139,12 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
     return false;
   }
   std::vector<core::Finding> ignored;
-  const sqla::ProjectContext context = sqla::read_project_context(sqla::find_project_root(paths.front()), ignored);
+  const std::string project_root = sqla::find_project_root(paths.front());
+  sqla::ProjectContext context = sqla::read_project_context(project_root, ignored);
+  // A file is shown with the role it has in its project (as when it is audited by name).
+  std::error_code ec;
+  const bool file_in_project = !project_root.empty() && !std::filesystem::is_directory(paths.front(), ec);
+  context.audit_roots = audit_roots(file_in_project ? std::vector<std::string>{project_root} : paths);
   std::vector<FileResult> results = file_phase(walked.files, context, 64u << 20, false, false, 1);
   for (const FileResult& r : results) {
     for (const core::Finding& d : r.diagnostics) out << d.where.path << ": " << d.code << " " << d.message << "\n";

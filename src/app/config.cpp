@@ -14,9 +14,19 @@ namespace app {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::string_view kKeys[] = {"select",  "ignore",   "extend-select",   "per-file-ignores",
-                                      "exclude", "extend-exclude", "fail-on",   "severity",
-                                      "max-connections", "workers", "serverless", "sqlalchemy-version"};
+constexpr std::string_view kKeys[] = {"select",
+                                      "ignore",
+                                      "extend-select",
+                                      "per-file-ignores",
+                                      "exclude",
+                                      "extend-exclude",
+                                      "fail-on",
+                                      "severity",
+                                      "max-connections",
+                                      "workers",
+                                      "serverless",
+                                      "sqlalchemy-version",
+                                      "roles"};
 
 /// A glob relative to `base` (a directory): anchored at it when it names a path ("tests/*.py"),
 /// left as a file-name pattern otherwise ("conftest.py"), as ruff does.
@@ -128,6 +138,26 @@ class Reader {
         auto ids = rule_ids(key + "." + std::string(glob.str()), ids_node);
         if (!ids) return false;
         out_.per_file_ignores.push_back({std::string(glob.str()), anchor_glob(std::string(glob.str()), dir_), *ids});
+      }
+      return true;
+    }
+    if (key == "roles") {
+      const toml::table *t = node.as_table();
+      if (!t)
+        return fail(node.source(), key, "expected a table of role = [globs]");
+      for (auto &&[name, globs_node] : *t) {
+        const std::string entry = key + "." + std::string(name.str());
+        const std::optional<core::FileRole> role = core::parse_role(name.str());
+        if (!role) {
+          return fail(name.source(), entry,
+                      "unknown role (expected production, test, example, "
+                      "migration or script)");
+        }
+        auto globs = strings(entry, globs_node);
+        if (!globs)
+          return false;
+        for (const std::string &g : *globs)
+          out_.roles.push_back({*role, g, anchor_glob(g, dir_)});
       }
       return true;
     }
@@ -367,6 +397,15 @@ void apply_settings(const Settings& settings, sqla::ProjectContext& context) {
   context.config_origin = settings.file;
 }
 
+std::optional<core::FileRole> configured_role(const Settings &settings,
+                                              const std::string &path) {
+  for (const RoleGlob &r : settings.roles) {
+    if (path_matches(path, {r.pattern}))
+      return r.role;
+  }
+  return std::nullopt;
+}
+
 bool per_file_ignored(const Settings& settings, const core::Finding& finding) {
   for (const PerFileIgnore& p : settings.per_file_ignores) {
     if (!path_matches(finding.where.path, {p.pattern})) continue;
@@ -411,6 +450,9 @@ void show_settings(const Settings& settings, const std::vector<const rules::Rule
   out << "exclude: " << join(o.exclude) << "\n";
   out << "per-file-ignores:\n";
   for (const PerFileIgnore& p : settings.per_file_ignores) out << "  " << p.pattern << " = " << join(p.ids) << "\n";
+  out << "roles:\n";
+  for (const RoleGlob &r : settings.roles)
+    out << "  " << r.pattern << " = " << core::role_name(r.role) << "\n";
   out << "severity:";
   for (const auto& [code, severity] : settings.severity) out << " " << code << "=" << core::severity_name(severity);
   out << "\n";

@@ -24,6 +24,13 @@ struct PerFileIgnore {
   std::vector<std::string> ids;  ///< rule ids, prefixes or names
 };
 
+/// `roles`: files a glob matches get this role, whatever the classifier says.
+struct RoleGlob {
+  core::FileRole role;
+  std::string glob;    ///< as written
+  std::string pattern; ///< anchored like per-file-ignores
+};
+
 /// The command line merged over the configuration file: what a run uses.
 struct Settings {
   Options options;                ///< select / ignore / exclude / fail-on merged
@@ -31,6 +38,7 @@ struct Settings {
   std::string table;              ///< "[tool.poolaudit]" for pyproject.toml, "" for top-level keys
   std::vector<std::string> extend_select;
   std::vector<PerFileIgnore> per_file_ignores;
+  std::vector<RoleGlob> roles; ///< in the order written; the first match wins
   std::map<std::string, core::Severity> severity;  ///< rule code -> severity
   std::optional<int> workers;
   std::optional<int> max_connections;
@@ -54,6 +62,11 @@ std::optional<std::vector<const rules::Rule*>> settings_rules(const Settings& se
 
 /// The deployment keys and `sqlalchemy-version` override what the project's files say.
 void apply_settings(const Settings& settings, sqla::ProjectContext& context);
+
+/// The role the configuration gives the file at `path` (a display path),
+/// nullopt when none does.
+std::optional<core::FileRole> configured_role(const Settings &settings,
+                                              const std::string &path);
 
 /// True when `per-file-ignores` drops this finding's rule for its file.
 bool per_file_ignored(const Settings& settings, const core::Finding& finding);

@@ -1,5 +1,7 @@
 #include "app/file_facts.h"
 
+#include "sqla/roles.h"
+
 #include <algorithm>
 
 #include "app/diagnostics.h"
@@ -76,9 +78,13 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
   const bool with_wrappers = pass.wrappers && names_wrapper(*bytes, file.display_path, *pass.wrappers);
   if (pass.only_wrapper_callers && !with_wrappers) return std::nullopt;
   core::SourceFile source(file.display_path, prepare_text(std::move(*bytes)));
+  result.role = sqla::classify_role(sqla::role_path(pass.context.audit_roots, file.display_path),
+                                    file.kind == FileKind::kPython ? source.text() : "")
+                    .role;
   if (file.kind == FileKind::kIni) {
     if (pass.depth != Depth::kParse) {
       result.ini = std::make_unique<sqla::IniFile>(sqla::read_ini(source));
+      result.ini->role = result.role;
       result.directives = scan_ini_directives(source);
     }
     return result;
@@ -125,6 +131,7 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
     result.python = std::make_unique<sqla::FileFacts>(sqla::analyze_python(
         source, root, file.module_name, file.is_package, pass.context, with_wrappers ? pass.wrappers : nullptr));
   }
+  result.role = result.python->role;
   if (budget.exhausted()) {
     result.python.reset();
     result.diagnostics.push_back(budget_diagnostic(file.display_path, budget));

@@ -13,6 +13,7 @@
 #include "app/walk.h"
 #include "core/budget.h"
 #include "core/finding.h"
+#include "core/role.h"
 #include "core/source_file.h"
 #include "sqla/facts.h"
 #include "sqla/project_context.h"
@@ -30,6 +31,7 @@ struct FileResult {
   std::vector<core::Finding> diagnostics;
   std::vector<Directive> directives;  ///< suppression comments
   bool skipped = false;
+  core::FileRole role = core::FileRole::kProduction;  ///< classified from path and text (then configuration)
   bool analyzed = false;          ///< a Python file parsed and analysed (or its parse failed)
   bool has_with = false;          ///< pre-filter: the file has a `with` statement
   bool has_yield = false;         ///< pre-filter: the file may define a generator

@@ -1,9 +1,30 @@
 #include "app/report_files.h"
 
-namespace app {
+#include <optional>
 
-DirectiveMap take_file_results(const std::vector<InputFile>& files, std::vector<FileResult>& results,
-                               const std::set<std::string>& named, core::Report& report) {
+#include "sqla/roles.h"
+
+namespace app {
+namespace {
+
+/// The configuration's `roles` globs re-assign a file's role (and the facts that follow from it).
+void apply_role_override(const Settings& settings, const std::string& path, FileResult& r) {
+  const std::optional<core::FileRole> role = configured_role(settings, path);
+  if (!role) return;
+  r.role = *role;
+  if (r.ini) r.ini->role = *role;
+  if (r.python) {
+    sqla::set_role(*r.python, *role,
+                   "configured in " + (settings.file.empty() ? std::string("the configuration") : settings.file));
+    r.python->is_script = *role == core::FileRole::kScript;
+  }
+}
+
+}  // namespace
+
+DirectiveMap take_file_results(const Settings& settings, const std::vector<InputFile>& files,
+                               std::vector<FileResult>& results, const std::set<std::string>& named,
+                               core::Report& report) {
   DirectiveMap directives;
   for (size_t i = 0; i < results.size(); ++i) {
     FileResult& r = results[i];
@@ -11,8 +32,13 @@ DirectiveMap take_file_results(const std::vector<InputFile>& files, std::vector<
     // Only files with suppression comments get an entry: the map lives until the end of the run.
     if (!r.directives.empty()) directives[files[i].display_path] = std::move(r.directives);
     if (!named.empty() && !named.count(files[i].display_path)) continue;
-    if (r.skipped) ++report.summary.skipped;
-    else ++report.summary.files;
+    apply_role_override(settings, files[i].display_path, r);
+    if (r.skipped) {
+      ++report.summary.skipped;
+    } else {
+      ++report.summary.files;
+      ++report.summary.roles[static_cast<size_t>(r.role)];
+    }
   }
   return directives;
 }

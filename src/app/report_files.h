@@ -14,10 +14,12 @@
 
 namespace app {
 
-/// Moves each file's diagnostics into `report` and counts the audited and skipped files (only the
-/// `named` ones when some were named); returns each file's suppression comments by path.
-DirectiveMap take_file_results(const std::vector<InputFile>& files, std::vector<FileResult>& results,
-                               const std::set<std::string>& named, core::Report& report);
+/// Moves each file's diagnostics into `report`, applies the configuration's role globs and counts
+/// the audited and skipped files per role (only the `named` ones when some were named); returns each
+/// file's suppression comments by path.
+DirectiveMap take_file_results(const Settings& settings, const std::vector<InputFile>& files,
+                               std::vector<FileResult>& results, const std::set<std::string>& named,
+                               core::Report& report);
 
 /// Keeps the findings, diagnostics and facts of the `named` files (diagnostics of files outside the
 /// project, such as configuration files, stay).

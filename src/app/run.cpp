@@ -34,10 +34,18 @@ bool explain(const std::string& code, bool markdown, std::ostream& out) {
     report::write_rule_markdown(r->info, out);
     return true;
   }
-  out << r->info.code << " " << r->info.name << " (" << core::severity_name(r->info.severity)
-      << (r->info.default_on ? ", on by default" : ", opt-in: --select " + std::string(r->info.code)) << ")\n\n"
+  out << r->info.code << " " << r->info.name << " ("
+      << core::severity_name(r->info.severity)
+      << (r->info.default_on
+              ? ", on by default"
+              : ", opt-in: --select " + std::string(r->info.code))
+      << ")\n\n"
       << r->info.summary << "\n\n"
-      << r->info.explanation << "\n\nFix: " << r->info.fix << "\n";
+      << r->info.explanation << "\n\n";
+  out << "Roles: " << core::role_list(r->info.roles);
+  if (!r->info.roles_reason.empty())
+    out << ". " << r->info.roles_reason;
+  out << "\n\nFix: " << r->info.fix << "\n";
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include "app/analyze.h"
 #include "core/mask.h"
 #include "rules/common.h"
+#include "sqla/roles.h"
 
 namespace app {
 namespace {
@@ -37,6 +38,23 @@ void mask(core::Finding& f) {
   for (core::Note& n : f.notes) n.message = core::mask_secrets(n.message);
 }
 
+/// The role of each analysed file, by path; other files (deployment files) are classified by path.
+class RoleIndex {
+ public:
+  explicit RoleIndex(const sqla::ProjectFacts& facts) : roots_(facts.context.audit_roots) {
+    for (const sqla::FileFacts& f : facts.files) roles_.emplace(f.path, f.role);
+    for (const sqla::IniFile& i : facts.ini_files) roles_.emplace(i.path, i.role);
+  }
+  core::FileRole operator()(const std::string& path) const {
+    auto it = roles_.find(path);
+    return it != roles_.end() ? it->second : sqla::classify_role(sqla::role_path(roots_, path), {}).role;
+  }
+
+ private:
+  const std::vector<std::string>& roots_;
+  std::unordered_map<std::string, core::FileRole> roles_;
+};
+
 bool matches(const rules::Rule& rule, const std::string& selector) {
   if (selector == "ALL") return true;
   return std::string_view(rule.info.code).rfind(selector, 0) == 0 || rule.info.name == selector;
@@ -46,10 +64,17 @@ bool matches(const rules::Rule& rule, const std::string& selector) {
 
 std::vector<core::Finding> run_rules(const sqla::ProjectFacts& facts, const std::vector<const rules::Rule*>& selected) {
   std::vector<core::Finding> all;
+  const RoleIndex role_of(facts);
   for (const rules::Rule* rule : selected) {
     std::vector<core::Finding> found;
     core::Sink sink(rule->info, found);
     rule->check(facts, sink);
+    // A rule reports only in the file roles it declares (the file its finding is anchored in).
+    if (rule->info.roles != core::kAllRoles) {
+      std::erase_if(found, [&](const core::Finding& f) {
+        return !core::applies_to(rule->info.roles, role_of(f.where.path));
+      });
+    }
     dedupe(found);
     rules::drop_wrapper_repeats(facts, found);
     for (core::Finding& f : found) {

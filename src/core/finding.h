@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/location.h"
+#include "core/role.h"
 
 namespace core {
 
@@ -52,6 +53,10 @@ struct RuleInfo {
   std::string_view summary;      ///< one line
   std::string_view explanation;  ///< why, example, fix, when it is not reported (Markdown)
   std::string_view fix;          ///< the default fix hint
+  RoleSet roles = kAllRoles;     ///< the file roles it reports in (the file a
+                                 ///< finding is anchored in)
+  std::string_view roles_reason =
+      {}; ///< why those roles (rendered in the rule's documentation)
 };
 
 /// Collects the findings of one rule for one file (or the project); a rule cannot mis-tag them.

@@ -1,6 +1,7 @@
 #pragma once
 // The one result model every reporter renders. Plain data: strings are final (paths relative
 // with '/', URLs masked), so a reporter only formats.
+#include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -98,6 +99,8 @@ struct Summary {
   size_t baselined = 0;      ///< of the suppressed: matched by the --baseline file
   size_t files = 0;          ///< files audited (Python + ini)
   size_t skipped = 0;        ///< files reported by PA0xx and skipped
+  std::array<size_t, kRoleCount>
+      roles{}; ///< audited files per role (core::FileRole order)
 };
 
 struct Report {
@@ -112,6 +115,10 @@ struct Report {
   Summary summary;
   std::vector<RuleInfo> rules;        ///< the rules that ran, by code (SARIF rule metadata)
 };
+
+/// "8 production, 3 test, 1 migration": the audited files per role, roles with
+/// none left out.
+std::string role_breakdown(const Summary &summary);
 
 /// "pass" / "fail" / "n/a".
 const char* check_status_name(CheckStatus status);

@@ -47,6 +47,11 @@ void write_json(const core::Report& report, std::ostream& out) {
   j["summary"] = {{"error", s.errors}, {"warning", s.warnings}, {"info", s.infos},
                   {"suppressed", s.suppressed}, {"baselined", s.baselined}, {"files", s.files}, {"skipped", s.skipped},
                   {"diagnostics", report.diagnostics.size()}};
+  ordered_json roles = ordered_json::object();
+  for (core::FileRole role : core::kRoles)
+    roles[std::string(core::role_name(role))] =
+        s.roles[static_cast<size_t>(role)];
+  j["summary"]["roles"] = std::move(roles);
   ordered_json findings = ordered_json::array();
   for (const core::Finding& f : report.findings) findings.push_back(finding_json(f));
   j["findings"] = std::move(findings);

@@ -146,6 +146,9 @@ void write_summary(const core::Report& report, std::ostream& out) {
   if (s.baselined) extra += ", " + std::to_string(s.baselined) + " by the baseline";
   if (!extra.empty()) out << " (" << extra << ")";
   out << "\n";
+  const std::string roles = core::role_breakdown(s);
+  if (!roles.empty())
+    out << "\nFiles by role: " << roles << "\n";
 }
 
 void write_checks(const core::Report& report, std::ostream& out) {

@@ -11,10 +11,15 @@ void write_rule_markdown(const core::RuleInfo& rule, std::ostream& out) {
   out << "# " << code << " " << rule.name << "\n\n"
       << rule.summary << ".\n\n"
       << "- Severity: **" << core::severity_name(rule.severity) << "**\n"
-      << "- Default: " << (rule.default_on ? "on" : "off (opt-in: `--select " + code + "`)") << "\n"
+      << "- Default: "
+      << (rule.default_on ? "on" : "off (opt-in: `--select " + code + "`)")
+      << "\n"
+      << "- Roles: " << core::role_list(rule.roles) << "\n"
       << "- Explain: `poolaudit --explain " << code << "`\n\n"
-      << rule.explanation << "\n\n"
-      << "**Fix.** " << rule.fix << "\n";
+      << rule.explanation << "\n\n";
+  if (!rule.roles_reason.empty())
+    out << "**Where it applies.** " << rule.roles_reason << "\n\n";
+  out << "**Fix.** " << rule.fix << "\n";
 }
 
 }  // namespace report

@@ -55,8 +55,13 @@ void write_text(const core::Report& raw, const TextStyle& style, std::ostream& o
     printed = true;
   }
   if (!style.quiet) {
-    out << (printed ? "\n" : "") << c.bold() << report.tool << " " << report.version << " audit of " << report.root << c.reset()
-        << " (" << plural(report.summary.files, "file") << ")\n";
+    out << (printed ? "\n" : "") << c.bold() << report.tool << " "
+        << report.version << " audit of " << report.root << c.reset() << " ("
+        << plural(report.summary.files, "file");
+    const std::string roles = core::role_breakdown(report.summary);
+    if (!roles.empty())
+      out << ": " << roles;
+    out << ")\n";
     out << "\n" << c.bold() << "Checks" << c.reset() << "\n";
     for (const core::Check& check : report.checks) {
       const char* mark = check.status == core::CheckStatus::kPass   ? "PASS"

@@ -15,7 +15,9 @@ std::string at(const core::Location& where) {
 
 void dump(const FileFacts& facts, std::ostream& out) {
   out << "file " << facts.path << " module=" << facts.module_name;
-  if (facts.is_test) out << " test";
+  out << " role=" << core::role_name(facts.role);
+  if (!facts.role_why.empty())
+    out << " (" << facts.role_why << ")";
   if (facts.is_alembic_env) out << " alembic-env";
   out << "\n";
   for (const EngineSite& site : facts.engines) {
@@ -97,7 +99,8 @@ void dump(const FileFacts& facts, std::ostream& out) {
 }
 
 void dump(const IniFile& ini, std::ostream& out) {
-  out << "ini " << ini.path << (ini.is_alembic ? " alembic" : "") << "\n";
+  out << "ini " << ini.path << (ini.is_alembic ? " alembic" : "")
+      << " role=" << core::role_name(ini.role) << "\n";
   for (const IniEntry& e : ini.entries) {
     out << "  [" << e.section << "] " << e.key << " = " << (core::is_secret_key(e.key) ? std::string(core::kMask) : core::mask_url(e.value)) << " @" << at(e.where) << "\n";
   }

@@ -9,7 +9,9 @@
 #include "core/text.h"
 #include "py/grammar.h"
 #include "sqla/deployment.h"
+#include "sqla/roles.h"
 #include "sqla/sessions.h"
+#include "sqla/threads.h"
 #include "sqla/web.h"
 
 namespace sqla {
@@ -102,6 +104,7 @@ class FactsBuilder : public py::CallObserver {
                                      ? call.module.functions()[static_cast<size_t>(call.scope.function)].qualified_name
                                      : std::string();
     web_.on_call(call, facts_);
+    threads_.on_call(call, facts_);
     if (callee.kind == ValueKind::kSymbol) {
       if (auto factory = factory_from_symbol(callee.text)) return engine_call(call, *factory, function);
       if (const Wrapper* w = find_wrapper(callee.text)) return wrapper_call(call, *w, function);
@@ -256,6 +259,7 @@ class FactsBuilder : public py::CallObserver {
                                        r != Release::kTeardown && r != Release::kClosing;
     }
     web_.finish(module, facts_);
+    threads_.finish(module, facts_);
     // The ownership pass: the tree is alive here, the facts outlive it.
     for (size_t i = 0; i < creations_.size(); ++i) {
       classify_release(module, creations_[i].first, creations_[i].second, facts_.sessions[i]);
@@ -524,6 +528,7 @@ class FactsBuilder : public py::CallObserver {
   std::set<uint32_t> seen_dispose_;
   std::set<uint32_t> seen_extensions_;
   WebFacts web_;
+  ThreadFacts threads_;
   const std::vector<Wrapper>* wrappers_;
 };
 
@@ -554,7 +559,19 @@ void collect_url_literals(const core::SourceFile& source, ts::Node root, FileFac
       if (raw.find("://") != std::string_view::npos) {
         auto [text, partial] = literal_text(node, src);
         if (auto url = parse_database_url(text, partial)) {
-          facts.url_literals.push_back(UrlLiteral{source.location(node.start_byte(), node.end_byte()), std::move(*url)});
+          // `PLACEHOLDER_URL = "..."`: the name says what the literal is for
+          // (credentials.h).
+          std::string assigned_to;
+          const ts::Node parent = node.parent();
+          if (parent && py::kind_of(parent) == py::Kind::kAssignment) {
+            const ts::Node left = py::field(parent, py::Field::kLeft);
+            const ts::Node right = py::field(parent, py::Field::kRight);
+            if (left && right && right.start_byte() == node.start_byte())
+              assigned_to = std::string(left.text(src));
+          }
+          facts.url_literals.push_back(
+              UrlLiteral{source.location(node.start_byte(), node.end_byte()),
+                         std::move(*url), std::move(assigned_to)});
         }
       }
       return false;
@@ -599,14 +616,10 @@ std::optional<bool> EngineConfig::has(std::string_view name) const {
   return false;
 }
 
-bool is_test_path(std::string_view path) {
-  const std::string_view file = core::basename(path);
-  if (file == "conftest.py" || file.rfind("test_", 0) == 0 ||
-      (file.size() > 8 && file.substr(file.size() - 8) == "_test.py")) {
-    return true;
-  }
-  const std::string with_slashes = "/" + std::string(path);
-  return with_slashes.find("/tests/") != std::string::npos || with_slashes.find("/test/") != std::string::npos;
+void set_role(FileFacts &facts, core::FileRole role, std::string why) {
+  facts.role = role;
+  facts.role_why = std::move(why);
+  facts.is_test = role == core::FileRole::kTest;
 }
 
 std::vector<Wrapper> find_wrappers(const ProjectFacts& facts) {
@@ -659,7 +672,12 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
   FileFacts facts;
   facts.path = source.path();
   facts.module_name = module_name;
-  facts.is_test = is_test_path(source.path());
+  RoleGuess guess = classify_role(role_path(context.audit_roots, source.path()),
+                                  source.text());
+  set_role(facts, guess.role, std::move(guess.why));
+  facts.about_leaks = mentions_leaks(source.text());
+  facts.creates_tables =
+      source.text().find("create_all(") != std::string_view::npos;
   const std::string_view path = source.path();
   const bool named_env = path == "env.py" || (path.size() > 7 && path.substr(path.size() - 7) == "/env.py");
   if (named_env && source.text().find("alembic") != std::string_view::npos) facts.is_alembic_env = true;
@@ -677,6 +695,12 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
     facts.is_alembic_env = imports_alembic;
   }
   facts.is_script = is_script(path, source.text(), *module);
+  if (facts.is_alembic_env && facts.role == core::FileRole::kProduction)
+    set_role(facts, core::FileRole::kMigration, "Alembic env.py");
+  if (facts.is_script && facts.role == core::FileRole::kProduction) {
+    set_role(facts, core::FileRole::kScript,
+             "`__main__` guard without a web server");
+  }
   collect_python_deployment(*module, facts);
   collect_url_literals(source, root, facts);
   record_scopes(*module, facts);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/finding.h"
+#include "core/role.h"
 #include "core/source_file.h"
 #include "py/module.h"
 #include "sqla/entry_points.h"
@@ -43,6 +44,10 @@ struct ProjectContext {
   std::optional<int> config_max_connections;  ///< `max-connections`: the database's connection budget
   std::optional<bool> config_serverless;      ///< `serverless = true|false`; nullopt = auto (evidence)
   std::string config_origin;                  ///< the configuration file, for notes
+  /// The audited directories as displayed ("" for "."): file roles are decided
+  /// on paths relative to them, so auditing `tests/fixtures/app` does not make
+  /// every file a test.
+  std::vector<std::string> audit_roots;
   Version sqlalchemy_or_latest() const { return sqlalchemy.value_or(kLatestSqlalchemy); }
 };
 
@@ -136,6 +141,7 @@ struct SessionUse {
   bool setup_once = false;       ///< closed on the success path of the set-up of a pytest fixture whose
                                  ///< scope is wider than a test (session/package/module/class): only the
                                  ///< fixture's own error skips the close, and pytest never reruns it
+  bool early_exit = false;       ///< a `return`/`raise` between creation and the close leaves unclosed
   bool unbound = false;          ///< `Session()` with no bind and nothing in the function that binds it:
                                  ///< (2.0) it cannot acquire a connection
   Release release = Release::kUnknown;
@@ -179,6 +185,8 @@ struct DisposeCall {
 struct UrlLiteral {
   core::Location where;
   DatabaseUrl url;
+  std::string assigned_to; ///< `NAME = "..."`: the target as written
+                           ///< ("DB_PLACEHOLDER_URL"), else ""
 };
 
 /// `app.config["SQLALCHEMY_..."] = value` / `app.config.update(SQLALCHEMY_...=...)`.
@@ -204,6 +212,16 @@ struct WebApp {
   core::Location where;     ///< the constructor call
   std::string assigned_to;  ///< "app" ("" when not bound to a name)
   bool test_client = false; ///< fastapi.testclient / starlette.testclient TestClient(...)
+};
+
+/// Something that runs the file's code on other threads than the one that built
+/// its engine (threads.h).
+struct ThreadSource {
+  std::string what; ///< "a TestClient", "FastAPI's threadpool (sync endpoint
+                    ///< `read_items`)", "threading.Thread"
+  core::Location where; ///< the call or the `def`
+  bool test_client =
+      false; ///< a TestClient: it drives the application's code from tests
 };
 
 /// What a function does with the database, when it does something recognisable.
@@ -311,7 +329,16 @@ struct ScopeSpan {
 struct FileFacts {
   std::string path;
   std::string module_name;
-  bool is_test = false;          ///< tests/, test_*.py, *_test.py, conftest.py
+  core::FileRole role =
+      core::FileRole::kProduction; ///< what kind of code the file is (roles.h)
+  std::string role_why;     ///< the evidence: "file name test_*.py", "config:
+                            ///< pyproject.toml"
+  bool is_test = false;     ///< role == test: tests/, test_*.py, conftest.py,
+                            ///< pytest / unittest
+  bool creates_tables =
+      false; ///< calls create_all(): data is meant to outlive one connection
+  bool about_leaks = false; ///< mentions leaks, ResourceWarning, gc.collect or
+                            ///< weakref (a test of leak warnings)
   bool is_alembic_env = false;   ///< an Alembic env.py (imports alembic.context)
   std::vector<EngineSite> engines;
   std::vector<SessionFactorySite> session_factories;
@@ -327,6 +354,8 @@ struct FileFacts {
   std::vector<py::ValuePtr> flask_config_objects;  ///< `app.config.from_object(X)` arguments
   std::vector<FlaskExtensionSite> flask_extensions;
   std::vector<WebApp> web_apps;
+  std::vector<ThreadSource>
+      thread_sources; ///< threads that may run this file's code (threads.cpp)
   std::vector<EventHandler> event_handlers;
   /// Module-level functions that use the database (for handlers in other modules that call them).
   std::vector<std::pair<std::string, DatabaseUse>> database_functions;
@@ -345,6 +374,7 @@ struct IniEntry {
 
 struct IniFile {
   std::string path;
+  core::FileRole role = core::FileRole::kProduction;
   bool is_alembic = false;
   std::vector<IniEntry> entries;
 };
@@ -392,7 +422,8 @@ const FileFacts* home_of(const ProjectFacts& facts, std::string_view symbol, std
 /// Reads an ini file (ConfigParser syntax).
 IniFile read_ini(const core::SourceFile& source);
 
-/// True for paths that hold tests.
-bool is_test_path(std::string_view path);
+/// Sets a file's role (classified, or from the configuration) and the flags
+/// that follow from it.
+void set_role(FileFacts &facts, core::FileRole role, std::string why);
 
 }  // namespace sqla

@@ -336,6 +336,7 @@ void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, t
                                       [&](uint32_t y) { return y > created && y < happy->at; });
     use.release = teardown ? Release::kTeardown : risky ? Release::kHappyPathOnly : Release::kUnknown;
     use.release_where = happy->where;
+    use.early_exit = early_exit;
     // The set-up of a session/module-scoped fixture: only its own error skips the close, once.
     use.setup_once = use.release == Release::kHappyPathOnly && use.test_fixture && fixture_once && !early_exit;
   } else {

@@ -152,26 +152,4 @@ std::optional<DatabaseUrl> parse_database_url(std::string_view text, bool partia
   return url;
 }
 
-bool is_placeholder_password(std::string_view user, std::string_view password, std::string_view host) {
-  if (password.empty()) return true;
-  const std::string p = lower(password);
-  static constexpr std::array<std::string_view, 16> kPlaceholders = {
-      "pass", "password", "passwd", "pwd", "changeme", "change_me", "secret", "xxx", "xxxx",
-      "***", "****", "*****", "<password>", "your_password", "yourpassword", "mypassword"};
-  if (std::find(kPlaceholders.begin(), kPlaceholders.end(), p) != kPlaceholders.end()) return true;
-  if (p.find_first_not_of('*') == std::string::npos) return true;
-  if (p.find_first_not_of('x') == std::string::npos) return true;
-  // Templates: ${VAR}, {field}, %(name)s, <angle>, $VAR, {{ jinja }}
-  if (p.find("${") != std::string::npos || p.find('{') != std::string::npos ||
-      p.find("%(") != std::string::npos || (p.front() == '<' && p.back() == '>') || p.front() == '$') {
-    return true;
-  }
-  // Alembic's template placeholder: driver://user:pass@localhost/dbname
-  if (lower(user) == "user" && p == "pass") return true;
-  // SQLAlchemy's documentation example: postgresql://scott:tiger@localhost/test
-  if (lower(user) == "scott" && p == "tiger") return true;
-  (void)host;
-  return false;
-}
-
 }  // namespace sqla

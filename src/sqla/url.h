@@ -42,7 +42,4 @@ struct DatabaseUrl {
 /// text is not a database URL of a known dialect.
 std::optional<DatabaseUrl> parse_database_url(std::string_view text, bool partial);
 
-/// True for credentials that are placeholders, not secrets (`pass`, `changeme`, `${X}`, `%(x)s`).
-bool is_placeholder_password(std::string_view user, std::string_view password, std::string_view host);
-
 }  // namespace sqla
