@@ -10,45 +10,18 @@
 #include <sstream>
 #include <string>
 
+#include "tests/cli_run.h"
 #include "tests/temp_dir.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-/// Runs a shell command in the source directory; stdout and stderr go to files.
-Result shell(const std::string& command) {
-  static tests::TempDir streams;
-  const fs::path out = streams.path() / "stdout";
-  const fs::path err = streams.path() / "stderr";
-  const std::string line = "cd " + quote(POOLAUDIT_SOURCE_DIR) + " && " + command + " >" +
-                           quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
-  const int status = std::system(line.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+// The runner the hardening tests use too (tests/cli_run.h).
+using Result = tests::CliResult;
+using tests::slurp;
+const auto& quote = tests::shell_quote;
+const auto& shell = tests::run_shell;
 
 /// Runs `poolaudit args` with NO_COLOR unset unless `env` sets it.
 Result poolaudit(const std::string& args, const std::string& env = "") {
