@@ -64,6 +64,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   const Settings no_settings;
   if (!settings) settings = &no_settings;
   apply_settings(*settings, context);
+  // Files named alone are audited inside their project: its roles and deployment evidence cover them.
   context.audit_roots = audit_roots(inputs.named.empty() ? paths : std::vector<std::string>{project_root});
   const unsigned jobs =
       options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
@@ -77,8 +78,8 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   report.diagnostics = std::move(walked.diagnostics);
   const std::set<std::string>& named = inputs.named;
   DirectiveMap directives = take_file_results(*settings, walked.files, results, named, report);
-  // Project facts. Files named alone are audited inside their project: its deployment evidence covers them.
-  collect_facts(walked.files, results, facts, audit_roots(named.empty() ? paths : std::vector<std::string>{project_root}));
+  // Project facts, over the same audit roots as the file roles.
+  collect_facts(walked.files, results, facts, context.audit_roots);
   results.clear();
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
   sqla::resolve_project(facts);
