@@ -105,7 +105,9 @@ std::optional<Baseline> load_baseline(const std::string& file, std::string& erro
   b.dir = core::lossy_utf8(fs::absolute(file).lexically_normal().parent_path().string());
   try {
     const nlohmann::json doc = nlohmann::json::parse(text);
-    if (!doc.is_object() || doc.value("poolaudit_baseline", 0) != 1 || !doc.contains("findings") ||
+    // Compared as JSON, never converted: a version such as 1e60 does not fit an int.
+    if (!doc.is_object() || !doc.contains("poolaudit_baseline") ||
+        doc["poolaudit_baseline"] != 1 || !doc.contains("findings") ||
         !doc["findings"].is_array()) {
       error = "malformed baseline " + file + ": expected {\"poolaudit_baseline\": 1, \"findings\": [...]}";
       return std::nullopt;
