@@ -5,6 +5,7 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "app/run.h"
 
@@ -16,9 +17,9 @@ int main(int argc, char** argv) {
   cli.add_option("--format", options.format, "Output format: text, markdown, json, sarif, github, gitlab")
       ->check(CLI::IsMember({"text", "markdown", "json", "sarif", "github", "gitlab"}));
   cli.add_option("-o,--output", options.output, "Write the report to FILE (atomically)");
-  cli.add_option("--select", options.select, "Rules to run: ids, prefixes (PA1) or ALL")->delimiter(',')
+  cli.add_option("--select", options.select, "Rules to run: ids, prefixes (PA1) or ALL")
       ->allow_extra_args(false);
-  cli.add_option("--ignore", options.ignore, "Rules not to run: ids or prefixes")->delimiter(',')
+  cli.add_option("--ignore", options.ignore, "Rules not to run: ids or prefixes")
       ->allow_extra_args(false);
   cli.add_option("--exclude", options.exclude, "Glob of paths to skip (repeatable)")
       ->allow_extra_args(false);
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
                  "poolaudit.toml or pyproject.toml [tool.poolaudit] from the first path upwards)");
   cli.add_flag("--isolated", options.isolated, "Ignore every configuration file");
   cli.add_option("--extend-select", options.extend_select, "Rules to run in addition to the selected ones")
-      ->delimiter(',')->allow_extra_args(false);
+      ->allow_extra_args(false);
   cli.add_option("--per-file-ignores", options.per_file_ignores, "GLOB:IDS, rules not run on matching files (repeatable)")
       ->allow_extra_args(false);
   cli.add_flag("--show-settings", options.show_settings, "Print the resolved settings and where they came from, and exit");
@@ -79,6 +80,19 @@ int main(int argc, char** argv) {
     if (option->count() > 0 && !option->get_lnames().empty()) options.given.push_back(option->get_lnames().front());
   }
   options.prefilter = !no_prefilter;
+  // Rule lists are split here, not by CLI11, which drops empty items: `--select PA101,` (an unset
+  // shell variable) must reach app::run as an empty id and exit 2, not run the default set.
+  for (std::vector<std::string>* list : {&options.select, &options.ignore, &options.extend_select}) {
+    std::vector<std::string> items;
+    for (const std::string& value : *list) {
+      size_t start = 0;
+      for (size_t comma; (comma = value.find(',', start)) != std::string::npos; start = comma + 1) {
+        items.push_back(value.substr(start, comma - start));
+      }
+      items.push_back(value.substr(start));
+    }
+    *list = std::move(items);
+  }
   // The library reports expected failures as values; anything thrown is a defect, and a CI gate
   // must still end with one line and exit 2 rather than abort with a core dump.
   try {

@@ -225,6 +225,9 @@ TEST_CASE("cli: bad values exit 2 with a one-line message") {
       {"--select '' " + project, "--select"},
       {"--ignore '' " + project, "--ignore"},
       {"--extend-select '' " + project, "--extend-select"},
+      {"--select PA101, " + project, "--select"},
+      {"--ignore ,PA1 " + project, "--ignore"},
+      {"--extend-select PA1,,PA2 " + project, "--extend-select"},
       {"--selct PA101 " + project, "selct"},
       {"--explain ''", "--explain"},
       {"--max-file-sise 10 " + project, "max-file-sise"},
@@ -278,4 +281,21 @@ TEST_CASE(
   CHECK(d["message"].get<std::string>().find("1536 bytes (1.5 KiB)") != std::string::npos);
   CHECK(d["message"].get<std::string>().find("1024 bytes (1 KiB)") != std::string::npos);
   CHECK(d.dump().find("encoding") == std::string::npos);
+}
+
+TEST_CASE("cli: --dump-facts quotes source text without raw control characters") {
+  tests::TempDir dir;
+  const fs::path db = dir.write(
+      "app/db.py",
+      "from sqlalchemy import create_engine\n"
+      "engine = create_engine('postgresql://db.internal/app\\x1b[2J\\x07', pool_size=5)\n"
+      "label = 'evil\x1b]0;title\x07\xe2\x80\xae'\n"
+      "engine2 = create_engine(f'sqlite:///{label}\x1b[31m.db')\n");
+  const CliResult r = run_poolaudit("--dump-facts " + shell_quote(db.string()));
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("create_engine") != std::string::npos);
+  CHECK(count_lines(r.out) > 2);  // line breaks of the dump stay line breaks
+  CHECK_FALSE(has_raw_control(r.out));
+  CHECK(r.out.find("\xe2\x80\xae") == std::string::npos);
 }

@@ -115,7 +115,11 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
   }
   std::string error;
   if (!options.dump_facts.empty()) {
-    if (dump_facts(options.dump_facts, out, error)) return kExitClean;
+    // The dump quotes source text (strings, URLs, names); it reaches a terminal like a report does.
+    std::ostringstream dump;
+    const bool dumped = dump_facts(options.dump_facts, dump, error);
+    out << core::printable_lines(dump.str());
+    if (dumped) return kExitClean;
     err << "poolaudit: " << error << "\n";
     return kExitUsage;
   }

@@ -29,6 +29,10 @@ bool valid_utf8(std::string_view bytes);
 /// backslashes included, is unchanged, so ordinary text reads as before.
 std::string printable(std::string_view text);
 
+/// printable() for each line of a multi-line text (its '\n' stay line breaks):
+/// --dump-facts output quotes source text line by line.
+std::string printable_lines(std::string_view text);
+
 /// A copy of `report` with every string that came from the project (paths,
 /// messages, notes, fix hints, inventory, deployment context, check details,
 /// the root) passed through printable().
