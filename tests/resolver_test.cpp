@@ -7,6 +7,7 @@
 #include "py/grammar.h"
 #include "sqla/dump.h"
 #include "sqla/facts.h"
+#include "sqla/module_index.h"
 #include "sqla/project_context.h"
 #include "ts/tree.h"
 
@@ -298,4 +299,26 @@ TEST_CASE("import-time connects follow this file's calls a few levels deep, not 
   CHECK(c.where.range.begin.line == 14);  // `app = factory()`; deep4 is four calls away, __main__ is skipped
   CHECK(c.through == "factory");
   CHECK(c.what == "meta.create_all(engine)");
+}
+
+TEST_CASE("module index: the longest project module that prefixes a name at a dot") {
+  std::vector<sqla::FileFacts> files(5);
+  files[0].module_name = "app";
+  files[1].module_name = "app.db";
+  files[2].module_name = "app.db";  // a second file with the same name (app/db.py and app/db/): first wins
+  files[3].module_name = "";        // a file outside any package
+  files[4].module_name = "application";
+  const sqla::ModuleIndex modules(files);
+  std::string_view rest;
+  CHECK(modules.home_of("app.db.SessionLocal", rest) == &files[1]);
+  CHECK(rest == "SessionLocal");
+  CHECK(modules.home_of("app.db.models.User", rest) == &files[1]);  // no app.db.models module
+  CHECK(rest == "models.User");
+  CHECK(modules.home_of("app.main", rest) == &files[0]);
+  CHECK(rest == "main");
+  CHECK(modules.home_of("application.run", rest) == &files[4]);  // not "app" + "lication.run"
+  CHECK(modules.home_of("app", rest) == nullptr);                // the module itself names nothing in it
+  CHECK(modules.home_of("apps.x", rest) == nullptr);
+  CHECK(modules.home_of(".x", rest) == nullptr);
+  CHECK(modules.home_of("", rest) == nullptr);
 }

@@ -3,6 +3,7 @@
 // with gc on; every call also pays a new connect handshake. dispose() releases them at once.
 #include "rules/common.h"
 #include "rules/rule.h"
+#include "sqla/module_index.h"
 
 namespace rules {
 namespace {
@@ -27,7 +28,8 @@ struct Caller {
   core::Location where;
 };
 
-std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts, const sqla::FileFacts& file,
+std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts,
+                                   const sqla::ModuleIndex& modules, const sqla::FileFacts& file,
                                    const std::string& function) {
   for (const sqla::FileFacts& other : facts.files) {
     if (other.is_test || other.is_script) continue;
@@ -35,7 +37,7 @@ std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts, const sqla::
       bool hits = &other == &file && c.callee == function;
       if (!hits && !c.symbol.empty()) {
         std::string_view rest;
-        hits = sqla::home_of(facts, c.symbol, rest) == &file && rest == function;
+        hits = modules.home_of(c.symbol, rest) == &file && rest == function;
       }
       if (!hits) continue;
       const sqla::EntryPoint* e = other.entry.find(c.caller);
@@ -53,6 +55,7 @@ std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts, const sqla::
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  const sqla::ModuleIndex modules(facts.files);
   const std::string held =
       ": its pooled connections stay open until garbage collection collects the engine, "
       "and every call pays a new connection handshake";
@@ -83,7 +86,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         continue;
       }
       if (site.function.empty()) continue;
-      if (auto caller = entry_caller(facts, file, site.function)) {
+      if (auto caller = entry_caller(facts, modules, file, site.function)) {
         const sqla::EntryPoint& e = *caller->entry;
         core::Finding& f =
             out.report(site.where, factory + " in " + site.function +

@@ -415,10 +415,6 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
 /// Confirms sessions created through another module's factory (`from app.db import SessionLocal`).
 void resolve_sessions(ProjectFacts& facts);
 
-/// The file of the project module that defines `symbol` ("app.deps.get_db" -> app/deps.py), with
-/// the rest of the name in `rest`; null when no module of the project matches.
-const FileFacts* home_of(const ProjectFacts& facts, std::string_view symbol, std::string_view& rest);
-
 /// Reads an ini file (ConfigParser syntax).
 IniFile read_ini(const core::SourceFile& source);
 

@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "py/grammar.h"
+#include "sqla/module_index.h"
 
 namespace sqla {
 namespace {
@@ -538,45 +539,30 @@ std::string_view release_name(Release release) {
 namespace {
 
 /// The value a project name holds, following re-exports through other modules.
-const py::Value* resolve_symbol(const ProjectFacts& facts, std::string_view symbol, int depth = 0) {
+const py::Value* resolve_symbol(const ModuleIndex& modules, std::string_view symbol, int depth = 0) {
   if (depth > 4) return nullptr;
-  const FileFacts* home = nullptr;
-  for (const FileFacts& f : facts.files) {
-    const std::string& mod = f.module_name;
-    if (mod.empty() || symbol.size() <= mod.size() || !symbol.starts_with(mod) || symbol[mod.size()] != '.') continue;
-    if (!home || mod.size() > home->module_name.size()) home = &f;
-  }
+  std::string_view rest;
+  const FileFacts* home = modules.home_of(symbol, rest);
   if (!home) return nullptr;
-  auto it = home->exports.names.find(std::string(symbol.substr(home->module_name.size() + 1)));
+  auto it = home->exports.names.find(std::string(rest));
   if (it == home->exports.names.end() || it->second.size() != 1) return nullptr;  // several values: silence
   const py::Value* v = it->second[0].value.get();
   if (v->kind == ValueKind::kSymbol && !is_library(v->text)) {
-    if (const py::Value* next = resolve_symbol(facts, v->text, depth + 1)) return next;
+    if (const py::Value* next = resolve_symbol(modules, v->text, depth + 1)) return next;
   }
   return v;
 }
 
 }  // namespace
 
-/// The file of the module that defines `symbol` ("app.deps.get_db" -> app/deps.py) and the rest.
-const FileFacts* home_of(const ProjectFacts& facts, std::string_view symbol, std::string_view& rest) {
-  const FileFacts* home = nullptr;
-  for (const FileFacts& f : facts.files) {
-    const std::string& mod = f.module_name;
-    if (mod.empty() || symbol.size() <= mod.size() || !symbol.starts_with(mod) || symbol[mod.size()] != '.') continue;
-    if (!home || mod.size() > home->module_name.size()) home = &f;
-  }
-  if (home) rest = symbol.substr(home->module_name.size() + 1);
-  return home;
-}
-
 void resolve_sessions(ProjectFacts& facts) {
   resolve_entry_points(facts);
+  const ModuleIndex modules(facts.files);
   for (FileFacts& file : facts.files) {
     for (WithCall& w : file.with_calls) {
       if (w.symbol.empty()) continue;
       std::string_view rest;
-      const FileFacts* home = home_of(facts, w.symbol, rest);
+      const FileFacts* home = modules.home_of(w.symbol, rest);
       if (!home) continue;
       for (const auto& [name, is_async] : home->plain_generators) {
         if (name != rest) continue;
@@ -586,11 +572,11 @@ void resolve_sessions(ProjectFacts& facts) {
     }
     for (SessionUse& use : file.sessions) {
       if (use.symbol.empty()) continue;
-      const py::Value* v = resolve_symbol(facts, use.symbol);
+      const py::Value* v = resolve_symbol(modules, use.symbol);
       if (!v) continue;
       if (v->kind == ValueKind::kFunction) {
         // `get_session()` of another module, returning a new Session: the caller owns it.
-        const py::Value* made = use.connection ? nullptr : resolve_symbol(facts, use.symbol + "()");
+        const py::Value* made = use.connection ? nullptr : resolve_symbol(modules, use.symbol + "()");
         use.confirmed = made && made->kind == ValueKind::kSymbol && is_session_instance(made->text);
         continue;
       }
