@@ -35,6 +35,12 @@ inline void note_pool(core::Finding& f, const sqla::PoolChoice& pool) {
   f.notes.push_back(core::Note{pool.origin, std::move(message)});
 }
 
+/// "; the URL is not resolved; ..." when the rule relies on an assumed pool (PoolChoice::assumed),
+/// "" otherwise: a finding that rests on an assumption says which.
+inline std::string assumption_suffix(const sqla::PoolChoice& pool) {
+  return pool.assumed ? "; " + pool.assumption : std::string();
+}
+
 /// The configuration's branch tests for a database kind (`if url.startswith("sqlite")`): the code
 /// already chooses by dialect, and the condition's value is not known here, so rules that depend on
 /// the dialect stay silent rather than pair the other branch's options with this URL.

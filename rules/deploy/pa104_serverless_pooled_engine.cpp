@@ -37,6 +37,8 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
                     ": connections kept across freeze/thaw go stale (\"server closed the connection unexpectedly\") "
                     "and every warm instance holds idle connections against the database's connection limit";
         }
+        // Without the URL the pool is QueuePool unless the database is SQLite (facts PA101 item 4).
+        message += assumption_suffix(config.pool);
         core::Finding& f = report_engine(out, site, config, std::move(message));
         if (pinged || unknown) f.severity = core::Severity::kInfo;
         note_pool(f, config.pool);
@@ -89,7 +91,11 @@ extern const Rule kPA104{
      "limit), the project "
      "also runs long-lived servers at the same level (Dockerfile CMD gunicorn, "
      "Procfile web) so the deployment is "
-     "ambiguous, config `serverless = false`, or the pool class is unknown.",
+     "ambiguous, config `serverless = false`, or the pool class is unknown. An "
+     "unresolved URL alone does not make it unknown: sizing keywords "
+     "(`pool_size`, `max_overflow`...) rule NullPool out, and without a "
+     "`poolclass` every database but a SQLite file gets a pool that keeps "
+     "connections; the message then says it assumed so.",
      "Use poolclass=NullPool (behind RDS Proxy or a transaction pooler), or "
      "pool_size=1, max_overflow=0, "
      "pool_pre_ping=True and a pool_recycle below the proxy's idle timeout",

@@ -27,7 +27,8 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         core::Finding& f = report_engine(out, site, config,
                                          "async engine `" + site.assigned_to + "` is never disposed: on shutdown its "
                                          "pooled connections are dropped unclosed (\"ResourceWarning: unclosed "
-                                         "connection\"); await " + site.assigned_to + ".dispose() in the lifespan");
+                                         "connection\"); await " + site.assigned_to + ".dispose() in the lifespan" +
+                                             assumption_suffix(config.pool));
         f.notes.push_back(core::Note{facts.deployment.asgi_apps.front().where,
                                      facts.deployment.asgi_apps.front().what + " created here"});
         break;

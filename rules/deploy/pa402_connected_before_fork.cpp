@@ -39,6 +39,14 @@ bool pooled(const sqla::EngineSite& site) {
   });
 }
 
+/// The assumption a pooled site rests on (an unresolved URL), "" when every pool is resolved.
+std::string assumption_of(const sqla::EngineSite& site) {
+  for (const sqla::EngineConfig& c : site.configs) {
+    if (c.pool.assumed) return assumption_suffix(c.pool);
+  }
+  return {};
+}
+
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   const sqla::DeploymentFacts& d = facts.deployment;
   if (!d.fork_hooks.empty()) return;  // a child-side dispose exists: trust it
@@ -74,7 +82,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
     std::string message = "`" + c.what + "` opens a pooled connection at import time" +
                           (c.through.empty() ? "" : " (through " + c.through + "())") + ", and " + how +
                           " afterwards: every child inherits the same database socket (\"error with status "
-                          "PGRES_TUPLES_OK and no message from the libpq\", hung requests)";
+                          "PGRES_TUPLES_OK and no message from the libpq\", hung requests)" + assumption_of(*site);
     core::Finding& f = out.report(c.where, std::move(message));
     // Engine.dispose(close=False) exists since SQLAlchemy 1.4.33 (tickets #7877/#7815).
     if (facts.context.sqlalchemy && *facts.context.sqlalchemy < sqla::Version{1, 4, 33}) {

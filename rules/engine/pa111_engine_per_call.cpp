@@ -8,11 +8,18 @@
 namespace rules {
 namespace {
 
-/// NullPool keeps no connection open after use: only the handshake cost remains.
-bool all_nullpool(const sqla::EngineSite& site) {
-  return !site.configs.empty() &&
-         std::all_of(site.configs.begin(), site.configs.end(),
-                     [](const sqla::EngineConfig& c) { return c.pool.kind == sqla::Pool::kNull; });
+/// A configuration whose pool keeps connections, resolved ones first, then an assumed one (URL not
+/// resolved); nullptr when none does. NullPool keeps no connection open after use (only the
+/// handshake cost remains), and an unknown pool class or `**kwargs` may be NullPool.
+const sqla::EngineConfig* pooled_config(const sqla::EngineSite& site) {
+  const sqla::EngineConfig* assumed = nullptr;
+  for (const sqla::EngineConfig& c : site.configs) {
+    const sqla::Pool kind = c.pool.kind;
+    if (kind == sqla::Pool::kNull || kind == sqla::Pool::kUnknown || kind == sqla::Pool::kCustom) continue;
+    if (!c.pool.assumed) return &c;
+    if (!assumed) assumed = &c;
+  }
+  return assumed;
 }
 
 bool disposes(const sqla::FileFacts& file, const std::string& function, const std::string& name) {
@@ -56,15 +63,17 @@ std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts,
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   const sqla::ModuleIndex modules(facts.files);
-  const std::string held =
-      ": its pooled connections stay open until garbage collection collects the engine, "
-      "and every call pays a new connection handshake";
   for (const sqla::FileFacts& file : facts.files) {
     if (file.is_test || file.is_script || file.is_alembic_env) continue;
     for (const sqla::EngineSite& site : file.engines) {
       const sqla::EntryPoint* entry =
           site.function.empty() ? nullptr : file.entry.find(site.function);
-      if (site.flask_sqlalchemy || !local_engine(site, entry) || all_nullpool(site)) continue;
+      if (site.flask_sqlalchemy || !local_engine(site, entry)) continue;
+      const sqla::EngineConfig* pooled = pooled_config(site);
+      if (!pooled) continue;
+      const std::string held =
+          ": its pooled connections stay open until garbage collection collects the engine, "
+          "and every call pays a new connection handshake" + assumption_suffix(pooled->pool);
       if (!site.function.empty() &&
           (file.entry.cached(site.function) || disposes(file, site.function, site.assigned_to)))
         continue;
@@ -141,7 +150,10 @@ extern const Rule kPA111{
      "stored on an attribute or in a container (a registry), `dispose()`d in "
      "the same function, "
      "uses NullPool "
-     "(nothing stays open), or in tests, scripts and Alembic env.py.",
+     "(nothing stays open) or a pool class that cannot be resolved, or in "
+     "tests, scripts and Alembic env.py. An unresolved URL is not an unknown "
+     "pool: without `poolclass` every database but a SQLite file gets one that "
+     "keeps connections, and the message says it assumed so.",
      "Create the engine once at module level (or in a cached factory, e.g. "
      "`@lru_cache`) and reuse "
      "it; call "

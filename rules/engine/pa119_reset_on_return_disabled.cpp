@@ -53,7 +53,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         std::string message = "connections return to the pool \"idle in transaction\": " + show(*reset) +
                               " skips the rollback and SQLAlchemy " + version +
                               " does not end the transaction a query began (holding locks and snapshots)";
-        message += "; remove it, or use it only with isolation_level=\"AUTOCOMMIT\"";
+        message += "; remove it, or use it only with isolation_level=\"AUTOCOMMIT\"" + assumption_suffix(config.pool);
         core::Finding& f = report_engine(out, site, config, std::move(message));
         note_argument(f, *reset, show(*reset) + " passed here");
       }

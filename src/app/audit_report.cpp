@@ -30,6 +30,8 @@ core::InventoryEngine inventory_engine(const sqla::EngineSite& site) {
     ic.pool = c.pool.kind == sqla::Pool::kUnknown ? "unknown" : std::string(sqla::pool_name(c.pool.kind));
     if (c.pool.explicit_class || c.pool.instance) {
       ic.pool_source = c.pool.how + (c.pool.origin.valid() ? " (" + at(c.pool.origin) + ")" : "");
+    } else if (c.pool.assumed) {
+      ic.pool_source = "assumed: " + c.pool.assumption;
     } else if (c.pool.kind != sqla::Pool::kUnknown) {
       ic.pool_source = c.pool.how + (c.url_source.empty() ? "" : "; URL from " + c.url_source);
     } else {

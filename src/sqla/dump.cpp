@@ -33,6 +33,7 @@ void dump(const FileFacts& facts, std::ostream& out) {
       out << "      pool " << pool_name(c.pool.kind);
       if (!c.pool.how.empty()) out << " (" << c.pool.how << ")";
       if (c.pool.origin.valid()) out << " @" << at(c.pool.origin);
+      if (c.pool.assumed) out << " assumed: " << c.pool.assumption;
       out << "\n";
       if (c.url) {
         out << "      url " << c.url->masked() << " dialect=" << c.url->dialect

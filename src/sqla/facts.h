@@ -27,6 +27,11 @@ struct PoolChoice {
   bool instance = false;        ///< pool=<instance> given
   core::Location origin;        ///< where the class was written (explicit) or the URL (implied)
   std::string how;              ///< "poolclass=NullPool", "default for sqlite :memory:"
+  /// The URL is not resolved and the kind holds for every database but SQLite (pool_assumption.h):
+  /// rules that depend only on "keeps connections or not" may use it and must say `assumption`;
+  /// rules that need the dialect must not.
+  bool assumed = false;
+  std::string assumption;       ///< "the URL is not resolved; any database but a SQLite file ..."
 };
 
 /// The target versions the project declares (or the latest when unknown).

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "sqla/deployment.h"
 #include "sqla/facts.h"
+#include "sqla/pool_assumption.h"
 
 namespace sqla {
 namespace {
@@ -165,7 +166,7 @@ class Resolver {
   std::unordered_set<std::string> others_;
 };
 
-PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context);
+PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context, const py::Argument* url_arg);
 
 bool same_config(const EngineConfig& a, const EngineConfig& b) {
   if (a.complete != b.complete || a.call_complete != b.call_complete || a.keywords.size() != b.keywords.size()) {
@@ -284,11 +285,11 @@ EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const P
   }
   config.is_async = is_async_factory(site.factory) || site.wrapped_async ||
                     (config.url && config.url->is_async_driver());
-  config.pool = choose_pool(config, context);
+  config.pool = choose_pool(config, context, url_arg);
   return config;
 }
 
-PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context) {
+PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context, const py::Argument* url_arg) {
   PoolChoice choice;
   if (const py::Argument* pool = config.arg("pool")) {
     if (pool->value->kind != ValueKind::kNone) {
@@ -312,7 +313,10 @@ PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context
     }
     if (v.kind != ValueKind::kNone) return choice;  // Unknown: silence
   }
-  if (!config.complete || !config.url || (config.url->partial && config.url->dialect.empty())) return choice;
+  if (!config.url || (config.url->partial && config.url->dialect.empty())) {
+    return assume_pool_without_url(config, url_arg).value_or(choice);
+  }
+  if (!config.complete) return choice;
   const DatabaseUrl& url = *config.url;
   const Version version = context.sqlalchemy_or_latest();
   choice.origin = config.url_origin;

@@ -34,7 +34,8 @@ namespace {
 /// pool_size + max_overflow of one configuration; nullopt = uncountable, set `unbounded` for no limit.
 std::optional<int> capacity(const ProjectFacts& facts, const EngineSite& site, const EngineConfig& c, bool& unbounded,
                             std::string& arithmetic) {
-  if (!is_queue_pool(c.pool.kind) || c.pool.instance || !c.complete) return std::nullopt;
+  // An assumed pool (URL not resolved) leaves the database's limit unknown too: not counted.
+  if (!is_queue_pool(c.pool.kind) || c.pool.instance || c.pool.assumed || !c.complete) return std::nullopt;
   int size = 5;
   int overflow = 10;
   std::string size_origin = "SQLAlchemy's default";
