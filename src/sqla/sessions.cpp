@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "py/grammar.h"
+#include "sqla/module_table.h"
 
 namespace sqla {
 namespace {
@@ -538,20 +539,18 @@ std::string_view release_name(Release release) {
 namespace {
 
 /// The value a project name holds, following re-exports through other modules.
-const py::Value* resolve_symbol(const ProjectFacts& facts, std::string_view symbol, int depth = 0) {
+/// `importer`: the file that names `symbol` (of same-named modules, the nearest is meant).
+const py::Value* resolve_symbol(const ProjectFacts& facts, std::string_view symbol, std::string_view importer,
+                                int depth = 0) {
   if (depth > 4) return nullptr;
-  const FileFacts* home = nullptr;
-  for (const FileFacts& f : facts.files) {
-    const std::string& mod = f.module_name;
-    if (mod.empty() || symbol.size() <= mod.size() || !symbol.starts_with(mod) || symbol[mod.size()] != '.') continue;
-    if (!home || mod.size() > home->module_name.size()) home = &f;
-  }
+  std::string_view rest;
+  const FileFacts* home = module_home(facts.files, symbol, importer, rest);
   if (!home) return nullptr;
-  auto it = home->exports.names.find(std::string(symbol.substr(home->module_name.size() + 1)));
+  auto it = home->exports.names.find(std::string(rest));
   if (it == home->exports.names.end() || it->second.size() != 1) return nullptr;  // several values: silence
   const py::Value* v = it->second[0].value.get();
   if (v->kind == ValueKind::kSymbol && !is_library(v->text)) {
-    if (const py::Value* next = resolve_symbol(facts, v->text, depth + 1)) return next;
+    if (const py::Value* next = resolve_symbol(facts, v->text, home->path, depth + 1)) return next;
   }
   return v;
 }
@@ -560,14 +559,7 @@ const py::Value* resolve_symbol(const ProjectFacts& facts, std::string_view symb
 
 /// The file of the module that defines `symbol` ("app.deps.get_db" -> app/deps.py) and the rest.
 const FileFacts* home_of(const ProjectFacts& facts, std::string_view symbol, std::string_view& rest) {
-  const FileFacts* home = nullptr;
-  for (const FileFacts& f : facts.files) {
-    const std::string& mod = f.module_name;
-    if (mod.empty() || symbol.size() <= mod.size() || !symbol.starts_with(mod) || symbol[mod.size()] != '.') continue;
-    if (!home || mod.size() > home->module_name.size()) home = &f;
-  }
-  if (home) rest = symbol.substr(home->module_name.size() + 1);
-  return home;
+  return module_home(facts.files, symbol, "", rest);
 }
 
 void resolve_sessions(ProjectFacts& facts) {
@@ -586,11 +578,11 @@ void resolve_sessions(ProjectFacts& facts) {
     }
     for (SessionUse& use : file.sessions) {
       if (use.symbol.empty()) continue;
-      const py::Value* v = resolve_symbol(facts, use.symbol);
+      const py::Value* v = resolve_symbol(facts, use.symbol, file.path);
       if (!v) continue;
       if (v->kind == ValueKind::kFunction) {
         // `get_session()` of another module, returning a new Session: the caller owns it.
-        const py::Value* made = use.connection ? nullptr : resolve_symbol(facts, use.symbol + "()");
+        const py::Value* made = use.connection ? nullptr : resolve_symbol(facts, use.symbol + "()", file.path);
         use.confirmed = made && made->kind == ValueKind::kSymbol && is_session_instance(made->text);
         continue;
       }
