@@ -7,7 +7,7 @@
 #include "py/grammar.h"
 #include "sqla/dump.h"
 #include "sqla/facts.h"
-#include "sqla/module_index.h"
+#include "sqla/module_table.h"
 #include "sqla/project_context.h"
 #include "ts/tree.h"
 
@@ -302,23 +302,25 @@ TEST_CASE("import-time connects follow this file's calls a few levels deep, not 
 }
 
 TEST_CASE("module index: the longest project module that prefixes a name at a dot") {
-  std::vector<sqla::FileFacts> files(5);
+  sqla::ProjectFacts facts;
+  std::vector<sqla::FileFacts>& files = facts.files;
+  files.resize(5);
   files[0].module_name = "app";
   files[1].module_name = "app.db";
   files[2].module_name = "app.db";  // a second file with the same name (app/db.py and app/db/): first wins
   files[3].module_name = "";        // a file outside any package
   files[4].module_name = "application";
-  const sqla::ModuleIndex modules(files);
+  const sqla::ModuleTable modules(facts);
   std::string_view rest;
-  CHECK(modules.home_of("app.db.SessionLocal", rest) == &files[1]);
+  CHECK(modules.home_of("app.db.SessionLocal", "", rest) == &files[1]);
   CHECK(rest == "SessionLocal");
-  CHECK(modules.home_of("app.db.models.User", rest) == &files[1]);  // no app.db.models module
+  CHECK(modules.home_of("app.db.models.User", "", rest) == &files[1]);  // no app.db.models module
   CHECK(rest == "models.User");
-  CHECK(modules.home_of("app.main", rest) == &files[0]);
+  CHECK(modules.home_of("app.main", "", rest) == &files[0]);
   CHECK(rest == "main");
-  CHECK(modules.home_of("application.run", rest) == &files[4]);  // not "app" + "lication.run"
-  CHECK(modules.home_of("app", rest) == nullptr);                // the module itself names nothing in it
-  CHECK(modules.home_of("apps.x", rest) == nullptr);
-  CHECK(modules.home_of(".x", rest) == nullptr);
-  CHECK(modules.home_of("", rest) == nullptr);
+  CHECK(modules.home_of("application.run", "", rest) == &files[4]);  // not "app" + "lication.run"
+  CHECK(modules.home_of("app", "", rest) == nullptr);                // the module itself names nothing in it
+  CHECK(modules.home_of("apps.x", "", rest) == nullptr);
+  CHECK(modules.home_of(".x", "", rest) == nullptr);
+  CHECK(modules.home_of("", "", rest) == nullptr);
 }

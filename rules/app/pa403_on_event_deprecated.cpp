@@ -48,8 +48,9 @@ std::optional<sqla::DatabaseUse> database_use(const sqla::ProjectFacts& facts, c
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  if (facts.context.fastapi && *facts.context.fastapi < kLifespan) return;
   for (const sqla::FileFacts& file : facts.files) {
+    const std::optional<sqla::Version>& fastapi = sqla::versions_of(facts, file).fastapi;
+    if (fastapi && *fastapi < kLifespan) continue;
     for (const sqla::EventHandler& handler : file.event_handlers) {
       if (handler.event != "startup" && handler.event != "shutdown") continue;
       if (!on_fastapi(facts, handler)) continue;

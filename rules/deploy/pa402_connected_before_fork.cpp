@@ -85,9 +85,10 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
                           "PGRES_TUPLES_OK and no message from the libpq\", hung requests)" + assumption_of(*site);
     core::Finding& f = out.report(c.where, std::move(message));
     // Engine.dispose(close=False) exists since SQLAlchemy 1.4.33 (tickets #7877/#7815).
-    if (facts.context.sqlalchemy && *facts.context.sqlalchemy < sqla::Version{1, 4, 33}) {
+    const std::optional<sqla::Version>& version = sqla::versions_of(facts, *home).sqlalchemy;
+    if (version && *version < sqla::Version{1, 4, 33}) {
       f.fix = "Call engine.dispose() in gunicorn's post_fork / Celery's worker_process_init (dispose(close=False) needs "
-              "SQLAlchemy 1.4.33; the project targets " + facts.context.sqlalchemy->str() +
+              "SQLAlchemy 1.4.33; the project targets " + version->str() +
               "), or engine.dispose() before the fork, or don't connect at import time";
     }
     f.notes.push_back(core::Note{fork->preload_where.valid() ? fork->preload_where : fork->where,

@@ -92,6 +92,17 @@ void for_each_config(const sqla::ProjectFacts& facts, Fn&& fn) {
   }
 }
 
+/// Calls `fn(file, site, config)` for every engine configuration of the project (rules that need
+/// the file's own library versions: sqla::versions_of).
+template <typename Fn>
+void for_each_file_config(const sqla::ProjectFacts& facts, Fn&& fn) {
+  for (const sqla::FileFacts& file : facts.files) {
+    for (const sqla::EngineSite& site : file.engines) {
+      for (const sqla::EngineConfig& config : site.configs) fn(file, site, config);
+    }
+  }
+}
+
 /// The transaction-mode pooler a configuration reaches with `driver`; nullopt
 /// for another driver, a direct connection, or a URL that is not known.
 inline std::optional<sqla::PoolerMatch> pooler_with(const sqla::ProjectFacts& facts, const sqla::EngineConfig& config,

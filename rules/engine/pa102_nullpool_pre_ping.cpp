@@ -22,8 +22,9 @@ bool turns_on(const py::Value& v) {
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const bool pings_fresh = facts.context.sqlalchemy && *facts.context.sqlalchemy < sqla::Version{1, 4, 0};
   for (const sqla::FileFacts& file : facts.files) {
+    const std::optional<sqla::Version>& version = sqla::versions_of(facts, file).sqlalchemy;
+    const bool pings_fresh = version && *version < sqla::Version{1, 4, 0};
     for (const sqla::EngineSite& site : file.engines) {
       for (const sqla::EngineConfig& config : site.configs) {
         if (config.pool.kind != sqla::Pool::kNull || config.pool.instance) continue;
@@ -32,7 +33,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         std::string message;
         if (pings_fresh) {
           message = "pool_pre_ping costs a useless round trip on every checkout: with NullPool each checkout opens a "
-                    "new connection, and SQLAlchemy " + facts.context.sqlalchemy->str() +
+                    "new connection, and SQLAlchemy " + version->str() +
                     " pings it anyway (1.4 and later skip the ping for new connections)";
         } else {
           message = "pool_pre_ping has no effect with NullPool: every checkout opens a new connection, and SQLAlchemy "

@@ -51,9 +51,10 @@ std::optional<std::vector<std::string>> missing_pieces(const sqla::EngineConfig&
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const sqla::Version version = facts.context.sqlalchemy_or_latest();
-  const bool fixable = version >= kNameFunc;
-  for_each_config(facts, [&](const sqla::EngineSite& site, const sqla::EngineConfig& config) {
+  for_each_file_config(facts, [&](const sqla::FileFacts& file, const sqla::EngineSite& site,
+                                  const sqla::EngineConfig& config) {
+    const sqla::Version version = sqla::versions_of(facts, file).sqlalchemy_or_latest();
+    const bool fixable = version >= kNameFunc;
     const auto pooler = pooler_with(facts, config, sqla::Driver::kAsyncpg);
     if (!pooler) return;
     const sqla::DatabaseUrl& url = *literal_url(config);

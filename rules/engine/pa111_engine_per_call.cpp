@@ -3,7 +3,7 @@
 // with gc on; every call also pays a new connect handshake. dispose() releases them at once.
 #include "rules/common.h"
 #include "rules/rule.h"
-#include "sqla/module_index.h"
+#include "sqla/module_table.h"
 
 namespace rules {
 namespace {
@@ -36,7 +36,7 @@ struct Caller {
 };
 
 std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts,
-                                   const sqla::ModuleIndex& modules, const sqla::FileFacts& file,
+                                   const sqla::ModuleTable& modules, const sqla::FileFacts& file,
                                    const std::string& function) {
   for (const sqla::FileFacts& other : facts.files) {
     if (other.is_test || other.is_script) continue;
@@ -44,7 +44,7 @@ std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts,
       bool hits = &other == &file && c.callee == function;
       if (!hits && !c.symbol.empty()) {
         std::string_view rest;
-        hits = modules.home_of(c.symbol, rest) == &file && rest == function;
+        hits = modules.home_of(c.symbol, other.path, rest) == &file && rest == function;
       }
       if (!hits) continue;
       const sqla::EntryPoint* e = other.entry.find(c.caller);
@@ -62,7 +62,7 @@ std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts,
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const sqla::ModuleIndex modules(facts.files);
+  const sqla::ModuleTable modules(facts);
   for (const sqla::FileFacts& file : facts.files) {
     if (file.is_test || file.is_script || file.is_alembic_env) continue;
     for (const sqla::EngineSite& site : file.engines) {

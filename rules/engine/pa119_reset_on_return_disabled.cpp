@@ -39,10 +39,12 @@ std::optional<bool> autocommit(const sqla::EngineConfig& config) {
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  if (!facts.context.sqlalchemy || facts.context.sqlalchemy->major >= 2) return;
-  std::string version = facts.context.sqlalchemy->str();
-  if (!facts.context.sqlalchemy_origin.empty()) version += " (" + facts.context.sqlalchemy_origin + ")";
   for (const sqla::FileFacts& file : facts.files) {
+    // The version of the file's service (its nearest dependency files), else the project's.
+    const sqla::DependencyVersions& versions = sqla::versions_of(facts, file);
+    if (!versions.sqlalchemy || versions.sqlalchemy->major >= 2) continue;
+    std::string version = versions.sqlalchemy->str();
+    if (!versions.sqlalchemy_origin.empty()) version += " (" + versions.sqlalchemy_origin + ")";
     for (const sqla::EngineSite& site : file.engines) {
       for (const sqla::EngineConfig& config : site.configs) {
         const py::Argument* reset = config.arg("pool_reset_on_return");

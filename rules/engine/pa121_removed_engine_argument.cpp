@@ -27,8 +27,8 @@ struct Problem {
 };
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const std::optional<sqla::Version>& version = facts.context.sqlalchemy;
   for (const sqla::FileFacts& file : facts.files) {
+    const std::optional<sqla::Version>& version = sqla::versions_of(facts, file).sqlalchemy;
     for (const sqla::EngineSite& site : file.engines) {
       for (const sqla::EngineConfig& config : site.configs) {
         std::vector<Problem> problems;

@@ -13,8 +13,8 @@ std::string what(const sqla::SessionUse& use) {
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   // Bound metadata (1.x) could hand a bind-less Session a connection; 2.0 removed it.
-  const bool bindless_holds_nothing = facts.context.sqlalchemy_or_latest() >= sqla::Version{2, 0, 0};
   for (const sqla::FileFacts& file : facts.files) {
+    const bool bindless_holds_nothing = sqla::versions_of(facts, file).sqlalchemy_or_latest() >= sqla::Version{2, 0, 0};
     if (file.is_test && file.about_leaks)
       continue; // the test leaks on purpose to test a leak warning
     for (const sqla::SessionUse& use : file.sessions) {
@@ -23,6 +23,10 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
       // In a test, only a failing test skips a happy-path close(), and the failure ends that test; a
       // `return` or `raise` that leaves without closing is a leak on a normal path and still reported.
       if (file.is_test && use.release == sqla::Release::kHappyPathOnly && !use.early_exit) continue;
+      // A click / typer command is the process: the exception or the `return` that skips its
+      // close() ends the process, and the exit releases the connection. One never closed is still
+      // held for the rest of the command (reported).
+      if (use.release == sqla::Release::kHappyPathOnly && file.is_cli_command(use.function)) continue;
       const std::string held = "its pooled connection stays checked out until garbage collection (QueuePool "
                                "TimeoutError under load)";
       std::string message;
@@ -87,7 +91,10 @@ extern const Rule kPA201{
      "counts as closed. In a test file (a test function, a fixture's set-up), a `close()` that only an exception "
      "can skip is enough: that exception already fails the test, or errors the fixture, and pytest reports it; a "
      "`return` or `raise` that leaves without closing is still reported. A FastAPI dependency (a `Depends(...)` target) "
-     "that returns a new session is reported: FastAPI runs clean-up only for dependencies that yield. Generators that yield it are PA202's. "
+     "that returns a new session is reported: FastAPI runs clean-up only for dependencies that yield. In a click / "
+     "typer command (`@click.command()`, `@cli.command(...)`, Flask's `@app.cli.command()`), a `close()` that only "
+     "an exception or an early `return` skips is enough: the command is the process, and its exit releases the "
+     "connection; one never closed is still reported. Generators that yield it are PA202's. "
      "`scoped_session` registries and Flask-SQLAlchemy's `db.session` are not Sessions created here.",
      "Use `with SessionLocal() as db:` (or `async with`), or close it in `finally`",
      kNotExamples,

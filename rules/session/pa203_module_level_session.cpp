@@ -47,7 +47,8 @@ extern const Rule kPA203{
      "registry, Flask-SQLAlchemy's "
      "`db.session`, or in tests, scripts (`scripts/`, `manage.py`, a "
      "`__main__` guard in a module without a "
-     "web framework) and Alembic migrations, which run single-threaded.",
+     "web framework, a module that defines no function and commits at import: a seeding script) and Alembic "
+     "migrations, which run single-threaded.",
      "Create a Session per request (a dependency with `with SessionLocal() as "
      "db: yield db`) or use scoped_session",
      kProductionOnly,

@@ -29,9 +29,29 @@
 #include "sqla/deployment.h"
 #include "sqla/dump.h"
 #include "sqla/project_context.h"
+#include "sqla/service_versions.h"
 #include "ts/tree.h"
 
 namespace app {
+namespace {
+
+/// `poolaudit ./backend`: the audited directory's own dependency files (or those between it and
+/// the project root) are nearer than the project root's, and count without any project marker.
+void use_audited_versions(const std::string& audited, sqla::ProjectContext& context,
+                          std::vector<core::Finding>& diagnostics) {
+  std::error_code ec;
+  std::filesystem::path directory = std::filesystem::absolute(audited, ec).lexically_normal();
+  if (!std::filesystem::is_directory(directory, ec)) directory = directory.parent_path();
+  if (!directory.has_filename()) directory = directory.parent_path();
+  const std::string nearest = sqla::nearest_dependency_directory(directory.string(), context.root);
+  if (nearest.empty()) return;
+  std::filesystem::path root = std::filesystem::path(context.root).lexically_normal();
+  if (!root.has_filename()) root = root.parent_path();
+  if (!context.root.empty() && std::filesystem::path(nearest) == root) return;  // already read
+  static_cast<sqla::DependencyVersions&>(context) = sqla::read_dependency_versions(nearest, diagnostics);
+}
+
+}  // namespace
 
 // The audit pipeline: discover -> read -> pre-filter -> file facts -> project facts -> rules -> policy
 // -> report. Each stage is a function in its own file:
@@ -61,6 +81,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   }
   const std::string project_root = sqla::find_project_root(paths[0]);
   sqla::ProjectContext context = sqla::read_project_context(project_root, walked.diagnostics);
+  use_audited_versions(paths[0], context, walked.diagnostics);
   const Settings no_settings;
   if (!settings) settings = &no_settings;
   apply_settings(*settings, context);
@@ -80,6 +101,7 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   DirectiveMap directives = take_file_results(*settings, walked.files, results, named, report);
   // Project facts, over the same audit roots as the file roles.
   collect_facts(walked.files, results, facts, context.audit_roots);
+  sqla::assign_service_versions(facts);
   results.clear();
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);
   sqla::resolve_project(facts);
@@ -142,6 +164,7 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
   std::vector<core::Finding> ignored;
   const std::string project_root = sqla::find_project_root(paths.front());
   sqla::ProjectContext context = sqla::read_project_context(project_root, ignored);
+  use_audited_versions(paths.front(), context, ignored);
   // A file is shown with the role it has in its project (as when it is audited by name).
   std::error_code ec;
   const bool file_in_project = !project_root.empty() && !std::filesystem::is_directory(paths.front(), ec);
@@ -153,6 +176,7 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
   sqla::ProjectFacts facts;
   collect_facts(walked.files, results, facts, audit_roots(paths));
   facts.context = context;
+  sqla::assign_service_versions(facts);
   if (context.sqlalchemy) out << "sqlalchemy " << context.sqlalchemy->str() << " (" << context.sqlalchemy_origin << ")\n";
   if (context.flask_sqlalchemy) {
     out << "flask-sqlalchemy " << context.flask_sqlalchemy->str() << " (" << context.flask_sqlalchemy_origin << ")\n";

@@ -131,6 +131,7 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
     result.python = std::make_unique<sqla::FileFacts>(sqla::analyze_python(
         source, root, file.module_name, file.is_package, pass.context, with_wrappers ? pass.wrappers : nullptr));
   }
+  result.python->module_aliases = file.module_aliases;
   result.role = result.python->role;
   if (budget.exhausted()) {
     result.python.reset();

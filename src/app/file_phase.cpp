@@ -126,7 +126,9 @@ std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sq
   ModuleIndex modules;
   if (prefilter) {
     for (size_t i = 0; i < n; ++i) {
-      if (files[i].kind == FileKind::kPython) modules.add(files[i].module_name, i);
+      if (files[i].kind != FileKind::kPython) continue;
+      modules.add(files[i].module_name, i);
+      for (const std::string& alias : files[i].module_aliases) modules.add(alias, i);
     }
   }
   Pass pass{context, max_size};

@@ -33,6 +33,7 @@ void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>&
     if (r.deployment) deployment_files.push_back(std::move(*r.deployment));
     if (files[i].kind == FileKind::kPython && !r.analyzed && !r.skipped && !files[i].module_name.empty()) {
       facts.other_modules.push_back(files[i].module_name);
+      for (const std::string& alias : files[i].module_aliases) facts.other_modules.push_back(alias);
     }
   }
   sqla::merge_deployment(facts, std::move(deployment_files), roots);

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <filesystem>
 #include <map>
@@ -14,6 +15,7 @@
 #include "core/printable.h"
 #include "core/text.h"
 #include "sqla/deployment.h"
+#include "sqla/source_roots.h"
 
 namespace app {
 namespace fs = std::filesystem;
@@ -51,28 +53,92 @@ std::optional<FileKind> classify(const fs::path& p) {
   return std::nullopt;
 }
 
+/// True for a name Python can import (`my-service` or `2024` cannot be a package).
+bool identifier(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+struct ModuleNames {
+  std::string name;
+  bool is_package = false;
+  std::vector<std::string> aliases;
+};
+
 class ModuleNamer {
  public:
-  /// Dotted name: walk up while the directory is a package (has __init__.py).
-  std::pair<std::string, bool> name(const fs::path& file) {
+  /// Dotted name: walk up while the directory is a package (has __init__.py), never above `root`
+  /// (the audited directory; empty for a file named alone): a checkout directory's name is no
+  /// import name, even when the repository root holds an __init__.py. Aliases: the names below
+  /// each directory between the file and `root` that is a source root, or that holds the
+  /// top-level package of a name of two parts or more (`app.database` for backend/app/database.py).
+  ModuleNames name(const fs::path& file, const fs::path& root) {
+    ModuleNames out;
     std::string stem = file.stem().string();
-    const bool is_package = stem == "__init__";
+    out.is_package = stem == "__init__";
     std::vector<std::string> parts;
-    if (!is_package) parts.push_back(stem);
+    if (!out.is_package) parts.push_back(stem);
     fs::path dir = file.parent_path();
     for (int depth = 0; depth < 64 && !dir.empty(); ++depth) {
-      if (!is_package_dir(dir)) break;
+      if (dir == root || !is_package_dir(dir)) break;
       parts.push_back(dir.filename().string());
       const fs::path parent = dir.parent_path();
       if (parent == dir) break;
       dir = parent;
     }
-    std::string out;
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it) out += (out.empty() ? "" : ".") + *it;
-    return {out, is_package};
+    if (parts.empty() && out.is_package) parts.push_back(file.parent_path().filename().string());
+    out.name = dotted(parts.rbegin(), parts.rend());
+    if (root.empty()) return out;
+    // The components from each ancestor down to the file.
+    std::vector<std::string> below;
+    if (!out.is_package) below.push_back(stem);
+    dir = file.parent_path();
+    for (int depth = 0; depth < 32 && !dir.empty(); ++depth) {
+      if (dir == root || dir.parent_path() == dir) {
+        add_alias(out, below, true);
+        break;
+      }
+      add_alias(out, below, below.size() >= 2 || source_root(dir, root));
+      below.push_back(dir.filename().string());
+      dir = dir.parent_path();
+    }
+    return out;
   }
 
  private:
+  template <typename It>
+  static std::string dotted(It begin, It end) {
+    std::string out;
+    for (It it = begin; it != end; ++it) out += (out.empty() ? "" : ".") + *it;
+    return out;
+  }
+
+  static void add_alias(ModuleNames& out, const std::vector<std::string>& below, bool wanted) {
+    if (!wanted || below.empty() || !std::all_of(below.begin(), below.end(), identifier)) return;
+    std::string alias = dotted(below.rbegin(), below.rend());
+    if (alias != out.name && std::find(out.aliases.begin(), out.aliases.end(), alias) == out.aliases.end()) {
+      out.aliases.push_back(std::move(alias));
+    }
+  }
+
+  /// src/, backend/, server/, api/, or a directory that a build or SAM file above it declares.
+  bool source_root(const fs::path& dir, const fs::path& root) {
+    if (sqla::conventional_source_root(dir.filename().string())) return true;
+    for (fs::path d = dir.parent_path(); !d.empty(); d = d.parent_path()) {
+      const std::vector<std::string>& declared = declared_in(d);
+      if (std::find(declared.begin(), declared.end(), dir.generic_string()) != declared.end()) return true;
+      if (d == root || d == d.parent_path()) break;
+    }
+    return false;
+  }
+
+  const std::vector<std::string>& declared_in(const fs::path& dir) {
+    auto it = declared_.find(dir.string());
+    if (it == declared_.end()) it = declared_.emplace(dir.string(), sqla::declared_source_roots(dir.string())).first;
+    return it->second;
+  }
+
   bool is_package_dir(const fs::path& dir) {
     auto it = cache_.find(dir.string());
     if (it != cache_.end()) return it->second;
@@ -82,6 +148,7 @@ class ModuleNamer {
     return result;
   }
   std::map<std::string, bool> cache_;
+  std::map<std::string, std::vector<std::string>> declared_;
 };
 
 }  // namespace
@@ -149,15 +216,20 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
   fs::path cwd = fs::current_path(cwd_ec);
   if (cwd_ec) cwd.clear();
   auto shown = [&cwd](const fs::path& p) { return display_path_in(p, cwd); };
-  auto add = [&](const fs::path& p, FileKind kind) {
+  auto absolute = [&cwd](const fs::path& p) {
+    return (p.is_absolute() || cwd.empty() ? fs::absolute(p) : cwd / p).lexically_normal();
+  };
+  auto add = [&](const fs::path& p, FileKind kind, const fs::path& root) {
     InputFile f;
     f.path = p.string();
     f.display_path = shown(p);
     if (!seen.insert(f.display_path).second) return;
     f.kind = kind;
     if (kind == FileKind::kPython) {
-      std::tie(f.module_name, f.is_package) =
-          namer.name((p.is_absolute() || cwd.empty() ? fs::absolute(p) : cwd / p).lexically_normal());
+      ModuleNames names = namer.name(absolute(p), root);
+      f.module_name = std::move(names.name);
+      f.is_package = names.is_package;
+      f.module_aliases = std::move(names.aliases);
     }
     result.files.push_back(std::move(f));
   };
@@ -176,9 +248,11 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
     if (!fs::is_directory(status)) {
       // A file named explicitly is audited even if its extension is unusual (stdin-like use).
       const auto kind = classify(root);
-      add(root, kind.value_or(FileKind::kPython));
+      add(root, kind.value_or(FileKind::kPython), fs::path());
       continue;
     }
+    fs::path root_path = absolute(root);
+    if (!root_path.has_filename()) root_path = root_path.parent_path();  // "/x/." is "/x/"
     fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
       result.diagnostics.push_back(unreadable_diagnostic(shown(root), "cannot read directory: " + ec.message()));
@@ -210,7 +284,7 @@ WalkResult walk(const std::vector<std::string>& paths, const std::vector<std::st
       if (!entry.is_regular_file(type_ec)) continue;  // FIFOs, sockets, devices, dangling links
       const auto kind = classify(entry.path());
       if (!kind || excluded(display, name, exclude) || (skip && skip(entry.path()))) continue;
-      add(entry.path(), *kind);
+      add(entry.path(), *kind, root_path);
     }
     if (ec) {  // an error while advancing ends the iteration: report where the walk stopped
       result.diagnostics.push_back(

@@ -17,6 +17,7 @@ struct InputFile {
   std::string display_path;  ///< relative to the current directory, '/' separators
   std::string module_name;   ///< dotted import name (Python files)
   bool is_package = false;   ///< __init__.py
+  std::vector<std::string> module_aliases;  ///< other import names (sqla/module_table.h)
   FileKind kind = FileKind::kPython;
   std::optional<std::string> text;  ///< the source itself when it came from stdin, not from `path`
 };

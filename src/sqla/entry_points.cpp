@@ -8,7 +8,7 @@
 #include "py/grammar.h"
 #include "py/module.h"
 #include "sqla/facts.h"
-#include "sqla/module_index.h"
+#include "sqla/module_table.h"
 #include "sqla/sessions.h"
 #include "sqla/web_apps.h"
 
@@ -398,11 +398,11 @@ void classify_entry_points(const py::Module& m, ts::Node root, std::string_view 
 }
 
 void resolve_entry_points(ProjectFacts& facts) {
-  const ModuleIndex modules(facts.files);  // entry points are added below; module names stay
+  const ModuleTable modules(facts);  // entry points are added below; module names stay
   for (const FileFacts& file : facts.files) {
     for (const ForeignEntryPoint& d : file.entry.foreign_entry_points) {
       std::string_view rest;
-      const FileFacts* found = modules.home_of(d.symbol, rest);
+      const FileFacts* found = modules.home_of(d.symbol, file.path, rest);
       if (!found || rest.empty() || rest.find('.') != std::string_view::npos) continue;
       // A class of that module: instantiated per call, its __init__ is what runs.
       const std::string function = found->exports.classes.count(std::string(rest))

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "py/grammar.h"
+#include "sqla/cli_commands.h"
 #include "sqla/deployment.h"
 #include "sqla/roles.h"
 #include "sqla/sessions.h"
@@ -580,14 +581,33 @@ void collect_url_literals(const core::SourceFile& source, ts::Node root, FileFac
   });
 }
 
-/// Scripts and CLIs run single-threaded: module-level state is not shared by requests there.
-bool is_script(std::string_view path, std::string_view text, const py::Module& module) {
+/// A module-level statement that commits (`db.commit()`): work done at import time.
+bool commits_at_import(ts::Node root, std::string_view src) {
+  for (uint32_t i = 0; i < root.named_child_count(); ++i) {
+    const ts::Node statement = root.named_child(i);
+    if (py::kind_of(statement) != py::Kind::kExpressionStatement || statement.named_child_count() == 0) continue;
+    const ts::Node call = statement.named_child(0);
+    if (py::kind_of(call) != py::Kind::kCall) continue;
+    const ts::Node callee = py::field(call, py::Field::kFunction);
+    if (!callee || py::kind_of(callee) != py::Kind::kAttribute) continue;
+    const ts::Node attribute = py::field(callee, py::Field::kAttribute);
+    if (attribute && attribute.text(src) == "commit") return true;
+  }
+  return false;
+}
+
+/// Scripts and CLIs run single-threaded: module-level state is not shared by requests there. A
+/// module that defines no function or class and commits at import time is a one-off script (a
+/// seeding script run from the command line): nothing in it can run per request.
+bool is_script(std::string_view path, std::string_view text, const py::Module& module, ts::Node root) {
   const std::string with_slash = "/" + std::string(path);
   if (with_slash.find("/scripts/") != std::string::npos || with_slash.find("/bin/") != std::string::npos ||
       (with_slash.size() >= 10 && with_slash.substr(with_slash.size() - 10) == "/manage.py")) {
     return true;
   }
-  if (text.find("__main__") == std::string_view::npos) return false;
+  const bool runs_at_import =
+      module.functions().empty() && module.classes().empty() && commits_at_import(root, text);
+  if (text.find("__main__") == std::string_view::npos && !runs_at_import) return false;
   // A `__main__` guard in a web app's main.py (uvicorn.run(app)) does not make it a script.
   static constexpr std::string_view kServers[] = {"fastapi", "flask", "starlette", "django", "litestar", "sanic",
                                                   "aiohttp", "quart", "falcon", "tornado", "celery", "uvicorn"};
@@ -694,12 +714,15 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
     }
     facts.is_alembic_env = imports_alembic;
   }
-  facts.is_script = is_script(path, source.text(), *module);
+  facts.is_script = is_script(path, source.text(), *module, root);
+  facts.cli_commands = cli_commands(*module);
   if (facts.is_alembic_env && facts.role == core::FileRole::kProduction)
     set_role(facts, core::FileRole::kMigration, "Alembic env.py");
   if (facts.is_script && facts.role == core::FileRole::kProduction) {
     set_role(facts, core::FileRole::kScript,
-             "`__main__` guard without a web server");
+             source.text().find("__main__") != std::string_view::npos
+                 ? "`__main__` guard without a web server"
+                 : "commits at import, defines no function: a one-off script");
   }
   collect_python_deployment(*module, facts);
   collect_url_literals(source, root, facts);

@@ -2,7 +2,9 @@
 // What poolaudit knows about a project: engines and their configurations per branch, session
 // factories, Alembic environments, database URLs written in code and ini files. Built from the
 // py:: layer; rules read only these facts, never syntax trees.
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -35,14 +37,23 @@ struct PoolChoice {
 };
 
 /// The target versions the project declares (or the latest when unknown).
-struct ProjectContext {
-  std::string root;               ///< the project root ("" when none was found)
+/// The library versions one set of dependency files declares (a project, or one service of it).
+struct DependencyVersions {
   std::optional<Version> sqlalchemy;
   std::string sqlalchemy_origin;  ///< "requirements.txt:3"
   std::optional<Version> flask_sqlalchemy;
   std::string flask_sqlalchemy_origin;
   std::optional<Version> fastapi;   ///< lifespan handlers exist from 0.93
   std::string fastapi_origin;
+  Version sqlalchemy_or_latest() const { return sqlalchemy.value_or(kLatestSqlalchemy); }
+  bool empty() const { return !sqlalchemy && !flask_sqlalchemy && !fastapi; }
+};
+
+/// The project's versions (those of its root, or of the audited directory nearest the files) and
+/// what the configuration says. A file under a service with its own dependency files has its own
+/// versions: rules read them with versions_of().
+struct ProjectContext : DependencyVersions {
+  std::string root;               ///< the project root ("" when none was found)
   // From poolaudit's configuration ([tool.poolaudit] / poolaudit.toml); each overrides what the
   // project's files say. `sqlalchemy-version` sets `sqlalchemy` with origin "config: <file>".
   std::optional<int> config_workers;          ///< `workers`: processes per deployment
@@ -53,7 +64,6 @@ struct ProjectContext {
   /// on paths relative to them, so auditing `tests/fixtures/app` does not make
   /// every file a test.
   std::vector<std::string> audit_roots;
-  Version sqlalchemy_or_latest() const { return sqlalchemy.value_or(kLatestSqlalchemy); }
 };
 
 /// One configuration an engine call can receive: one per reaching combination of branches.
@@ -334,6 +344,12 @@ struct ScopeSpan {
 struct FileFacts {
   std::string path;
   std::string module_name;
+  /// Other names the project may import the module by: below a source root (src/, backend/, a
+  /// declared package directory, a SAM CodeUri) or below a directory holding its top package.
+  std::vector<std::string> module_aliases;
+  /// The versions of the dependency files nearest the file (requirements*.txt, pyproject.toml,
+  /// setup.cfg, lock files between it and the audited directory); null: the project's.
+  std::shared_ptr<const DependencyVersions> versions;
   core::FileRole role =
       core::FileRole::kProduction; ///< what kind of code the file is (roles.h)
   std::string role_why;     ///< the evidence: "file name test_*.py", "config:
@@ -352,6 +368,11 @@ struct FileFacts {
   std::vector<WithCall> with_calls;
   std::vector<std::pair<std::string, bool>> plain_generators;  ///< module-level undecorated generators (name, async)
   bool is_script = false;        ///< scripts/, manage.py, or a `__main__` guard without a web framework
+  /// Click / typer command functions (qualified names): one runs per process (cli_commands.h).
+  std::vector<std::string> cli_commands;
+  bool is_cli_command(std::string_view function) const {
+    return std::find(cli_commands.begin(), cli_commands.end(), function) != cli_commands.end();
+  }
   std::vector<DisposeCall> disposals;
   std::vector<UrlLiteral> url_literals;
   std::vector<core::Location> migration_runs;  ///< alembic.command.upgrade(...) from code
@@ -392,8 +413,13 @@ struct ProjectFacts {
   /// Modules of the project that were not analysed (the pre-filter found nothing in them and no
   /// analysed module imports them): they still make a dotted name a project name, and an
   /// import-name suffix that matches one of them ambiguous, exactly as if they had been analysed.
-  std::vector<std::string> other_modules;
+  std::vector<std::string> other_modules;  ///< with their aliases
 };
+
+/// The library versions that apply to `file`: its service's, else the project's.
+inline const DependencyVersions& versions_of(const ProjectFacts& facts, const FileFacts& file) {
+  return file.versions ? *file.versions : facts.context;
+}
 
 /// The project phase: resolves names across modules (settings objects, constants imported from
 /// other modules, `**` of another module's dict) and derives every engine configuration.

@@ -226,7 +226,52 @@ ProjectContext read_project_context(const std::string& root, std::vector<core::F
   ProjectContext context;
   context.root = root;
   if (root.empty()) return context;
-  const fs::path dir(root);
+  static_cast<DependencyVersions&>(context) = read_dependency_versions(root, diagnostics);
+  return context;
+}
+
+// Versions per service (issue 13 cause 8): the dependency files nearest a file, the audited
+// directory included even without a project marker.
+
+bool has_dependency_files(const std::string& directory) {
+  const fs::path dir(directory);
+  std::error_code ec;
+  for (const char* name : {"pyproject.toml", "setup.cfg", "poetry.lock", "uv.lock", "Pipfile.lock"}) {
+    if (fs::is_regular_file(dir / name, ec)) return true;
+  }
+  if (fs::is_directory(dir / "requirements", ec)) return true;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("requirements", 0) == 0 && it->path().extension() == ".txt") return true;
+  }
+  return false;
+}
+
+std::string nearest_dependency_directory(const std::string& from, const std::string& stop) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(from.empty() ? "." : from, ec).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();
+  fs::path last = stop.empty() ? dir : fs::absolute(stop, ec).lexically_normal();
+  if (!last.has_filename()) last = last.parent_path();
+  // `stop` must hold `from`; otherwise only `from` itself is looked at.
+  const std::string rel = dir.lexically_relative(last).generic_string();
+  if (rel.empty() || rel.rfind("..", 0) == 0) last = dir;
+  for (int depth = 0; depth < 64; ++depth) {
+    if (has_dependency_files(dir.string())) {
+      // Files that declare none of the versions (a requirements.txt of a frontend tool) do not
+      // hide the project's.
+      std::vector<core::Finding> ignored;
+      if (!read_dependency_versions(dir.string(), ignored).empty()) return dir.string();
+    }
+    if (dir == last || dir == dir.parent_path()) break;
+    dir = dir.parent_path();
+  }
+  return {};
+}
+
+DependencyVersions read_dependency_versions(const std::string& directory, std::vector<core::Finding>& diagnostics) {
+  DependencyVersions context;
+  const fs::path dir(directory);
   std::error_code ec;
   auto display = [&](const fs::path& p) {
     fs::path rel = p.lexically_relative(fs::current_path(ec));

@@ -21,4 +21,15 @@ std::optional<Version> lowest_version(std::string_view specifier);
 /// Reads the dependency files of `root`; problems become PA003 diagnostics in `diagnostics`.
 ProjectContext read_project_context(const std::string& root, std::vector<core::Finding>& diagnostics);
 
+/// The versions the dependency files of one directory declare (requirements*.txt and
+/// requirements/*.txt, pyproject.toml, setup.cfg; poetry.lock, uv.lock, Pipfile.lock win).
+DependencyVersions read_dependency_versions(const std::string& directory, std::vector<core::Finding>& diagnostics);
+
+/// True when `directory` holds a dependency file read_dependency_versions() reads.
+bool has_dependency_files(const std::string& directory);
+
+/// The nearest directory from `from` up to `stop` (both included; "" stop: `from` only) whose
+/// dependency files declare SQLAlchemy, Flask-SQLAlchemy or FastAPI; "" when none does.
+std::string nearest_dependency_directory(const std::string& from, const std::string& stop);
+
 }  // namespace sqla

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "sqla/deployment.h"
 #include "sqla/facts.h"
+#include "sqla/module_table.h"
 #include "sqla/pool_assumption.h"
 
 namespace sqla {
@@ -41,17 +42,7 @@ bool ends_with_call(std::string_view token) { return token.size() > 2 && token.s
 /// Looks names up in the modules of the project.
 class Resolver {
  public:
-  explicit Resolver(const ProjectFacts& facts) {
-    for (const FileFacts& f : facts.files) {
-      if (f.module_name.empty()) continue;
-      modules_.emplace(f.module_name, &f.exports);
-      top_level_.insert(f.module_name.substr(0, f.module_name.find('.')));
-    }
-    for (const std::string& m : facts.other_modules) {
-      others_.insert(m);
-      top_level_.insert(m.substr(0, m.find('.')));
-    }
-  }
+  explicit Resolver(const ProjectFacts& facts) : modules_(facts) {}
 
   /// A value with project names replaced by what they hold. Several possible values (branches in
   /// another module) or an unresolvable project name give Unknown: the rule of silence.
@@ -59,12 +50,12 @@ class Resolver {
     if (!value || depth > kMaxDepth) return value;
     if (value->kind == ValueKind::kSymbol) {
       if (value->text.rfind("@param.", 0) == 0) return unknown(*value, "parameter " + value->text.substr(7));
-      if (auto alts = lookup(value->text, depth)) {
+      if (auto alts = lookup(value->text, value->origin.path, depth)) {
         if (alts->size() == 1) return resolve((*alts)[0].value, depth + 1);
         return unknown(*value, "one of several values of " + value->text);
       }
       const std::string head = value->text.substr(0, value->text.find('.'));
-      if (value->text.find("()") != std::string::npos || top_level_.count(head)) {
+      if (value->text.find("()") != std::string::npos || modules_.is_project_head(head)) {
         return unknown(*value, value->text);
       }
       return value;  // a library name: sqlalchemy.pool.NullPool
@@ -104,41 +95,22 @@ class Resolver {
     });
   }
 
-  const ModuleExports* find_module(const std::string& name) const {
-    auto it = modules_.find(name);
-    if (it != modules_.end()) return it->second;
-    if (others_.count(name)) return nullptr;  // not analysed: silence rather than another module
-    // src/ layouts and namespace packages: the import name may carry more leading packages
-    // than the module name computed from __init__.py files; accept a unique suffix match.
-    const ModuleExports* found = nullptr;
-    for (const auto& [module, exports] : modules_) {
-      if (name.size() > module.size() && name.compare(name.size() - module.size(), module.size(), module) == 0 &&
-          name[name.size() - module.size() - 1] == '.') {
-        if (found) return nullptr;
-        found = exports;
-      }
-    }
-    // A module the pre-filter skipped makes the match ambiguous, as it would if analysed.
-    for (size_t dot = name.find('.'); found && dot != std::string::npos; dot = name.find('.', dot + 1)) {
-      if (others_.count(name.substr(dot + 1))) return nullptr;
-    }
-    return found;
-  }
-
-  std::optional<py::Alts> lookup(const std::string& path, int depth) const {
+  /// The values `path` names, seen from the file at `importer` (nearest of same-named modules).
+  std::optional<py::Alts> lookup(const std::string& path, std::string_view importer, int depth) const {
     if (depth > kMaxDepth) return std::nullopt;
     const std::vector<std::string> tokens = split_path(path);
     for (size_t k = tokens.size() - 1; k >= 1; --k) {
       if (ends_with_call(tokens[k - 1])) continue;
-      if (const ModuleExports* m = find_module(join(tokens, 0, k))) {
+      if (const FileFacts* m = modules_.find(join(tokens, 0, k), importer)) {
         if (auto alts = lookup_in(*m, tokens, k, depth)) return alts;
       }
     }
     return std::nullopt;
   }
 
-  std::optional<py::Alts> lookup_in(const ModuleExports& m, const std::vector<std::string>& tokens, size_t at,
+  std::optional<py::Alts> lookup_in(const FileFacts& file, const std::vector<std::string>& tokens, size_t at,
                                     int depth) const {
+    const ModuleExports& m = file.exports;
     const std::string& first = tokens[at];
     const py::Alts* alts = nullptr;
     size_t next = at + 1;
@@ -158,12 +130,10 @@ class Resolver {
     if (alts->size() != 1) return std::nullopt;
     const py::Value& v = *(*alts)[0].value;
     if (v.kind != ValueKind::kSymbol) return std::nullopt;
-    return lookup(v.text + "." + join(tokens, next, tokens.size()), depth + 1);
+    return lookup(v.text + "." + join(tokens, next, tokens.size()), file.path, depth + 1);
   }
 
-  std::unordered_map<std::string, const ModuleExports*> modules_;
-  std::unordered_set<std::string> top_level_;
-  std::unordered_set<std::string> others_;
+  ModuleTable modules_;
 };
 
 PoolChoice choose_pool(const EngineConfig& config, const ProjectContext& context, const py::Argument* url_arg);
@@ -405,7 +375,8 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
     auto uri = c.keys.find("SQLALCHEMY_DATABASE_URI");
     raw.args.positional.push_back(uri != c.keys.end() ? uri->second
                                                       : py::Argument{{}, std::make_shared<const py::Value>(py::Value::unknown()), {}, {}});
-    const bool v2 = facts.context.flask_sqlalchemy && facts.context.flask_sqlalchemy->major < 3;
+    const DependencyVersions& versions = versions_of(facts, *home);
+    const bool v2 = versions.flask_sqlalchemy && versions.flask_sqlalchemy->major < 3;
     auto add_options = [&](const py::ValuePtr& options, const std::string& via) {
       py::ValuePtr v = resolver.resolve(options);
       if (v->kind != ValueKind::kDict || !v->dict) {
@@ -510,6 +481,13 @@ void resolve_project(ProjectFacts& facts) {
   add_flask_engines(facts, resolver);
   resolve_sessions(facts);
   for (FileFacts& file : facts.files) {
+    // A service with its own dependency files picks its pool defaults by its own version.
+    ProjectContext service_context;
+    if (file.versions) {
+      service_context = facts.context;
+      static_cast<DependencyVersions&>(service_context) = *file.versions;
+    }
+    const ProjectContext& context = file.versions ? service_context : facts.context;
     for (EngineSite& site : file.engines) {
       site.configs.clear();
       for (const RawEngineCall& raw : site.raw) {
@@ -535,7 +513,7 @@ void resolve_project(ProjectFacts& facts) {
             args.complete = false;
           }
         }
-        EngineConfig config = derive(site, args, facts.context, facts.deployment);
+        EngineConfig config = derive(site, args, context, facts.deployment);
         config.branch = raw.branch;
         config.branch_notes = raw.branch_notes;
         // Branches that end up with the same configuration are one configuration.

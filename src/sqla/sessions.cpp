@@ -7,7 +7,7 @@
 
 #include "core/text.h"
 #include "py/grammar.h"
-#include "sqla/module_index.h"
+#include "sqla/module_table.h"
 
 namespace sqla {
 namespace {
@@ -539,16 +539,18 @@ std::string_view release_name(Release release) {
 namespace {
 
 /// The value a project name holds, following re-exports through other modules.
-const py::Value* resolve_symbol(const ModuleIndex& modules, std::string_view symbol, int depth = 0) {
+/// `importer`: the file that names `symbol` (of same-named modules, the nearest is meant).
+const py::Value* resolve_symbol(const ModuleTable& modules, std::string_view symbol,
+                                std::string_view importer, int depth = 0) {
   if (depth > 4) return nullptr;
   std::string_view rest;
-  const FileFacts* home = modules.home_of(symbol, rest);
+  const FileFacts* home = modules.home_of(symbol, importer, rest);
   if (!home) return nullptr;
   auto it = home->exports.names.find(std::string(rest));
   if (it == home->exports.names.end() || it->second.size() != 1) return nullptr;  // several values: silence
   const py::Value* v = it->second[0].value.get();
   if (v->kind == ValueKind::kSymbol && !is_library(v->text)) {
-    if (const py::Value* next = resolve_symbol(modules, v->text, depth + 1)) return next;
+    if (const py::Value* next = resolve_symbol(modules, v->text, home->path, depth + 1)) return next;
   }
   return v;
 }
@@ -557,12 +559,12 @@ const py::Value* resolve_symbol(const ModuleIndex& modules, std::string_view sym
 
 void resolve_sessions(ProjectFacts& facts) {
   resolve_entry_points(facts);
-  const ModuleIndex modules(facts.files);
+  const ModuleTable modules(facts);
   for (FileFacts& file : facts.files) {
     for (WithCall& w : file.with_calls) {
       if (w.symbol.empty()) continue;
       std::string_view rest;
-      const FileFacts* home = modules.home_of(w.symbol, rest);
+      const FileFacts* home = modules.home_of(w.symbol, file.path, rest);
       if (!home) continue;
       for (const auto& [name, is_async] : home->plain_generators) {
         if (name != rest) continue;
@@ -572,11 +574,12 @@ void resolve_sessions(ProjectFacts& facts) {
     }
     for (SessionUse& use : file.sessions) {
       if (use.symbol.empty()) continue;
-      const py::Value* v = resolve_symbol(modules, use.symbol);
+      const py::Value* v = resolve_symbol(modules, use.symbol, file.path);
       if (!v) continue;
       if (v->kind == ValueKind::kFunction) {
         // `get_session()` of another module, returning a new Session: the caller owns it.
-        const py::Value* made = use.connection ? nullptr : resolve_symbol(modules, use.symbol + "()");
+        const py::Value* made =
+            use.connection ? nullptr : resolve_symbol(modules, use.symbol + "()", file.path);
         use.confirmed = made && made->kind == ValueKind::kSymbol && is_session_instance(made->text);
         continue;
       }

@@ -1,0 +1,67 @@
+#include "sqla/service_versions.h"
+
+#include <map>
+#include <memory>
+
+#include "core/text.h"
+#include "sqla/project_context.h"
+
+namespace sqla {
+namespace {
+
+bool same(const DependencyVersions& a, const DependencyVersions& b) {
+  return a.sqlalchemy == b.sqlalchemy && a.sqlalchemy_origin == b.sqlalchemy_origin &&
+         a.flask_sqlalchemy == b.flask_sqlalchemy && a.flask_sqlalchemy_origin == b.flask_sqlalchemy_origin &&
+         a.fastapi == b.fastapi && a.fastapi_origin == b.fastapi_origin;
+}
+
+bool from_configuration(const std::string& origin) { return origin.rfind("config", 0) == 0; }
+
+/// The audit root that holds `path` (the deepest); "" (the current directory) when none does.
+std::string audit_root_of(const std::vector<std::string>& roots, std::string_view path) {
+  std::string best;
+  bool found = false;
+  for (const std::string& root : roots) {
+    const bool holds = root.empty() || (path.size() > root.size() && path.rfind(root, 0) == 0 && path[root.size()] == '/');
+    if (holds && (!found || root.size() > best.size())) {
+      best = root;
+      found = true;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+std::optional<DependencyVersions> service_versions(const std::string& directory, const std::string& audit_root,
+                                                   const ProjectContext& project) {
+  const std::string nearest = nearest_dependency_directory(directory, audit_root);
+  if (nearest.empty()) return std::nullopt;
+  std::vector<core::Finding> ignored;  // the project's own files report their problems once
+  DependencyVersions versions = read_dependency_versions(nearest, ignored);
+  // The configuration's `sqlalchemy-version` is the user's word for the whole audit.
+  if (from_configuration(project.sqlalchemy_origin)) {
+    versions.sqlalchemy = project.sqlalchemy;
+    versions.sqlalchemy_origin = project.sqlalchemy_origin;
+  }
+  return versions;
+}
+
+void assign_service_versions(ProjectFacts& facts) {
+  std::map<std::string, std::shared_ptr<const DependencyVersions>> by_directory;
+  for (FileFacts& file : facts.files) {
+    const std::string directory = core::dirname(file.path);
+    auto it = by_directory.find(directory);
+    if (it == by_directory.end()) {
+      std::shared_ptr<const DependencyVersions> found;
+      const std::string root = audit_root_of(facts.context.audit_roots, file.path);
+      if (auto versions = service_versions(directory, root, facts.context); versions && !same(*versions, facts.context)) {
+        found = std::make_shared<const DependencyVersions>(std::move(*versions));
+      }
+      it = by_directory.emplace(directory, std::move(found)).first;
+    }
+    file.versions = it->second;
+  }
+}
+
+}  // namespace sqla
