@@ -69,9 +69,15 @@ struct FunctionInfo {
   std::vector<Value> decorators;           ///< resolved decorator expressions (a call: its callee)
   std::vector<std::string> decorator_texts;
   std::vector<std::string> parameters;   ///< named parameters in order (not *args / **kwargs)
+  /// Each parameter's default as evaluated at the `def` (null: none, or several values).
+  std::vector<ValuePtr> defaults;
   std::string args_parameter;           ///< the `*args` name, if any
   std::string kwargs_parameter;         ///< the `**kwargs` name, if any
   Alts returns;                 ///< values of `return` statements
+  /// The end of the body is reachable: the call may return None without a `return`.
+  bool falls_through = false;
+  /// `@property`, `@cached_property`, pydantic `@computed_field`: read as an attribute.
+  bool is_property = false;
 };
 
 struct ClassInfo {

@@ -56,6 +56,9 @@ struct Value {
   /// A default the deployment can override: `os.getenv("X", default)`, a pydantic BaseSettings
   /// field default. Real for crashes (the default may run), not proof of a hard-coded choice.
   bool overridable = false;
+  /// `str(x)` of a Symbol: the project value it names counts only when it is a string (a URL
+  /// setting, `str(settings.DATABASE_URL)`); anything else gives Unknown when resolved.
+  bool as_string = false;
   int64_t integer = 0;
   double real = 0;
   int object_id = -1;

@@ -37,6 +37,21 @@ ModuleExports exports_of(const py::Module& module) {
   for (const auto& [name, alts] : module.globals()) {
     if (known(alts)) out.names.emplace(name, alts);
   }
+  // What a call gives: every `return`, and None when the end of the body is reachable.
+  auto results_of = [](const py::FunctionInfo& f) {
+    py::Alts results = f.returns;
+    if (f.falls_through && !results.empty()) {
+      results.push_back(py::Alt{std::make_shared<const py::Value>(py::Value::none(f.where)), {}});
+    }
+    return results;
+  };
+  // A property is read as an attribute: its value is what its body returns.
+  auto attribute_values = [&](const py::Alts& alts) {
+    if (alts.size() != 1 || alts[0].value->kind != ValueKind::kFunction || alts[0].value->object_id < 0) return alts;
+    const auto index = static_cast<size_t>(alts[0].value->object_id);
+    if (index >= module.functions().size() || !module.functions()[index].is_property) return alts;
+    return results_of(module.functions()[index]);
+  };
   const std::string prefix = module.name().empty() ? "" : module.name() + ".";
   // Fields of pydantic settings classes are read from the environment: their defaults are
   // overridable (a base class of the same module counts too).
@@ -62,9 +77,9 @@ ModuleExports exports_of(const py::Module& module) {
   for (const py::ClassInfo& c : module.classes()) {
     out.classes.insert(c.name);
     const bool settings = settings_classes.count(c.name) > 0;
-    for (const auto& [attr, alts] : c.attributes) {
-      if (!known(alts)) continue;
-      py::Alts values = alts;
+    for (const auto& [attr, class_alts] : c.attributes) {
+      py::Alts values = attribute_values(class_alts);
+      if (!known(values)) continue;
       if (settings) {
         for (py::Alt& a : values) {
           py::Value v = *a.value;
@@ -83,13 +98,14 @@ ModuleExports exports_of(const py::Module& module) {
       for (const py::ClassInfo& b : module.classes()) {
         if (b.name != base_name) continue;
         for (const auto& [attr, alts] : b.attributes) {
-          if (known(alts)) out.names.emplace(c.name + "." + attr, alts);  // emplace keeps overrides
+          py::Alts values = attribute_values(alts);
+          if (known(values)) out.names.emplace(c.name + "." + attr, std::move(values));  // emplace keeps overrides
         }
       }
     }
   }
   for (const py::FunctionInfo& f : module.functions()) {
-    if (f.parent_function < 0 && f.class_name.empty() && known(f.returns)) out.names.emplace(f.name + "()", f.returns);
+    if (f.parent_function < 0 && f.class_name.empty() && known(f.returns)) out.names.emplace(f.name + "()", results_of(f));
   }
   return out;
 }
@@ -362,6 +378,17 @@ class FactsBuilder : public py::CallObserver {
       }
       if (const py::Argument* given = param_value(param)) {
         out.push_back(py::Argument{a.name, given->value, given->where, a.via});
+        return;
+      }
+      // Left out of a call whose arguments are all known: the parameter's default.
+      const auto& params = w.site.parameters;
+      const auto pos = static_cast<size_t>(std::find(params.begin(), params.end(), param) - params.begin());
+      const bool all_known = call.args.complete && std::none_of(call.args.keywords.begin(), call.args.keywords.end(),
+                                                                [](const py::Argument& k) { return k.name == "**"; });
+      const py::ValuePtr fallback =
+          all_known && pos < w.site.parameter_defaults.size() ? w.site.parameter_defaults[pos] : nullptr;
+      if (fallback) {
+        out.push_back(py::Argument{a.name, fallback, a.where, a.via});
       } else {
         out.push_back(a);  // resolves to Unknown later
       }
@@ -416,6 +443,7 @@ class FactsBuilder : public py::CallObserver {
         const py::FunctionInfo& f = call.module.functions()[static_cast<size_t>(call.scope.function)];
         if (f.parent_function < 0 && f.class_name.empty()) {
           site.parameters = f.parameters;
+          site.parameter_defaults = f.defaults;
           site.kwargs_parameter = f.kwargs_parameter;
         }
       }

@@ -110,6 +110,7 @@ struct EngineSite {
   core::Location wrapped_site;   ///< with `through`: the engine call inside the wrapper (its own site)
   bool flask_sqlalchemy = false; ///< built by Flask-SQLAlchemy from app config (it adds defaults)
   std::vector<std::string> parameters;  ///< the enclosing module-level function's named parameters
+  std::vector<py::ValuePtr> parameter_defaults;  ///< their defaults (null: none), what a call that omits one gets
   std::string kwargs_parameter;         ///< and its `**kwargs` name
   std::vector<RawEngineCall> raw;       ///< as the file phase saw them
   std::vector<EngineConfig> configs;    ///< derived by resolve_project()
@@ -317,6 +318,14 @@ struct ImportTimeConnect {
   int engine = -1;                 ///< engine site index in the same file, -1 when imported
   std::string engine_symbol;       ///< "app.db.engine" when imported from another module
   std::string through;             ///< the project function called at module level that connects ("init_db")
+  std::string engine_path;         ///< with `engine`: the file of that site when not `where`'s (a function of another module)
+};
+
+/// A module-level function whose body connects (`def init_db(): Base.metadata.create_all(engine)`),
+/// for import-time calls of it from other modules.
+struct ConnectingFunction {
+  std::string qualified_name;      ///< "app.db.init_db"
+  ImportTimeConnect connect;       ///< the connecting statement its body reaches
 };
 
 struct DeploymentFacts {
@@ -327,6 +336,10 @@ struct DeploymentFacts {
   std::vector<EnvVariable> env;
   std::vector<ForkHook> fork_hooks;
   std::vector<ImportTimeConnect> import_connects;
+  std::vector<ConnectingFunction> connecting_functions;  ///< per file, resolved by merge_deployment
+  /// Import-time calls of another module's function (`what` = its qualified name): an import-time
+  /// connect when that function is one of the project's connecting functions.
+  std::vector<ImportTimeConnect> imported_calls;
   std::optional<int> max_connections;      ///< a database server the project runs sets it (`postgres -c max_connections=N`)
   core::Location max_connections_where;
   std::vector<Evidence> asgi_apps;         ///< FastAPI / Starlette / Quart applications (lifespan owners)

@@ -51,8 +51,12 @@ class Resolver {
     if (value->kind == ValueKind::kSymbol) {
       if (value->text.rfind("@param.", 0) == 0) return unknown(*value, "parameter " + value->text.substr(7));
       if (auto alts = lookup(value->text, value->origin.path, depth)) {
-        if (alts->size() == 1) return resolve((*alts)[0].value, depth + 1);
-        return unknown(*value, "one of several values of " + value->text);
+        if (alts->size() != 1) return unknown(*value, "one of several values of " + value->text);
+        py::ValuePtr found = resolve((*alts)[0].value, depth + 1);
+        if (value->as_string && found->kind != ValueKind::kString) {
+          return unknown(*value, "str(" + value->text + ")");
+        }
+        return found;
       }
       const std::string head = value->text.substr(0, value->text.find('.'));
       if (value->text.find("()") != std::string::npos || modules_.is_project_head(head)) {

@@ -197,7 +197,17 @@ std::optional<Value> Interpreter::inline_wrapper(const Value& callee, const Argu
   const auto index = static_cast<size_t>(callee.object_id);
   if (index >= m_.functions_.size()) return std::nullopt;
   const FunctionInfo& f = m_.functions_[index];
-  if (f.kwargs_parameter.empty() || f.is_generator || !f.class_name.empty()) return std::nullopt;
+  if (f.is_generator || !f.class_name.empty()) return std::nullopt;
+  // A parameter the call leaves out holds its default (`def get_engine(settings,
+  // prefix="sqlalchemy.")` called as `get_engine(settings)`): that is known at this call only.
+  // `**x` of another module's dict stays pending (complete, yet it may pass the parameter).
+  const bool all_known = call_args.complete && std::none_of(call_args.keywords.begin(), call_args.keywords.end(),
+                                                            [](const Argument& k) { return k.name == "**"; });
+  bool omits_default = false;
+  for (size_t i = 0; i < f.parameters.size() && i < f.defaults.size(); ++i) {
+    if (f.defaults[i] && !call_args.get(f.parameters[i], i)) omits_default = true;
+  }
+  if (f.kwargs_parameter.empty() && (!omits_default || !all_known)) return std::nullopt;
   const std::string_view body_text = m_.text(f.node);
   if (body_text.find("engine") == std::string_view::npos) return std::nullopt;  // cheap relevance test
   Env local;
@@ -210,16 +220,19 @@ std::optional<Value> Interpreter::inline_wrapper(const Value& callee, const Argu
   };
   for (size_t i = 0; i < f.parameters.size(); ++i) {
     const Argument* a = call_args.get(f.parameters[i], i);
-    bind_local(f.parameters[i], single(a ? *a->value : Value::unknown(f.where, "parameter " + f.parameters[i])));
+    const ValuePtr fallback = i < f.defaults.size() && all_known ? f.defaults[i] : nullptr;
+    bind_local(f.parameters[i], single(a ? *a->value : fallback ? *fallback : Value::unknown(f.where, "parameter " + f.parameters[i])));
   }
-  auto extra = std::make_shared<DictValue>();
-  extra->complete = call_args.complete;
-  for (const Argument& k : call_args.keywords) {
-    if (std::find(f.parameters.begin(), f.parameters.end(), k.name) != f.parameters.end()) continue;
-    if (k.name == "**") merge_into(*extra, *k.value);
-    else set_entry(*extra, k.name, k.value, k.where);
+  if (!f.kwargs_parameter.empty()) {
+    auto extra = std::make_shared<DictValue>();
+    extra->complete = call_args.complete;
+    for (const Argument& k : call_args.keywords) {
+      if (std::find(f.parameters.begin(), f.parameters.end(), k.name) != f.parameters.end()) continue;
+      if (k.name == "**") merge_into(*extra, *k.value);
+      else set_entry(*extra, k.name, k.value, k.where);
+    }
+    bind_local(f.kwargs_parameter, single(dict_value(std::move(extra), m_.location(call))));
   }
-  bind_local(f.kwargs_parameter, single(dict_value(std::move(extra), m_.location(call))));
   if (!f.args_parameter.empty()) bind_local(f.args_parameter, single(Value::unknown(f.where, "parameter " + f.args_parameter)));
   // Run the body as run_function does, remembering the outer call for the observer.
   Env* saved_env = env_;
@@ -296,6 +309,12 @@ Value Interpreter::call_result(const Value& callee, const ArgumentSet& s, ts::No
         if (ec == std::errc() && p == v.text.data() + v.text.size()) return Value::of_int(out, v.origin);
       }
       if (name == "builtins.str" && v.kind == ValueKind::kString) return v;
+      if (name == "builtins.str" && v.kind == ValueKind::kSymbol && v.text.rfind('@', 0) != 0) {
+        // `str(settings.DATABASE_URL)`: a pydantic Dsn or URL field converted for create_engine().
+        Value named = v;
+        named.as_string = true;
+        return named;
+      }
       if (name == "builtins.bool" && v.kind == ValueKind::kBool) return v;
     }
     return Value::unknown(where, "call of " + name);

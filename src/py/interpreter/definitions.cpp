@@ -47,17 +47,25 @@ void Interpreter::define_function(ts::Node def, std::vector<Value> decorators,
   f.is_async = def.child_count() > 0 && kind_of(def.child(0)) == Kind::kAsync;
   f.decorators = std::move(decorators);
   f.decorator_texts = std::move(decorator_texts);
+  for (const std::string& text : f.decorator_texts) {
+    // Read as an attribute: `settings.DATABASE_URI` gives what the body returns.
+    const std::string_view last = core::last_component(text);
+    if (last == "property" || last == "cached_property" || last == "computed_field") f.is_property = true;
+  }
   ts::Node params = field(def, Field::kParameters);
   for (uint32_t i = 0; params && i < params.named_child_count(); ++i) {
     ts::Node p = params.named_child(i);
     ts::Node name;
+    ValuePtr default_value;
     switch (kind_of(p)) {
       case Kind::kIdentifier: name = p; break;
       case Kind::kDefaultParameter:
-      case Kind::kTypedDefaultParameter:
+      case Kind::kTypedDefaultParameter: {
         name = field(p, Field::kName);
-        eval(field(p, Field::kValue));  // defaults run at definition time (Depends(...))
+        Alts d = eval(field(p, Field::kValue));  // defaults run at definition time (Depends(...))
+        if (d.size() == 1 && d[0].tags.empty()) default_value = d[0].value;
         break;
+      }
       case Kind::kTypedParameter:
       case Kind::kListSplatPattern:
       case Kind::kDictionarySplatPattern:
@@ -79,7 +87,10 @@ void Interpreter::define_function(ts::Node def, std::vector<Value> decorators,
     const Kind splat = typed_splat ? kind_of(p.named_child(0)) : pk;
     if (splat == Kind::kDictionarySplatPattern) f.kwargs_parameter = std::string(m_.text(name));
     else if (splat == Kind::kListSplatPattern) f.args_parameter = std::string(m_.text(name));
-    else f.parameters.emplace_back(m_.text(name));
+    else {
+      f.parameters.emplace_back(m_.text(name));
+      f.defaults.push_back(std::move(default_value));
+    }
   }
   const int index = static_cast<int>(m_.functions_.size());
   Value v;

@@ -64,6 +64,12 @@ void Interpreter::run_function(int index, Env& parent) {
     local.names[p] = single(Value::symbol("@param." + p, m_.location(node)));
     local.order.push_back(p);
   }
+  if (info.is_property && !info.class_name.empty() && info.parent_function < 0 && !info.parameters.empty()) {
+    // A property reads its own instance's fields (`self.POSTGRES_HOST`): the class's attributes,
+    // resolved like `Settings().POSTGRES_HOST` (for pydantic settings, the field default).
+    const std::string cls = m_.name_.empty() ? info.class_name : m_.name_ + "." + info.class_name;
+    local.names[info.parameters[0]] = single(Value::symbol(cls + "()", m_.location(node)));
+  }
   Env* saved_env = env_;
   auto saved_journal = std::move(journal_);
   journal_.clear();
@@ -75,6 +81,7 @@ void Interpreter::run_function(int index, Env& parent) {
   scope_ = Scope{index, -1, 0};
   env_ = &local;
   exec_block(field(node, Field::kBody));
+  m_.functions_[static_cast<size_t>(index)].falls_through = !dead_;
   env_ = saved_env;
   journal_ = std::move(saved_journal);
   path_ = std::move(saved_path);

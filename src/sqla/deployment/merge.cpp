@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "core/text.h"
 #include "sqla/deployment.h"
 #include "sqla/deployment/processes.h"
 #include "sqla/deployment/scope.h"
@@ -10,6 +11,35 @@ namespace sqla {
 
 using deploy::covers;
 using deploy::resolve_processes;
+
+namespace {
+
+/// `from storage import setup_tables` then `setup_tables()` while the module is imported (directly
+/// or through this file's app factory): it connects when that module's function does.
+void resolve_imported_connects(DeploymentFacts& d) {
+  for (const ImportTimeConnect& call : d.imported_calls) {
+    for (const ConnectingFunction& fn : d.connecting_functions) {
+      // The import path may carry more leading packages than the module name (src/ layouts).
+      const std::string& name = fn.qualified_name;
+      const bool same = call.what == name || (call.what.size() > name.size() && call.what.ends_with(name) &&
+                                              call.what[call.what.size() - name.size() - 1] == '.');
+      if (!same) continue;
+      const std::string callee(core::last_component(name));
+      ImportTimeConnect c = fn.connect;
+      c.where = call.where;
+      c.through = call.through.empty() ? callee : call.through + "() → " + callee;
+      const bool seen = std::any_of(d.import_connects.begin(), d.import_connects.end(), [&](const ImportTimeConnect& k) {
+        return k.where == c.where && k.what == c.what;
+      });
+      if (!seen) d.import_connects.push_back(std::move(c));
+      break;
+    }
+  }
+  d.imported_calls.clear();
+  d.connecting_functions.clear();
+}
+
+}  // namespace
 
 void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_files, const std::vector<std::string>& roots) {
   DeploymentFacts& d = facts.deployment;
@@ -31,6 +61,8 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
     for (EnvVariable& v : part.env) d.env.push_back(std::move(v));
     for (ForkHook& h : part.fork_hooks) d.fork_hooks.push_back(std::move(h));
     for (ImportTimeConnect& c : part.import_connects) d.import_connects.push_back(std::move(c));
+    for (ConnectingFunction& c : part.connecting_functions) d.connecting_functions.push_back(std::move(c));
+    for (ImportTimeConnect& c : part.imported_calls) d.imported_calls.push_back(std::move(c));
     for (std::string& s : part.vercel_dirs) d.vercel_dirs.push_back(std::move(s));
     if (part.max_connections && !d.max_connections) {
       d.max_connections = part.max_connections;
@@ -56,6 +88,7 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
       break;
     }
   }
+  resolve_imported_connects(d);
   resolve_processes(d, facts.context);
   auto by_where = [](const auto& a, const auto& b) {
     return std::tie(a.where.path, a.where.range.begin) < std::tie(b.where.path, b.where.range.begin);

@@ -35,6 +35,7 @@ bool is_engine_value(const py::Value& v, const FileFacts& facts) {
 // Markers used between observe_deployment_call and collect_python_deployment (resolved there).
 constexpr std::string_view kInFunction = "@function:";
 constexpr std::string_view kCallsFunction = "@calls:";
+constexpr std::string_view kCallsImported = "@calls-imported:";
 
 }  // namespace
 
@@ -101,7 +102,7 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
   const bool module_level = call.scope.function < 0 && call.scope.class_index < 0;
   if (!what.empty()) {
     if (module_level && under_main_guard(call)) return;
-    ImportTimeConnect c{where, what, engine, symbol, ""};
+    ImportTimeConnect c{where, what, engine, symbol, "", ""};
     if (!module_level) c.through = std::string(kInFunction) + std::to_string(call.scope.function);
     d.import_connects.push_back(std::move(c));
     return;
@@ -109,7 +110,16 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
   // A project function called at module level, or by a function (an app factory calling
   // init_db()): it connects if its body does, followed a few calls deep in this file.
   if (callee.kind == ValueKind::kFunction && callee.object_id >= 0 && !(module_level && under_main_guard(call))) {
-    ImportTimeConnect c{where, std::string(kCallsFunction) + std::to_string(callee.object_id), -1, "", ""};
+    ImportTimeConnect c{where, std::string(kCallsFunction) + std::to_string(callee.object_id), -1, "", "", ""};
+    if (!module_level) c.through = std::string(kInFunction) + std::to_string(call.scope.function);
+    d.import_connects.push_back(std::move(c));
+    return;
+  }
+  // A function imported from another module (`from app.db import init_db`): it connects if that
+  // module's function does, known when the project is merged.
+  if (callee.kind == ValueKind::kSymbol && !callee.text.starts_with("@") && callee.text.find('.') != std::string::npos &&
+      callee.text.find("()") == std::string::npos && !(module_level && under_main_guard(call))) {
+    ImportTimeConnect c{where, std::string(kCallsImported) + callee.text, -1, "", "", ""};
     if (!module_level) c.through = std::string(kInFunction) + std::to_string(call.scope.function);
     d.import_connects.push_back(std::move(c));
   }
@@ -120,11 +130,17 @@ using ByScope = std::map<std::string, std::vector<const ImportTimeConnect*>>;
 
 /// The first connecting statement reached from the body of function `index`, following calls of
 /// this file's functions up to three deep (breadth first, each function once, at most 64 of them).
-std::optional<ImportTimeConnect> connect_in(const ByScope& by_scope, const std::string& index) {
+/// `imported` collects the other modules' functions called on the way (at most 16).
+std::optional<ImportTimeConnect> connect_in(const ByScope& by_scope, const std::string& index,
+                                            std::vector<std::string>* imported = nullptr) {
   std::vector<std::string> queue{index};
   for (size_t next = 0, level_end = 1, depth = 0; next < queue.size() && next < 64 && depth < 3; ++next) {
     if (auto body = by_scope.find(std::string(kInFunction) + queue[next]); body != by_scope.end()) {
       for (const ImportTimeConnect* inner : body->second) {
+        if (inner->what.starts_with(kCallsImported)) {
+          if (imported && imported->size() < 16) imported->push_back(inner->what.substr(kCallsImported.size()));
+          continue;
+        }
         if (!inner->what.starts_with(kCallsFunction)) return *inner;
         const std::string callee = inner->what.substr(kCallsFunction.size());
         if (std::find(queue.begin(), queue.end(), callee) == queue.end()) queue.push_back(callee);
@@ -156,13 +172,21 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
   const auto& functions = module.functions();
   // Module-level calls of project functions that connect become import-time connects.
   std::vector<ImportTimeConnect> connects;
-  std::map<std::string, std::optional<ImportTimeConnect>> reached;  // per called function, computed once
+  struct Reached {
+    std::optional<ImportTimeConnect> connect;
+    std::vector<std::string> imported;
+  };
+  std::map<std::string, Reached> reached;  // per called function, computed once
   ByScope by_scope;
   for (const ImportTimeConnect& c : d.import_connects) {
     if (c.through.starts_with(kInFunction)) by_scope[c.through].push_back(&c);
   }
   for (const ImportTimeConnect& c : d.import_connects) {
     if (c.through.starts_with(kInFunction)) continue;
+    if (c.what.starts_with(kCallsImported)) {
+      d.imported_calls.push_back(ImportTimeConnect{c.where, c.what.substr(kCallsImported.size()), -1, "", "", ""});
+      continue;
+    }
     if (!c.what.starts_with(kCallsFunction)) {
       connects.push_back(c);
       continue;
@@ -171,10 +195,27 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
     const auto number = to_int(index);
     if (!number || *number < 0 || static_cast<size_t>(*number) >= functions.size()) continue;
     auto [found, fresh] = reached.try_emplace(index);
-    if (fresh) found->second = connect_in(by_scope, index);
-    if (const auto& inner = found->second) {
-      const py::FunctionInfo& fn = functions[static_cast<size_t>(*number)];
-      connects.push_back(ImportTimeConnect{c.where, inner->what, inner->engine, inner->engine_symbol, fn.name});
+    if (fresh) found->second.connect = connect_in(by_scope, index, &found->second.imported);
+    const py::FunctionInfo& fn = functions[static_cast<size_t>(*number)];
+    if (const auto& inner = found->second.connect) {
+      connects.push_back(ImportTimeConnect{c.where, inner->what, inner->engine, inner->engine_symbol, fn.name, ""});
+    } else {
+      // Called through this file's function (an app factory calling an imported init_db()).
+      for (const std::string& imported : found->second.imported) {
+        d.imported_calls.push_back(ImportTimeConnect{c.where, imported, -1, "", fn.name, ""});
+      }
+    }
+  }
+  // This file's module-level functions that connect, for the modules that import them (before
+  // import_connects is replaced: by_scope points into it).
+  if (!facts.module_name.empty()) {
+    for (size_t i = 0; i < functions.size(); ++i) {
+      const py::FunctionInfo& fn = functions[i];
+      if (fn.parent_function >= 0 || !fn.class_name.empty()) continue;
+      std::optional<ImportTimeConnect> inner = connect_in(by_scope, std::to_string(i));
+      if (!inner) continue;
+      if (inner->engine >= 0) inner->engine_path = facts.path;
+      d.connecting_functions.push_back(ConnectingFunction{facts.module_name + "." + fn.name, std::move(*inner)});
     }
   }
   d.import_connects = std::move(connects);
