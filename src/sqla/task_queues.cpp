@@ -176,7 +176,8 @@ void scan_task_registrations(const py::Module& m, ts::Node root, EntryPointFacts
   const std::string_view text = m.source().text();
   // Most modules register no background work: skip the walk for them.
   bool candidate = false;
-  for (std::string_view needle : {"enqueue", "add_job", "functions", "cron_jobs", "actor", "task"}) {
+  for (std::string_view needle :
+       {"enqueue", "add_job", "functions", "cron_jobs", "actor", "task"}) {
     candidate = candidate || text.find(needle) != std::string_view::npos;
   }
   if (!candidate) return;
