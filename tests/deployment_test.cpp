@@ -32,12 +32,14 @@ sqla::ProjectFacts project_of(std::vector<std::pair<std::string, std::string>> f
 
 TEST_CASE("deployment files are recognised by name") {
   for (const char* p : {"serverless.yml", "sam/template.yaml", "zappa_settings.json", "svc/.chalice/config.json",
-                        "vercel.json", "Procfile", "Dockerfile", "docker/Dockerfile.prod", "docker-compose.yml",
+                        "vercel.json", "Procfile", "Dockerfile", "docker/Dockerfile.prod", "Dockerfile-api",
+                        "docker/Dockerfile_worker", "api.Dockerfile", "Containerfile", "docker-compose.yml",
                         "compose.yaml", "bin/start.sh", "deploy/app.service", "fly.toml", "render.yaml", "app.yaml",
                         ".env", ".env.example", "pgbouncer.ini", "infra/main.tf"}) {
     CHECK_MESSAGE(sqla::is_deployment_file(p), p);
   }
-  for (const char* p : {"config.json", "app.py", "alembic.ini", "values.yaml", "environment.yml"}) {
+  for (const char* p : {"config.json", "app.py", "alembic.ini", "values.yaml", "environment.yml",
+                        "dockerfiles/README.md", "Dockerfiles"}) {
     CHECK_MESSAGE(!sqla::is_deployment_file(p), p);
   }
 }
@@ -99,6 +101,22 @@ TEST_CASE("command lines: gunicorn, uvicorn, celery in every spelling") {
   CHECK(p.workers == 9);
   p = one("fly.toml", "[processes]\napp = \"gunicorn -w 5 app:app\"\n");
   CHECK(p.workers == 5);
+  // FastAPI's CLI runs uvicorn: spawned workers, WEB_CONCURRENCY or 1 by default.
+  p = one("Dockerfile", "FROM python:3.12\nCMD [\"fastapi\", \"run\", \"--workers\", \"4\", \"app/main.py\"]\n");
+  CHECK(p.server == "fastapi");
+  CHECK(p.workers == 4);
+  CHECK_FALSE(p.forks);
+  CHECK(sqla::spawns_workers(p));
+  p = one("docker-compose.yml", "services:\n  api:\n    build: .\n    command: uv run fastapi run app/main.py --port 80\n");
+  CHECK(p.server == "fastapi");
+  CHECK(p.workers == 1);
+  p = one("Procfile", "web: hypercorn app.main:app --workers=3 --bind 0.0.0.0:$PORT\n");
+  CHECK(p.server == "hypercorn");
+  CHECK(p.workers == 3);
+  CHECK_FALSE(p.forks);
+  // `fastapi dev` is the reloading development server; `pip install fastapi` starts nothing.
+  CHECK(project_of({{"Dockerfile", "FROM python\nCMD fastapi dev app/main.py\n"}}).deployment.processes.empty());
+  CHECK(project_of({{"start.sh", "pip install fastapi uvicorn-worker\n"}}).deployment.processes.empty());
   // Not a worker: celery beat starts no pool.
   CHECK(project_of({{"Procfile", "beat: celery -A app beat\n"}}).deployment.processes.empty());
   // gunicorn without -w: WEB_CONCURRENCY from the project's files, else 1.

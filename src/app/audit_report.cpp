@@ -128,7 +128,7 @@ core::DeploymentContext deployment_context(const sqla::ProjectFacts& facts, cons
     }
     if (p.threads && *p.threads > 1) text += ", " + std::to_string(*p.threads) + " threads";
     if (!p.worker_class.empty()) text += ", worker class " + p.worker_class;
-    if (p.server == "uvicorn" || p.server == "hypercorn") text += ", spawned (nothing inherited from a parent)";
+    if (sqla::spawns_workers(p)) text += ", spawned (nothing inherited from a parent)";
     else if (p.forks && p.preload) text += ", the app is imported before the fork";
     out.processes.push_back({text, p.where});
   }

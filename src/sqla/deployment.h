@@ -50,6 +50,8 @@ std::optional<bool> runs_serverless(const ProjectFacts& facts, const FileFacts& 
                                     std::vector<core::Note>* why = nullptr);
 
 /// True when the project's processes run threads or asyncio (more than one checkout per process).
+/// uvicorn, `fastapi run` and hypercorn: workers are spawned, nothing is inherited from a parent.
+bool spawns_workers(const ServerProcess& p);
 bool concurrent_workers(const DeploymentFacts& deployment);
 
 /// One engine's share of the connection budget.

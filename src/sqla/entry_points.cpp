@@ -7,9 +7,11 @@
 #include "core/text.h"
 #include "py/grammar.h"
 #include "py/module.h"
+#include "sqla/entry_targets.h"
 #include "sqla/facts.h"
 #include "sqla/module_table.h"
 #include "sqla/sessions.h"
+#include "sqla/task_queues.h"
 #include "sqla/web_apps.h"
 
 namespace sqla {
@@ -20,6 +22,10 @@ using py::Field;
 using py::Kind;
 using py::kind_of;
 using py::ValueKind;
+using entry_detail::add_entry;
+using entry_detail::argument;
+using entry_detail::Target;
+using entry_detail::target_of;
 
 std::string_view before_last(std::string_view name) {
   const size_t dot = name.rfind('.');
@@ -51,6 +57,17 @@ constexpr std::array<std::string_view, 14> kViewMethods = {"get",
                                                            "update",
                                                            "partial_update",
                                                            "destroy"};
+// Decorators that register a background task with a task-queue app (Celery, huey, taskiq,
+// dramatiq, RQ): the function then runs once per task.
+constexpr std::array<std::string_view, 7> kTaskDecorators = {
+    "task", "shared_task", "periodic_task", "db_task", "db_periodic_task", "actor", "job"};
+constexpr std::array<std::string_view, 4> kTaskQueuePackages = {"celery", "huey", "dramatiq", "rq"};
+
+/// The top-level package of a task queue: its decorators register tasks.
+bool task_queue_package(std::string_view package) {
+  return one_of(package, kTaskQueuePackages) || package.starts_with("taskiq");
+}
+
 constexpr std::array<std::string_view, 6> kCacheDecorators = {
     "lru_cache", "cache", "cached", "alru_cache", "memoize", "cached_property"};
 
@@ -96,15 +113,7 @@ std::optional<Classified> from_decorator(const py::Value& value, std::string_vie
       (web_symbol(symbol) || routerish(receiver))) {
     return Classified{EntryKind::kMiddleware, why};
   }
-  if (last == "shared_task" ||
-      (last == "task" && (symbol.starts_with("celery") || routerish(receiver) ||
-                          last_component(receiver).find("celery") != std::string_view::npos))) {
-    return Classified{EntryKind::kTask, why};
-  }
-  if (callee == "dramatiq.actor" || symbol == "dramatiq.actor" ||
-      (last == "actor" && symbol.starts_with("dramatiq"))) {
-    return Classified{EntryKind::kTask, why};
-  }
+  if (auto kind = task_registration(symbol, callee)) return Classified{*kind, why};
   if (symbol.starts_with("functions_framework.") || callee.starts_with("functions_framework.")) {
     return Classified{EntryKind::kCloudFunction, why};
   }
@@ -161,78 +170,6 @@ bool has_global_memo(const py::FunctionInfo& f) {
   return found;
 }
 
-/// A function named by `expr` (an identifier or `module.name`): this module's, or another module's
-/// symbol.
-struct Target {
-  int local = -1;
-  std::string symbol;
-};
-
-Target target_of(const py::Module& m, ts::Node expr) {
-  Target t;
-  if (!expr) return t;
-  const Kind k = kind_of(expr);
-  if (k == Kind::kIdentifier) {
-    const std::string_view name = m.text(expr);
-    int nested = -1;
-    for (size_t i = 0; i < m.functions().size(); ++i) {
-      const py::FunctionInfo& f = m.functions()[i];
-      if (f.name != name || !f.class_name.empty()) continue;
-      if (f.parent_function < 0) return Target{static_cast<int>(i), {}};
-      if (nested < 0) nested = static_cast<int>(i);  // app factories define their views inside
-    }
-    if (nested >= 0) return Target{nested, {}};
-    // `Depends(Repository)`: the class is instantiated per request, so its __init__ runs each time.
-    for (size_t i = 0; i < m.functions().size(); ++i) {
-      const py::FunctionInfo& f = m.functions()[i];
-      if (f.class_name == name && f.name == "__init__" && f.parent_function < 0)
-        return Target{static_cast<int>(i), {}};
-    }
-    if (const py::Alts* alts = m.global(name);
-        alts && alts->size() == 1 && (*alts)[0].value->kind == ValueKind::kSymbol) {
-      t.symbol = (*alts)[0].value->text;
-    }
-  } else if (k == Kind::kAttribute) {
-    ts::Node object = py::field(expr, Field::kObject);
-    if (kind_of(object) != Kind::kIdentifier) return t;
-    if (const py::Alts* alts = m.global(m.text(object));
-        alts && alts->size() == 1 && (*alts)[0].value->kind == ValueKind::kSymbol) {
-      t.symbol =
-          (*alts)[0].value->text + "." + std::string(m.text(py::field(expr, Field::kAttribute)));
-    }
-  }
-  if (t.symbol.find("()") != std::string::npos || t.symbol.starts_with("builtins."))
-    t.symbol.clear();
-  return t;
-}
-
-/// The argument at `index` or keyword `name` of a call node.
-ts::Node argument(const py::Module& m, ts::Node call, size_t index,
-                  std::initializer_list<std::string_view> names) {
-  ts::Node args = py::field(call, Field::kArguments);
-  if (!args || kind_of(args) != Kind::kArgumentList) return ts::Node();
-  size_t position = 0;
-  for (uint32_t i = 0; i < args.named_child_count(); ++i) {
-    ts::Node a = args.named_child(i);
-    if (kind_of(a) == Kind::kKeywordArgument) {
-      const std::string_view key = m.text(py::field(a, Field::kName));
-      if (std::find(names.begin(), names.end(), key) != names.end())
-        return py::field(a, Field::kValue);
-      continue;
-    }
-    if (kind_of(a) == Kind::kListSplat || kind_of(a) == Kind::kDictionarySplat) return ts::Node();
-    if (position++ == index) return a;
-  }
-  return ts::Node();
-}
-
-void add_entry(EntryPointFacts& out, const py::FunctionInfo& f, EntryKind kind, std::string why,
-               core::Location evidence) {
-  if (out.find(f.qualified_name)) return;
-  out.entry_points.push_back(
-      EntryPoint{f.qualified_name, kind, std::move(why), f.where, std::move(evidence)});
-}
-
 /// Calls that register or inject functions: Depends(...), add_api_route(...), Route(...), and what
 /// releases a scoped_session registry (`X.remove`, `X.close`, `register(X)`), anywhere in the file
 /// (lambdas and annotations included, which the interpreter does not evaluate).
@@ -276,18 +213,113 @@ void scan_tree(const py::Module& m, ts::Node root, EntryPointFacts& out) {
     } else {
       return true;
     }
-    const Target t = target_of(m, target_node);
-    const std::string why = std::string(m.text(n)).substr(0, 60);
-    if (t.local >= 0) {
-      add_entry(out, m.functions()[static_cast<size_t>(t.local)], kind, why, m.location(n));
-    } else if (!t.symbol.empty()) {
-      out.foreign_entry_points.push_back(ForeignEntryPoint{t.symbol, kind, why, m.location(n)});
-    }
+    entry_detail::add_target(m, target_of(m, target_node), kind,
+                             std::string(m.text(n)).substr(0, 60), m.location(n), out);
     return true;
   });
 }
 
 }  // namespace
+
+namespace entry_detail {
+
+Target target_of(const py::Module& m, ts::Node expr) {
+  Target t;
+  if (!expr) return t;
+  const Kind k = kind_of(expr);
+  if (k == Kind::kIdentifier) {
+    const std::string_view name = m.text(expr);
+    int nested = -1;
+    for (size_t i = 0; i < m.functions().size(); ++i) {
+      const py::FunctionInfo& f = m.functions()[i];
+      if (f.name != name || !f.class_name.empty()) continue;
+      if (f.parent_function < 0) return Target{static_cast<int>(i), {}};
+      if (nested < 0) nested = static_cast<int>(i);  // app factories define their views inside
+    }
+    if (nested >= 0) return Target{nested, {}};
+    // `Depends(Repository)`: the class is instantiated per request, so its __init__ runs each time.
+    for (size_t i = 0; i < m.functions().size(); ++i) {
+      const py::FunctionInfo& f = m.functions()[i];
+      if (f.class_name == name && f.name == "__init__" && f.parent_function < 0)
+        return Target{static_cast<int>(i), {}};
+    }
+    if (const py::Alts* alts = m.global(name);
+        alts && alts->size() == 1 && (*alts)[0].value->kind == ValueKind::kSymbol) {
+      t.symbol = (*alts)[0].value->text;
+    }
+  } else if (k == Kind::kAttribute) {
+    ts::Node object = py::field(expr, Field::kObject);
+    if (kind_of(object) != Kind::kIdentifier) return t;
+    if (const py::Alts* alts = m.global(m.text(object));
+        alts && alts->size() == 1 && (*alts)[0].value->kind == ValueKind::kSymbol) {
+      t.symbol =
+          (*alts)[0].value->text + "." + std::string(m.text(py::field(expr, Field::kAttribute)));
+    }
+  }
+  if (t.symbol.find("()") != std::string::npos || t.symbol.starts_with("builtins."))
+    t.symbol.clear();
+  return t;
+}
+
+ts::Node argument(const py::Module& m, ts::Node call, size_t index,
+                  std::initializer_list<std::string_view> names) {
+  ts::Node args = py::field(call, Field::kArguments);
+  if (!args || kind_of(args) != Kind::kArgumentList) return ts::Node();
+  size_t position = 0;
+  for (uint32_t i = 0; i < args.named_child_count(); ++i) {
+    ts::Node a = args.named_child(i);
+    if (kind_of(a) == Kind::kKeywordArgument) {
+      const std::string_view key = m.text(py::field(a, Field::kName));
+      if (std::find(names.begin(), names.end(), key) != names.end())
+        return py::field(a, Field::kValue);
+      continue;
+    }
+    if (kind_of(a) == Kind::kListSplat || kind_of(a) == Kind::kDictionarySplat) return ts::Node();
+    if (position++ == index) return a;
+  }
+  return ts::Node();
+}
+
+void add_entry(EntryPointFacts& out, const py::FunctionInfo& f, EntryKind kind, std::string why,
+               core::Location evidence) {
+  if (out.find(f.qualified_name)) return;
+  out.entry_points.push_back(
+      EntryPoint{f.qualified_name, kind, std::move(why), f.where, std::move(evidence)});
+}
+
+void add_target(const py::Module& m, const Target& t, EntryKind kind, std::string why,
+                core::Location evidence, EntryPointFacts& out) {
+  if (t.local >= 0) {
+    add_entry(out, m.functions()[static_cast<size_t>(t.local)], kind, std::move(why),
+              std::move(evidence));
+  } else if (!t.symbol.empty()) {
+    out.foreign_entry_points.push_back(
+        ForeignEntryPoint{t.symbol, kind, std::move(why), std::move(evidence)});
+  }
+}
+
+}  // namespace entry_detail
+
+std::optional<EntryKind> task_registration(std::string_view symbol, std::string_view callee) {
+  const std::string_view last = last_component(callee);
+  const std::string_view receiver = before_last(callee);
+  if (last == "scheduled_job" && !receiver.empty()) return EntryKind::kScheduledJob;  // APScheduler
+  if (last == "shared_task") return EntryKind::kTask;
+  if (!one_of(last, kTaskDecorators)) return std::nullopt;
+  if (task_queue_package(symbol.substr(0, symbol.find('.')))) return EntryKind::kTask;
+  if (callee == "dramatiq.actor") return EntryKind::kTask;
+  // Celery apps are conventionally bound to `app` / `celery` / `celery_app`.
+  if (last == "task" && (symbol.starts_with("celery") || routerish(receiver) ||
+                         last_component(receiver).find("celery") != std::string_view::npos)) {
+    return EntryKind::kTask;
+  }
+  return std::nullopt;
+}
+
+bool task_queue_app(std::string_view symbol) {
+  return task_queue_package(symbol.substr(0, symbol.find('.'))) &&
+         symbol.find("()") != std::string_view::npos;
+}
 
 const EntryPoint* EntryPointFacts::find(std::string_view function) const {
   for (const EntryPoint& e : entry_points) {
@@ -317,6 +349,8 @@ std::string_view entry_kind_name(EntryKind kind) {
       return "task";
     case EntryKind::kDjangoView:
       return "Django view";
+    case EntryKind::kScheduledJob:
+      return "scheduled job";
   }
   return "entry point";
 }
@@ -328,6 +362,8 @@ std::string_view entry_unit(EntryKind kind) {
       return "invocation";
     case EntryKind::kTask:
       return "task";
+    case EntryKind::kScheduledJob:
+      return "scheduled run";
     default:
       return "request";
   }
@@ -371,8 +407,16 @@ void classify_entry_points(const py::Module& m, ts::Node root, std::string_view 
       if (f.is_generator && last == "asynccontextmanager") {
         out.context_managers.emplace_back(f.qualified_name, "async context manager");
       }
-      if (auto c = from_decorator(f.decorators[i], text))
+      if (auto c = from_decorator(f.decorators[i], text)) {
         add_entry(out, f, c->kind, c->why, f.where);
+      } else if (const py::Value& d = f.decorators[i];
+                 d.kind == ValueKind::kSymbol && d.text.find("()") == std::string::npos &&
+                 one_of(last, kTaskDecorators) && !before_last(d.text).empty()) {
+        // `@worker.task` with `worker` imported from a project module: resolved per project.
+        out.foreign_task_decorators.push_back(ForeignTaskDecorator{
+            f.qualified_name, std::string(before_last(d.text)), EntryKind::kTask,
+            "@" + std::string(text.substr(0, 60)), f.where});
+      }
     }
     if (has_global_memo(f) && !out.cached(f.qualified_name))
       out.cached_functions.push_back(f.qualified_name);
@@ -395,10 +439,49 @@ void classify_entry_points(const py::Module& m, ts::Node root, std::string_view 
     }
   }
   scan_tree(m, root, out);
+  scan_task_registrations(m, root, out);
 }
+
+namespace {
+
+/// The values a project symbol holds, following re-exports (`from .celery import app`) a few
+/// modules deep; null when no project module defines it.
+const py::Alts* project_values(const ModuleTable& modules, std::string symbol,
+                               std::string importer) {
+  for (int depth = 0; depth < 4; ++depth) {
+    std::string_view rest;
+    const FileFacts* home = modules.home_of(symbol, importer, rest);
+    if (!home) return nullptr;
+    auto it = home->exports.names.find(std::string(rest));
+    if (it == home->exports.names.end()) return nullptr;
+    const py::Alts& alts = it->second;
+    if (alts.size() == 1 && alts[0].value->kind == ValueKind::kSymbol &&
+        alts[0].value->text.find("()") == std::string::npos && alts[0].value->text != symbol) {
+      symbol = alts[0].value->text;  // a re-export: follow it
+      importer = home->path;
+      continue;
+    }
+    return &alts;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 void resolve_entry_points(ProjectFacts& facts) {
   const ModuleTable modules(facts);  // entry points are added below; module names stay
+  for (FileFacts& file : facts.files) {
+    for (const ForeignTaskDecorator& d : file.entry.foreign_task_decorators) {
+      const py::Alts* values = project_values(modules, d.receiver, file.path);
+      if (!values || values->empty() || file.entry.find(d.function)) continue;
+      // Every value the receiver may hold is a task-queue app (Celery, huey, a taskiq broker).
+      const bool app = std::all_of(values->begin(), values->end(), [](const py::Alt& a) {
+        return a.value->kind == ValueKind::kSymbol && task_queue_app(a.value->text);
+      });
+      if (!app) continue;
+      file.entry.entry_points.push_back(EntryPoint{d.function, d.kind, d.why, d.where, d.where});
+    }
+  }
   for (const FileFacts& file : facts.files) {
     for (const ForeignEntryPoint& d : file.entry.foreign_entry_points) {
       std::string_view rest;

@@ -5,6 +5,7 @@
 // and PA205 (scoped_session never removed) need. Filled while the syntax tree is alive; rules and
 // other facts (serverless detection) read only these plain structs.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,9 +35,12 @@ enum class EntryKind : uint8_t {
   kDependency,     ///< the target of FastAPI `Depends(...)` / `Security(...)`
   kLambda,         ///< an AWS Lambda handler: a module-level `(event, context)` function
   kCloudFunction,  ///< `@functions_framework.http` / `.cloud_event`
-  /// `@app.task`, `@shared_task`, `@dramatiq.actor`, `background_tasks.add_task(f)`
+  /// `@app.task`, `@shared_task`, `@dramatiq.actor`, `background_tasks.add_task(f)`, an arq
+  /// `WorkerSettings.functions` entry, `queue.enqueue(f)` (RQ), `@job` (RQ), `@huey.task()`
   kTask,
   kDjangoView,     ///< a `views.py` function taking `request`
+  /// `scheduler.add_job(f)` / `@scheduler.scheduled_job` (APScheduler), arq `cron(f)`
+  kScheduledJob,
 };
 
 /// A function that runs per request / invocation / task.
@@ -75,12 +79,23 @@ struct ForeignEntryPoint {
   core::Location evidence;
 };
 
+/// `@worker.task` where `worker` is imported from another module: a task when that module binds
+/// it to a task-queue app (`Celery(...)`, `huey.RedisHuey(...)`, a taskiq broker).
+struct ForeignTaskDecorator {
+  std::string function;  ///< the decorated function's qualified name in this module
+  std::string receiver;  ///< the receiver's symbol ("app.worker.celery_app")
+  EntryKind kind = EntryKind::kTask;
+  std::string why;
+  core::Location where;  ///< the `def`
+};
+
 struct EntryPointFacts {
   std::vector<EntryPoint> entry_points;
   std::vector<std::string> cached_functions;  ///< `@lru_cache` / `@cache`, or a `global` memo
   std::vector<FunctionCall> calls;
   std::vector<RegistryRelease> registry_releases;
   std::vector<ForeignEntryPoint> foreign_entry_points;
+  std::vector<ForeignTaskDecorator> foreign_task_decorators;
   /// Generators decorated as context managers: (qualified name, "context manager" / "async context
   /// manager").
   std::vector<std::pair<std::string, std::string>> context_managers;
@@ -100,6 +115,14 @@ void note_call(const py::CallSite& call, EntryPointFacts& out);
 /// Classifies the module's functions once its analysis is complete (the tree is still alive).
 void classify_entry_points(const py::Module& module, ts::Node root, std::string_view path,
                            EntryPointFacts& out);
+
+/// The kind a decorator (or a call of one: `dramatiq.actor(f)`) gives the function it registers
+/// when it is a task queue's or scheduler's: `symbol` is the callee's qualified name ("" when not
+/// resolved), `callee` its text ("celery_app.task"). Not for web routes.
+std::optional<EntryKind> task_registration(std::string_view symbol, std::string_view callee);
+
+/// `symbol` ("celery.Celery()", "huey.RedisHuey()") is an instance of a task-queue app.
+bool task_queue_app(std::string_view symbol);
 
 /// Project phase: `Depends(x)` / `add_task(x)` of another module's function marks that function.
 void resolve_entry_points(ProjectFacts& facts);

@@ -80,7 +80,14 @@ void parse_command(std::string_view cmd, const core::Location& where, Deployment
       name = words[i + 2];
       start = i + 2;
     }
-    if (name != "gunicorn" && name != "uvicorn" && name != "hypercorn" && name != "celery") continue;
+    // FastAPI's CLI: `fastapi run` serves through uvicorn (`fastapi dev` is the reloading
+    // development server, not a deployment).
+    if (name == "fastapi") {
+      if (start + 1 >= words.size() || words[start + 1] != "run") continue;
+      ++start;
+    } else if (name != "gunicorn" && name != "uvicorn" && name != "hypercorn" && name != "celery") {
+      continue;
+    }
     ServerProcess p;
     p.server = std::string(name);
     p.where = where;
@@ -110,7 +117,7 @@ void parse_command(std::string_view cmd, const core::Location& where, Deployment
           p.preload_where = where;
           continue;
         }
-      } else if (name == "uvicorn") {
+      } else if (name == "uvicorn" || name == "fastapi") {
         if ((v = option_value(words, j, "", "--workers"))) {
           p.workers_origin = *v;
           continue;

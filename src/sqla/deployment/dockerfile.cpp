@@ -13,7 +13,15 @@ using core::dirname;
 using core::lower;
 
 bool is_dockerfile(std::string_view name, std::string_view) {
-  return name == "dockerfile" || name.starts_with("dockerfile.") || name.ends_with(".dockerfile");
+  // Dockerfile, Dockerfile.prod, Dockerfile-api, Dockerfile_worker, api.Dockerfile, and Podman's
+  // Containerfile: compose services built from any of them run its CMD when they set no command.
+  for (std::string_view base : {"dockerfile", "containerfile"}) {
+    if (name == base || name.ends_with("." + std::string(base))) return true;
+    if (name.starts_with(base) && name.size() > base.size() &&
+        (name[base.size()] == '.' || name[base.size()] == '-' || name[base.size()] == '_'))
+      return true;
+  }
+  return false;
 }
 
 /// Dockerfile: CMD / ENTRYPOINT (exec or shell form, `\` continuations), ENV, and AWS's Lambda base images.

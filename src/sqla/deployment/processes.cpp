@@ -44,7 +44,7 @@ std::optional<int> resolve_count(const std::string& text, const DeploymentFacts&
 }  // namespace
 
 bool is_web_server(const ServerProcess& p) {
-  return p.server == "gunicorn" || p.server == "uvicorn" || p.server == "hypercorn" || p.server == "configured";
+  return p.server == "gunicorn" || sqla::spawns_workers(p) || p.server == "configured";
 }
 
 void resolve_processes(DeploymentFacts& d, const ProjectContext& context) {
@@ -121,11 +121,16 @@ namespace sqla {
 
 using core::lower;
 using deploy::is_web_server;
+bool spawns_workers(const ServerProcess& p) {
+  // uvicorn (and `fastapi run`, which runs it) and hypercorn start their workers with the spawn
+  // start method: each re-imports the app (facts PA402).
+  return p.server == "uvicorn" || p.server == "fastapi" || p.server == "hypercorn";
+}
 
 bool concurrent_workers(const DeploymentFacts& deployment) {
   for (const ServerProcess& p : deployment.processes) {
     if (!is_web_server(p) || p.server == "configured") continue;
-    if (p.server == "uvicorn" || p.server == "hypercorn" || p.threads.value_or(1) > 1) return true;
+    if (spawns_workers(p) || p.threads.value_or(1) > 1) return true;
     const std::string k = lower(p.worker_class);
     for (const char* async_class : {"uvicorn", "gevent", "eventlet", "gthread", "tornado", "aiohttp"}) {
       if (k.find(async_class) != std::string::npos) return true;

@@ -5,7 +5,7 @@
 
 namespace sqla::deploy {
 
-/// gunicorn, uvicorn, hypercorn, or a configured web tier (not Celery).
+/// gunicorn, uvicorn, `fastapi run`, hypercorn, or a configured web tier (not Celery).
 bool is_web_server(const ServerProcess& p);
 
 /// Resolves each process's worker count (`$WEB_CONCURRENCY`, gunicorn.conf.py, defaults) with its origin.
