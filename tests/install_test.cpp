@@ -324,6 +324,7 @@ TEST_CASE("action.yml: fail false reports only; a bad option fails; install path
     INFO(action.output);
     CHECK(action.exit_codes == std::vector<int>{0, 2});
     CHECK(action.file("output").find("exit-code=2\n") != std::string::npos);
+    CHECK(action.file("output").find("sarif-file=") == std::string::npos);  // nothing to upload
   }
   {
     ActionRun action;
