@@ -1,5 +1,7 @@
 # The two quick-start commands: `make demo` and `make test`. Both install what is missing first.
 BUILD      ?= build
+RELEASE_BUILD ?= build-release
+PREFIX     ?= /usr/local
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
@@ -13,12 +15,16 @@ ifneq ($(CCACHE),)
 CMAKE_ARGS += -DCMAKE_C_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE)
 endif
 
-.PHONY: all deps configure build demo test test-asan fuzz check-werror install clean deb docs
+.PHONY: all deps deps-tool configure build release demo test test-asan fuzz check-werror install wheel clean deb docs
 
 all: build
 
 deps:
 	@bash scripts/install-deps.sh
+
+# What building the tool alone needs (no test, fuzz or packaging tools).
+deps-tool:
+	@bash scripts/install-deps.sh --tool
 
 $(BUILD)/build.ninja: CMakeLists.txt | deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOOLAUDIT_WERROR=$(WERROR) $(CMAKE_ARGS)
@@ -51,8 +57,22 @@ fuzz: deps
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target poolaudit_fuzz
 	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-install: build
-	cmake --install $(BUILD)
+# The tool alone (issue 14): Release, no test targets, in $(RELEASE_BUILD)/. Never -Werror: a user's
+# compiler must not fail the install on a warning (GCC 12 at -O3 warns -Wrestrict inside libstdc++'s
+# string operator+, a known false positive).
+release: deps-tool
+	cmake -S . -B $(RELEASE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPOOLAUDIT_BUILD_TESTS=OFF \
+	  -DPOOLAUDIT_WERROR=OFF $(CMAKE_ARGS)
+	cmake --build $(RELEASE_BUILD) -j $(JOBS)
+
+# bin/poolaudit (stripped), its man page and bash/zsh completions under PREFIX (default /usr/local);
+# DESTDIR=/tmp/stage stages them for a package.
+install: release
+	DESTDIR="$(DESTDIR)" cmake --install $(RELEASE_BUILD) --prefix "$(PREFIX)" --strip
+
+# dist/poolaudit-<version>-py3-none-<platform>.whl: `pip install` it (offline is fine).
+wheel: release
+	cmake --build $(RELEASE_BUILD) --target wheel
 
 # Debian package: $(BUILD)/poolaudit_<version>_amd64.deb (Depends from dpkg-shlibdeps).
 deb: build
@@ -63,4 +83,4 @@ docs: build
 	bash scripts/rule-docs.sh ./$(BUILD)/poolaudit docs/rules
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(RELEASE_BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) dist

@@ -10,17 +10,29 @@ function(poolaudit_fetch_npm package version sha256 out_dir)
   set(tarball "${POOLAUDIT_DEPS_DIR}/${file_name}-${version}.tgz")
   if(NOT EXISTS "${tarball}")
     file(MAKE_DIRECTORY "${POOLAUDIT_DEPS_DIR}")
-    find_program(NPM npm REQUIRED)
+    find_program(NPM npm)
+    if(NOT NPM)
+      message(FATAL_ERROR "npm-fetch: npm is not installed; it fetches ${package}@${version} "
+              "(or put ${file_name}-${version}.tgz in ${POOLAUDIT_DEPS_DIR})")
+    endif()
     execute_process(COMMAND "${NPM}" pack "${package}@${version}" --silent
-                    WORKING_DIRECTORY "${POOLAUDIT_DEPS_DIR}" RESULT_VARIABLE rc)
+                    WORKING_DIRECTORY "${POOLAUDIT_DEPS_DIR}" RESULT_VARIABLE rc
+                    OUTPUT_VARIABLE npm_output ERROR_VARIABLE npm_output)
     if(NOT rc EQUAL 0 OR NOT EXISTS "${tarball}")
-      message(FATAL_ERROR "npm pack ${package}@${version} failed (rc=${rc})")
+      # The first line is what scripts/pre-commit-build.sh shows: the cause is the fetch (network,
+      # proxy, npm configuration), not a missing build dependency.
+      string(STRIP "${npm_output}" npm_output)
+      message(FATAL_ERROR "npm-fetch: `npm pack ${package}@${version}` failed (exit ${rc}): the npm "
+              "registry could not be reached or refused the download. Check the network, the proxy "
+              "and npm's registry setting, or put ${file_name}-${version}.tgz (sha256 ${sha256}) in "
+              "${POOLAUDIT_DEPS_DIR}.\nnpm said: ${npm_output}")
     endif()
   endif()
   file(SHA256 "${tarball}" actual)
   if(NOT actual STREQUAL sha256)
     file(REMOVE "${tarball}")
-    message(FATAL_ERROR "${tarball}: sha256 ${actual} != expected ${sha256}")
+    message(FATAL_ERROR "npm-fetch: ${tarball}: sha256 ${actual} != expected ${sha256} (removed; "
+            "a corrupted or tampered download)")
   endif()
   set(dest "${CMAKE_BINARY_DIR}/_deps/${file_name}-${version}")
   if(NOT EXISTS "${dest}/package/package.json")

@@ -2,9 +2,17 @@
 # Installs what poolaudit builds with, skipping what is already present: tools are checked by
 # command (they may come from outside Debian's packages, e.g. a node/npm install), libraries by
 # package. tree-sitter itself comes from the npm registry and is fetched (and hash-checked) by CMake.
+#   install-deps.sh          everything: the tool, the test suite, the fuzzers, make deb / make wheel
+#   install-deps.sh --tool   what building the tool alone needs (make install, make wheel, the
+#                            poolaudit-build pre-commit hook)
 set -euo pipefail
-libraries=(libcli11-dev nlohmann-json3-dev doctest-dev libtomlplusplus-dev libfmt-dev python3-jsonschema libclang-rt-dev libgit2-dev libyaml-cpp-dev)
-tools=(g++:g++ cmake:cmake ninja:ninja-build make:make npm:npm python3:python3 time:time clang++:clang git:git pkg-config:pkg-config pre-commit:pre-commit dpkg-shlibdeps:dpkg-dev)
+libraries=(libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libgit2-dev libyaml-cpp-dev)
+tools=(g++:g++ cmake:cmake ninja:ninja-build make:make npm:npm python3:python3 pkg-config:pkg-config)
+if [ "${1:-}" != --tool ]; then
+  # python3-venv: the wheel test installs the built wheel into a fresh virtual environment.
+  libraries+=(doctest-dev python3-jsonschema libclang-rt-dev python3-venv)
+  tools+=(time:time clang++:clang git:git pre-commit:pre-commit dpkg-shlibdeps:dpkg-dev)
+fi
 missing=()
 for pair in "${tools[@]}"; do
   type -P "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")

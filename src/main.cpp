@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/run.h"
+#include "cli/doc_generators.h"
 
 int main(int argc, char** argv) {
   app::Options options;
@@ -66,11 +67,14 @@ int main(int argc, char** argv) {
   cli.add_flag("--no-prefilter", no_prefilter, "Parse and analyse every file, not only those that can hold facts");
   cli.add_flag("--files-only", options.files_only,
                "Audit the named files alone, without the project around them (its root, its other modules)");
+  cli_docs::add_doc_generators(cli);  // last: the man page and completions list every option above
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return cli.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::Success& e) {  // --generate-man, --generate-completions
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "poolaudit: " << e.what() << " (see --help)\n";
