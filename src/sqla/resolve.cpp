@@ -505,6 +505,7 @@ void resolve_project(ProjectFacts& facts) {
   const Resolver resolver(facts);
   add_flask_engines(facts, resolver);
   resolve_sessions(facts);
+  facts.dialect = infer_dialect(facts);
   for (FileFacts& file : facts.files) {
     for (EngineSite& site : file.engines) {
       site.configs.clear();
@@ -532,6 +533,7 @@ void resolve_project(ProjectFacts& facts) {
           }
         }
         EngineConfig config = derive(site, args, facts.context, facts.deployment);
+        apply_inferred_dialect(config, file, facts.dialect, facts.context);
         config.branch = raw.branch;
         config.branch_notes = raw.branch_notes;
         // Branches that end up with the same configuration are one configuration.

@@ -32,6 +32,7 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
     for (ForkHook& h : part.fork_hooks) d.fork_hooks.push_back(std::move(h));
     for (ImportTimeConnect& c : part.import_connects) d.import_connects.push_back(std::move(c));
     for (std::string& s : part.vercel_dirs) d.vercel_dirs.push_back(std::move(s));
+    for (Evidence& e : part.database_servers) d.database_servers.push_back(std::move(e));
     if (part.max_connections && !d.max_connections) {
       d.max_connections = part.max_connections;
       d.max_connections_where = part.max_connections_where;
