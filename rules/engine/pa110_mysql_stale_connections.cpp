@@ -28,20 +28,27 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
       if (site.flask_sqlalchemy) continue;  // pool_recycle=7200 injected for MySQL
       if (per_invocation_engine(file, site)) continue;  // dies with the call: PA111's finding
       for (const sqla::EngineConfig& config : site.configs) {
-        if (!config.complete || !sqla::is_queue_pool(config.pool.kind)) continue;
         const sqla::DatabaseUrl* url = literal_url(config);
-        if (!url || !url->is_mysql() || branch_tests_dialect(config, "mysql") ||
-            branch_tests_dialect(config, "mariadb")) continue;
+        // An unresolved URL counts when every piece of the project's evidence names MySQL
+        // (dialect_evidence.h); the message says it is an inference. Only for an engine that
+        // outlives a call (module level or stored on an object): a local engine of a set-up function
+        // is unreachable afterwards, so no later checkout meets a stale connection.
+        const bool inferred = !url && config.inferred_family == "mysql" &&
+                              (site.function.empty() || site.assigned_to.find('.') != std::string::npos);
+        if (!(url && url->is_mysql()) && !inferred) continue;
+        if (!config.complete || !sqla::is_queue_pool(sqla::inferred_pool(config))) continue;
+        if (branch_tests_dialect(config, "mysql") || branch_tests_dialect(config, "mariadb")) continue;
         const py::Argument* recycle = config.arg("pool_recycle");
         const py::Argument* ping = config.arg("pool_pre_ping");
         const std::optional<bool> recycled = recycles(recycle);
         std::optional<bool> pinged = ping ? option_on(*ping->value) : std::optional<bool>(false);
         if (ping && ping->value->overridable) pinged.reset();
         if (recycled.value_or(true) || pinged.value_or(true)) continue;
-        std::string message = "pooled " + std::string(url->dialect == "mariadb" ? "MariaDB" : "MySQL") +
+        std::string message = "pooled " + std::string(url && url->dialect == "mariadb" ? "MariaDB" : "MySQL") +
                               " connections go stale after the server's wait_timeout (8 h by default) and the next "
                               "query fails with (2006, \"MySQL server has gone away\"): set pool_recycle below "
                               "wait_timeout or pool_pre_ping=True";
+        if (inferred) message += " (" + sqla::inference_note(config) + ")";
         core::Finding& f = report_engine(out, site, config, std::move(message));
         if (recycle) note_argument(f, *recycle, show(*recycle) + " disables recycling");
         if (ping) note_argument(f, *ping, show(*ping) + " passed here");
@@ -77,7 +84,11 @@ extern const Rule kPA110{
      "view call (it is unreachable afterwards, so no later checkout meets a "
      "stale connection; PA111 reports it), or when the options cannot all be "
      "seen (`**kwargs`, "
-     "an ini file read at run time).",
+     "an ini file read at run time). When the URL is not resolved, the engine "
+     "counts as MySQL only when every piece of the project's evidence (driver "
+     "dependencies, docker-compose images, env files, alembic.ini, URL "
+     "templates) names MySQL/MariaDB and the engine is not in a test or example; "
+     "the message says so.",
      "Set pool_recycle below the server's wait_timeout, or pool_pre_ping=True",
      kProductionOnly,
      "Connections go stale in long-running processes; tests, scripts and "

@@ -184,6 +184,7 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
   sqla::resolve_project(facts);
   for (const sqla::FileFacts& f : facts.files) sqla::dump(f, out);
   for (const sqla::IniFile& i : facts.ini_files) sqla::dump(i, out);
+  sqla::dump(facts.dialect, out);
   sqla::dump(facts.deployment, out);
   return true;
 }

@@ -25,6 +25,11 @@ core::InventoryEngine inventory_engine(const sqla::EngineSite& site) {
       e.url = c.url->masked();
       e.backend = c.url->dialect + (c.url->driver.empty() ? "" : "+" + c.url->driver);
     }
+    if (e.backend.empty() && !c.inferred_family.empty()) {
+      // Kept apart from a resolved URL: the reader must see that it is an inference.
+      e.backend = c.inferred_family + (c.inferred_driver.empty() ? "" : "+" + c.inferred_driver) +
+                  " (inferred from the project: " + c.inferred_from + ")";
+    }
     core::InventoryConfig ic;
     ic.branch = c.branch;
     ic.pool = c.pool.kind == sqla::Pool::kUnknown ? "unknown" : std::string(sqla::pool_name(c.pool.kind));
@@ -143,6 +148,19 @@ core::DeploymentContext deployment_context(const sqla::ProjectFacts& facts, cons
   version_line("SQLAlchemy", ctx.sqlalchemy, ctx.sqlalchemy_origin);
   if (!ctx.sqlalchemy) out.versions.push_back({"SQLAlchemy not declared: the latest 2.0 is assumed", {}});
   version_line("Flask-SQLAlchemy", ctx.flask_sqlalchemy, ctx.flask_sqlalchemy_origin);
+  // The database named by the project's evidence, for engines whose URL is not a literal.
+  const sqla::DialectInference& dialect = facts.dialect;
+  if (!dialect.family().empty()) {
+    out.versions.push_back({"database " + dialect.family() + " inferred from the project (engines whose URL is not "
+                                "resolved): " + dialect.summary(),
+                            {}});
+  } else if (dialect.families.size() > 1) {
+    std::string families;
+    for (const std::string& f : dialect.families) families += (families.empty() ? "" : ", ") + f;
+    out.versions.push_back({"database not inferred: the project's evidence names several (" + families +
+                                "): " + dialect.summary(),
+                            {}});
+  }
   for (const sqla::Budget& b : budgets) {
     out.budget.push_back({(b.server.empty() ? std::string() : b.server + ": ") + b.describe() + "; processes: " +
                               b.processes_origin,

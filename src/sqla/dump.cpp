@@ -41,6 +41,11 @@ void dump(const FileFacts& facts, std::ostream& out) {
             << " port=" << (c.url->port.empty() ? "-" : c.url->shown_port()) << (c.url->partial ? " partial" : "")
             << (c.url->password ? " password" : "") << " @" << at(c.url_origin) << "\n";
       }
+      if (!c.inferred_family.empty()) {
+        out << "      inferred dialect=" << c.inferred_family
+            << " driver=" << (c.inferred_driver.empty() ? "-" : c.inferred_driver)
+            << " (not a resolved URL) from " << c.inferred_from << "\n";
+      }
       for (const py::Argument& a : c.keywords) {
         out << "      " << a.name << "=" << a.value->render() << " @" << at(a.where);
         if (!a.via.empty()) out << " via " << a.via;
@@ -97,6 +102,22 @@ void dump(const FileFacts& facts, std::ostream& out) {
     out << "  url-literal " << at(u.where) << " " << u.url.masked() << (u.url.password ? " password" : "") << "\n";
   }
   for (const core::Location& m : facts.migration_runs) out << "  migration-run " << at(m) << "\n";
+}
+
+void dump(const DialectInference& inference, std::ostream& out) {
+  if (inference.clues.empty()) return;
+  out << "database ";
+  if (!inference.family().empty()) {
+    out << "inferred " << inference.family() << " (for engines whose URL names no dialect)\n";
+  } else {
+    out << "evidence names several families:";
+    for (const std::string& f : inference.families) out << " " << f;
+    out << " (no inference)\n";
+  }
+  for (const DialectClue& c : inference.clues) {
+    out << "  evidence " << c.family << (c.driver.empty() ? "" : "+" + c.driver) << " " << c.what << " @"
+        << (c.where.valid() ? at(c.where) : c.where.path) << "\n";
+  }
 }
 
 void dump(const IniFile& ini, std::ostream& out) {

@@ -754,6 +754,7 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
   }
   collect_python_deployment(*module, facts);
   collect_url_literals(source, root, facts);
+  facts.dialect_clues = python_dialect_clues(source, root);
   record_scopes(*module, facts);
   return facts;
 }

@@ -15,6 +15,7 @@
 #include "core/role.h"
 #include "core/source_file.h"
 #include "py/module.h"
+#include "sqla/dialect_evidence.h"
 #include "sqla/entry_points.h"
 #include "sqla/knowledge.h"
 #include "sqla/url.h"
@@ -36,7 +37,6 @@ struct PoolChoice {
   std::string assumption;       ///< "the URL is not resolved; any database but a SQLite file ..."
 };
 
-/// The target versions the project declares (or the latest when unknown).
 /// The library versions one set of dependency files declares (a project, or one service of it).
 struct DependencyVersions {
   std::optional<Version> sqlalchemy;
@@ -45,6 +45,9 @@ struct DependencyVersions {
   std::string flask_sqlalchemy_origin;
   std::optional<Version> fastapi;   ///< lifespan handlers exist from 0.93
   std::string fastapi_origin;
+  /// Every distribution the manifests declare (requirements*.txt, pyproject, setup.cfg): the
+  /// database drivers among them are evidence of the project's database (dialect_evidence.h).
+  std::vector<Dependency> dependencies;
   Version sqlalchemy_or_latest() const { return sqlalchemy.value_or(kLatestSqlalchemy); }
   bool empty() const { return !sqlalchemy && !flask_sqlalchemy && !fastapi; }
 };
@@ -84,6 +87,11 @@ struct EngineConfig {
   std::vector<core::Note> branch_notes;
   std::string url_variable;            ///< the environment variable the URL is read from, when unresolved in code
   std::string url_source;              ///< "DATABASE_URL from .env:3" when the URL came from an env file
+  // The URL names no dialect, but every piece of the project's evidence names one database
+  // (dialect_evidence.h): never a resolved URL, and rules that use it say so.
+  std::string inferred_family;         ///< "mysql", "postgresql"; "" when not inferred
+  std::string inferred_driver;         ///< "pymysql" when the evidence names one driver of the engine's kind
+  std::string inferred_from;           ///< the evidence: "the dependency pymysql (requirements.txt:4)"
 
   const py::Argument* arg(std::string_view name) const;
   /// True when the keyword is present; nullopt when absent but the set is incomplete.
@@ -345,6 +353,7 @@ struct DeploymentFacts {
   std::vector<Evidence> asgi_apps;         ///< FastAPI / Starlette / Quart applications (lifespan owners)
   std::vector<Evidence> frontend_only;     ///< files seen and judged not to be evidence (vercel.json without Python)
   std::vector<std::string> vercel_dirs;    ///< directories holding a vercel.json (api/*.py beside it = functions)
+  std::vector<Evidence> database_servers;  ///< database services the project runs (compose image in `what`)
 };
 
 /// A function or class definition's lines: names a finding's enclosing scope after the tree is freed.
@@ -388,6 +397,7 @@ struct FileFacts {
   }
   std::vector<DisposeCall> disposals;
   std::vector<UrlLiteral> url_literals;
+  std::vector<DialectClue> dialect_clues;  ///< URL.create("mysql+pymysql"), pydantic PostgresDsn, ...
   std::vector<core::Location> migration_runs;  ///< alembic.command.upgrade(...) from code
   std::vector<FlaskConfigWrite> flask_config;
   std::vector<py::ValuePtr> flask_config_objects;  ///< `app.config.from_object(X)` arguments
@@ -427,6 +437,8 @@ struct ProjectFacts {
   /// analysed module imports them): they still make a dotted name a project name, and an
   /// import-name suffix that matches one of them ambiguous, exactly as if they had been analysed.
   std::vector<std::string> other_modules;  ///< with their aliases
+  /// The database the project's evidence names, for engines whose URL does not (dialect_evidence.h).
+  DialectInference dialect;
 };
 
 /// The library versions that apply to `file`: its service's, else the project's.

@@ -30,13 +30,27 @@ struct Found {
   std::string origin;
 };
 
+/// "requirements.txt:4" -> a location on line 4; "pyproject.toml" -> the file without a line.
+core::Location origin_location(const std::string& origin) {
+  const size_t colon = origin.rfind(':');
+  if (colon != std::string::npos && colon + 1 < origin.size() &&
+      std::all_of(origin.begin() + static_cast<std::ptrdiff_t>(colon) + 1, origin.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+    const auto line = static_cast<uint32_t>(std::stoul(origin.substr(colon + 1)));
+    return core::Location{origin.substr(0, colon), {{line, 1}, {line, 1}}};
+  }
+  return core::Location{origin, {}};
+}
+
 struct Collector {
   Found sqlalchemy;
   Found flask_sqlalchemy;
   Found fastapi;
+  std::vector<Dependency>* names = nullptr;  ///< when set, every declared name is recorded
   /// Records `name spec` found at `origin`; the first source of a priority level wins.
   void add(std::string_view name, std::string_view spec, const std::string& origin) {
     const std::string n = normalize(name);
+    if (names && !n.empty()) names->push_back(Dependency{n, origin_location(origin)});
     Found* slot = n == "sqlalchemy"         ? &sqlalchemy
                   : n == "flask-sqlalchemy" ? &flask_sqlalchemy
                   : n == "fastapi"          ? &fastapi
@@ -116,9 +130,11 @@ void read_pyproject(Collector& c, const fs::path& file, const std::string& displ
   auto poetry = [&](const toml::table* deps) {
     if (!deps) return;
     for (const auto& [name, spec] : *deps) {
-      if (auto s = spec.value<std::string>()) c.add(name.str(), *s, display);
+      const std::string& origin = display;
+      if (auto s = spec.value<std::string>()) c.add(name.str(), *s, origin);
       else if (auto* t = spec.as_table()) {
-        if (auto v = (*t)["version"].value<std::string>()) c.add(name.str(), *v, display);
+        if (auto v = (*t)["version"].value<std::string>()) c.add(name.str(), *v, origin);
+        else c.add(name.str(), "", origin);  // a git or path dependency: the name still counts
       }
     }
   };
@@ -284,6 +300,7 @@ DependencyVersions read_dependency_versions(const std::string& directory, std::v
   }
   if (fs::exists(dir / "Pipfile.lock", ec)) read_pipfile_lock(locked, dir / "Pipfile.lock", display(dir / "Pipfile.lock"));
   Collector declared;
+  declared.names = &context.dependencies;
   std::vector<fs::path> requirements;
   for (const fs::path& d : {dir, dir / "requirements"}) {
     for (fs::directory_iterator it(d, ec), end; !ec && it != end; it.increment(ec)) {

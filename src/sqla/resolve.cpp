@@ -484,6 +484,7 @@ void resolve_project(ProjectFacts& facts) {
   const Resolver resolver(facts);
   add_flask_engines(facts, resolver);
   resolve_sessions(facts);
+  facts.dialect = infer_dialect(facts);
   for (FileFacts& file : facts.files) {
     // A service with its own dependency files picks its pool defaults by its own version.
     ProjectContext service_context;
@@ -518,6 +519,7 @@ void resolve_project(ProjectFacts& facts) {
           }
         }
         EngineConfig config = derive(site, args, context, facts.deployment);
+        apply_inferred_dialect(config, file, facts.dialect, context);
         config.branch = raw.branch;
         config.branch_notes = raw.branch_notes;
         // Branches that end up with the same configuration are one configuration.

@@ -48,6 +48,10 @@ void read_compose(const YAML::Node& doc, const std::string& path, DeploymentFact
       read_compose_pooler(scalar(svc.first), body, image, path, out);
       continue;
     }
+    if (!image_family(image).empty()) {
+      // The project runs this database: evidence of its dialect (dialect_evidence.h).
+      out.database_servers.push_back(Evidence{image, mark_location(path, body["image"]), {}, {}});
+    }
     read_yaml_env(body["environment"], path, out);
     const YAML::Node command = body["command"];
     std::string text;

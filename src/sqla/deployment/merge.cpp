@@ -64,6 +64,7 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
     for (ConnectingFunction& c : part.connecting_functions) d.connecting_functions.push_back(std::move(c));
     for (ImportTimeConnect& c : part.imported_calls) d.imported_calls.push_back(std::move(c));
     for (std::string& s : part.vercel_dirs) d.vercel_dirs.push_back(std::move(s));
+    for (Evidence& e : part.database_servers) d.database_servers.push_back(std::move(e));
     if (part.max_connections && !d.max_connections) {
       d.max_connections = part.max_connections;
       d.max_connections_where = part.max_connections_where;
