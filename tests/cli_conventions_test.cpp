@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <cctype>
 #include <string>
 
 #include "tests/cli_run.h"
@@ -244,4 +245,21 @@ TEST_CASE("cli conventions: Markdown links locations to the commit in CI, --quie
   CHECK(contains(quiet.out, "## Findings"));
   CHECK_FALSE(contains(quiet.out, "## Checks"));
   CHECK_FALSE(contains(quiet.out, "## Inventory"));
+}
+
+TEST_CASE("cli conventions: every flag in --help is documented in the README's usage") {
+  const Result help = poolaudit("--help");
+  REQUIRE(help.code == 0);
+  const std::string readme = tests::slurp(std::string(POOLAUDIT_SOURCE_DIR) + "/README.md");
+  size_t flags = 0;
+  for (size_t at = help.out.find("--"); at != std::string::npos; at = help.out.find("--", at + 2)) {
+    size_t end = at + 2;
+    while (end < help.out.size() && (std::isalnum(static_cast<unsigned char>(help.out[end])) || help.out[end] == '-')) ++end;
+    const std::string flag = help.out.substr(at, end - at);
+    if (flag.size() <= 2) continue;
+    INFO(flag);
+    CHECK(contains(readme, "`" + flag));
+    ++flags;
+  }
+  CHECK(flags > 30);
 }
