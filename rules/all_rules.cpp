@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/text.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -84,8 +85,9 @@ constexpr std::array<const Rule*, 34> kRules = {
 std::span<const Rule* const> all_rules() { return kRules; }
 
 const Rule* find_rule(std::string_view code) {
+  const std::string wanted = core::lower(code);
   for (const Rule* r : kRules) {
-    if (r->info.code == code || r->info.name == code) return r;
+    if (core::lower(r->info.code) == wanted || core::lower(r->info.name) == wanted) return r;
   }
   return nullptr;
 }

@@ -31,7 +31,7 @@ struct Rule {
 
 /// Every rule, sorted by code.
 std::span<const Rule* const> all_rules();
-/// The rule with this code, or nullptr.
+/// The rule with this code or name, in any case (`pa101`, `nullpool-pool-sizing`), or nullptr.
 const Rule* find_rule(std::string_view code);
 
 }  // namespace rules

@@ -8,19 +8,40 @@
 #include <vector>
 
 #include "app/run.h"
+#include "app/suggest.h"
 #include "cli/doc_generators.h"
+
+namespace {
+
+/// "; did you mean --format?" for the first unknown flag that is close to a known one, else "".
+std::string did_you_mean(const CLI::App& cli) {
+  std::vector<std::string> known;
+  for (const CLI::Option* option : cli.get_options()) {
+    for (const std::string& name : option->get_lnames()) known.push_back("--" + name);
+  }
+  for (const std::string& arg : cli.remaining()) {
+    if (arg.rfind("--", 0) != 0) continue;
+    const std::string typed = arg.substr(0, arg.find('='));
+    const std::string guess = app::closest_spelling(typed, known);
+    if (!guess.empty()) return "; did you mean " + guess + "?";
+  }
+  return "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   app::Options options;
   CLI::App cli{"poolaudit: audits SQLAlchemy connection pools, sessions and Alembic set-ups in Python backends",
                "poolaudit"};
   cli.add_option("paths", options.paths, "Files and directories to audit (default: .)");
-  cli.add_option("--format", options.format, "Output format: text, markdown, json, sarif, github, gitlab")
+  cli.add_option("--format,--output-format", options.format,
+                 "Output format: text, markdown, json, sarif, github, gitlab")
       ->check(CLI::IsMember({"text", "markdown", "json", "sarif", "github", "gitlab"}));
   cli.add_option("-o,--output", options.output, "Write the report to FILE (atomically)");
-  cli.add_option("--select", options.select, "Rules to run: ids, prefixes (PA1) or ALL")
+  cli.add_option("--select", options.select, "Rules to run: ids, prefixes (PA1), names or ALL, any case")
       ->allow_extra_args(false);
-  cli.add_option("--ignore", options.ignore, "Rules not to run: ids or prefixes")
+  cli.add_option("--ignore", options.ignore, "Rules not to run: ids, prefixes or names")
       ->allow_extra_args(false);
   cli.add_option("--exclude", options.exclude, "Glob of paths to skip (repeatable)")
       ->allow_extra_args(false);
@@ -28,11 +49,18 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"error", "warning", "info", "never"}));
   cli.add_flag("--exit-zero", options.exit_zero, "Exit 0 even when findings are reported");
   cli.add_option("-j,--jobs", options.jobs, "Threads (default: all cores)")->check(CLI::Range(0, 1024));
-  cli.add_option("--color", options.color, "auto, always, never (NO_COLOR is honoured)")
+  cli.add_option("--color", options.color,
+                 "auto, always, never (auto honours FORCE_COLOR, NO_COLOR, CLICOLOR_FORCE)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cli.add_flag("-q,--quiet", options.quiet, "Print findings and the summary line only");
-  cli.add_flag("--list-rules", options.list_rules, "List the rules and exit");
-  cli.add_option("--explain", options.explain, "Explain a rule (why, example, fix) and exit");
+  cli.add_flag("--concise", options.concise, "Text: one line per finding, without the source excerpt");
+  cli.add_flag("--statistics", options.statistics,
+               "Print the number of findings per rule, most frequent first (text or json)");
+  cli.add_option("--rule-docs-url", options.rule_docs_url,
+                 "Where the rule pages live: a base for PAnnn.md, or a URL with {code}");
+  cli.add_flag("--list-rules", options.list_rules, "List the rules (--format json: as JSON) and exit");
+  cli.add_option("--explain", options.explain,
+                 "Explain a rule (id or name, any case): why, example, fix; and exit");
   cli.add_flag("-V,--version", options.version, "Print the version and exit");
   cli.add_option("--dump-facts", options.dump_facts, "Print what the semantic layer resolved for FILE...");
   cli.add_option("--max-file-size", options.max_file_size, "Skip files larger than this many bytes")
@@ -76,6 +104,9 @@ int main(int argc, char** argv) {
     return cli.exit(e);
   } catch (const CLI::Success& e) {  // --generate-man, --generate-completions
     return cli.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    std::cerr << "poolaudit: " << e.what() << did_you_mean(cli) << " (see --help)\n";
+    return app::kExitUsage;
   } catch (const CLI::ParseError& e) {
     std::cerr << "poolaudit: " << e.what() << " (see --help)\n";
     return app::kExitUsage;

@@ -200,7 +200,7 @@ TEST_CASE(
     }
     std::string without_colors =
         r.out;  // --color always: our own SGR codes are the only ESC allowed
-    for (const char* sgr : {"\033[0m", "\033[1m", "\033[2m", "\033[1;31m", "\033[1;33m",
+    for (const char* sgr : {"\033[0m", "\033[1m", "\033[2m", "\033[1;31m", "\033[1;33m", "\033[1;34m",
                             "\033[1;36m", "\033[32m", "\033[31m"}) {
       for (size_t at; (at = without_colors.find(sgr)) != std::string::npos;)
         without_colors.erase(at, std::string(sgr).size());

@@ -107,7 +107,7 @@ TEST_CASE("markdown format doubles as a GitHub job summary") {
   CHECK(r.out.rfind("# poolaudit ", 0) == 0);
   CHECK(r.out.find('\x1b') == std::string::npos);  // no terminal colours in Markdown
   CHECK(r.out.find("\n# poolaudit ", 1) != std::string::npos);
-  CHECK(r.out.find("**PA101**") != std::string::npos);
+  CHECK(r.out.find("**[PA101](") != std::string::npos);  // linked to its page
 }
 
 TEST_CASE("gitlab format: Code Quality issues") {

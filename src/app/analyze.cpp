@@ -13,6 +13,7 @@
 
 #include "app/audit_report.h"
 #include "app/diagnostics.h"
+#include "app/excerpts.h"
 #include "app/file_facts.h"
 #include "app/file_phase.h"
 #include "app/inputs.h"
@@ -122,6 +123,10 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   }
   if (!named.empty()) keep_named_files(named, walked.files, facts, report);
   build_audit(facts, selected, report);
+  // Text shows the line under each finding (ruff's "full" style) unless --concise or --statistics.
+  if (options.format == "text" && !options.concise && !options.statistics) {
+    collect_source_lines(walked.files, options.max_file_size, report);
+  }
   return report;
 }
 

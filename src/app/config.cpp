@@ -26,7 +26,8 @@ constexpr std::string_view kKeys[] = {"select",
                                       "workers",
                                       "serverless",
                                       "sqlalchemy-version",
-                                      "roles"};
+                                      "roles",
+                                      "rule-docs-url"};
 
 /// A glob relative to `base` (a directory): anchored at it when it names a path ("tests/*.py"),
 /// left as a file-name pattern otherwise ("conftest.py"), as ruff does.
@@ -38,10 +39,6 @@ std::string anchor_glob(const std::string& glob, const fs::path& base) {
   std::string dir = fs::absolute(base).lexically_normal().generic_string();
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return (dir == "/" ? "" : dir) + "/" + rel;
-}
-
-bool selector_matches(const std::string& selector, std::string_view code, std::string_view name) {
-  return selector == "ALL" || code.rfind(selector, 0) == 0 || name == selector;
 }
 
 /// Reads one configuration table, naming file:line:column and the key in every error.
@@ -131,6 +128,12 @@ class Reader {
       out_.options.fail_on = *v;
       return true;
     }
+    if (key == "rule-docs-url") {
+      const auto v = node.value_exact<std::string>();
+      if (!v || v->empty()) return fail(node.source(), key, "expected a URL (\"{code}\" stands for the rule id)");
+      out_.options.rule_docs_url = *v;
+      return true;
+    }
     if (key == "per-file-ignores") {
       const toml::table* t = node.as_table();
       if (!t) return fail(node.source(), key, "expected a table of glob = [rule ids]");
@@ -168,11 +171,6 @@ class Reader {
         const std::string name = key + "." + std::string(id.str());
         const std::string_view wanted = id.str();  // a lambda may not capture a structured binding (clang 14)
         const rules::Rule* rule = rules::find_rule(wanted);
-        if (!rule) {
-          const auto all = rules::all_rules();
-          auto it = std::find_if(all.begin(), all.end(), [&](const rules::Rule* r) { return r->info.name == wanted; });
-          rule = it == all.end() ? nullptr : *it;
-        }
         if (!rule) return fail(id.source(), name, "unknown rule id: " + std::string(id.str()) + " (see --list-rules)");
         const auto v = value.value_exact<std::string>();
         const auto severity = v ? core::parse_severity(*v) : std::nullopt;
@@ -343,6 +341,9 @@ std::optional<Settings> resolve_settings(const Options& options, std::string& er
   if (!given(options, "fail-on") && !settings.file.empty() && !settings.options.fail_on.empty()) {
     merged.fail_on = settings.options.fail_on;
   }
+  if (!given(options, "rule-docs-url") && !settings.options.rule_docs_url.empty()) {
+    merged.rule_docs_url = settings.options.rule_docs_url;
+  }
   settings.extend_select.insert(settings.extend_select.end(), options.extend_select.begin(), options.extend_select.end());
   if (!options.per_file_ignores.empty()) {
     settings.per_file_ignores.clear();  // --per-file-ignores replaces the file's table
@@ -410,7 +411,7 @@ bool per_file_ignored(const Settings& settings, const core::Finding& finding) {
   for (const PerFileIgnore& p : settings.per_file_ignores) {
     if (!path_matches(finding.where.path, {p.pattern})) continue;
     for (const std::string& id : p.ids) {
-      if (selector_matches(id, finding.code, finding.name)) return true;
+      if (core::selector_matches(id, finding.code, finding.name)) return true;
     }
   }
   return false;
@@ -457,6 +458,7 @@ void show_settings(const Settings& settings, const std::vector<const rules::Rule
   for (const auto& [code, severity] : settings.severity) out << " " << code << "=" << core::severity_name(severity);
   out << "\n";
   out << "fail-on: " << o.fail_on << "\n";
+  out << "rule-docs-url: " << o.rule_docs_url << "\n";
   auto number = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("not set"); };
   out << "max-connections: " << number(settings.max_connections) << "\n";
   out << "workers: " << number(settings.workers) << "\n";

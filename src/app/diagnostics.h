@@ -8,7 +8,7 @@
 namespace app {
 
 inline constexpr core::RuleInfo kSyntaxError{
-    "PA001", "syntax-error", core::Severity::kWarning, true,
+    "PA001", "syntax-error", core::Severity::kError, true,
     "The file has a syntax error; it is audited where the parser recovered",
     "The parser could not read part of this file. poolaudit still audits the parts it could read, "
     "so findings in the broken region may be missing.",

@@ -5,6 +5,14 @@
 
 namespace app {
 
+#ifndef POOLAUDIT_HOMEPAGE
+#define POOLAUDIT_HOMEPAGE "https://github.com/poolaudit/poolaudit"
+#endif
+
+/// The rule pages of this repository (docs/rules/PAnnn.md) where it is published: POOLAUDIT_HOMEPAGE
+/// is a CMake cache variable, set to the URL of your copy.
+inline constexpr const char* kDefaultRuleDocsUrl = POOLAUDIT_HOMEPAGE "/blob/main/docs/rules/";
+
 /// Everything the command line can say; main.cpp fills it, run() acts on it.
 struct Options {
   std::vector<std::string> paths;          ///< files and directories (default ".")
@@ -40,6 +48,10 @@ struct Options {
   bool respect_gitignore = true;           ///< skip what git ignores (.gitignore, .git/info/exclude)
   bool prefilter = true;                   ///< parse only files a literal scan finds relevant, and what they import
   bool files_only = false;                 ///< named files are the whole project (no project root around them)
+  // Output conventions shared with ruff (run.cpp, src/report/).
+  bool statistics = false;                 ///< a count per rule instead of the findings
+  bool concise = false;                    ///< text: one line per finding, no source excerpt
+  std::string rule_docs_url = kDefaultRuleDocsUrl;  ///< rule pages: "{code}" replaced, or dir + "/PA101.md"
 };
 
 }  // namespace app

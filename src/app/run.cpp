@@ -8,6 +8,7 @@
 #include "app/analyze.h"
 #include "app/diagnostics.h"
 #include "app/output_file.h"
+#include "app/rule_commands.h"
 #include "app/walk.h"
 #include "core/mask.h"
 #include "core/printable.h"
@@ -20,33 +21,68 @@
 namespace app {
 namespace {
 
-void list_rules(std::ostream& out) {
-  for (const rules::Rule* r : rules::all_rules()) {
-    out << r->info.code << "  " << r->info.name << "  " << core::severity_name(r->info.severity)
-        << (r->info.default_on ? "" : " (opt-in)") << "  " << r->info.summary << "\n";
-  }
+std::optional<core::Severity> threshold(const std::string& fail_on) {
+  if (fail_on == "never") return std::nullopt;
+  return core::parse_severity(fail_on);
 }
 
-bool explain(const std::string& code, bool markdown, std::ostream& out) {
-  const rules::Rule* r = rules::find_rule(code);
-  if (!r) return false;
-  if (markdown) {
-    report::write_rule_markdown(r->info, out);
-    return true;
+/// The rule-docs-url for the commands that run before the settings do (--list-rules, --explain):
+/// the configuration's when it can be read (a broken one is not their business), else the flag's.
+std::string early_docs_url(const Options& options) {
+  std::string ignored;
+  const std::optional<Settings> settings = resolve_settings(options, ignored);
+  return settings ? settings->options.rule_docs_url : options.rule_docs_url;
+}
+
+bool is_set(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0';
+}
+
+/// Colour in text output. An explicit --color decides. With auto, on standard output only:
+/// FORCE_COLOR (force-color.org: any non-empty value) forces it, even over NO_COLOR, as that
+/// standard's reference code does; NO_COLOR (no-color.org: any non-empty value) turns it off;
+/// CLICOLOR_FORCE (bixense.com/clicolors: set and not "0") forces it unless NO_COLOR is set;
+/// otherwise a terminal gets colour.
+bool use_color(const Options& options, bool out_is_tty) {
+  if (options.color != "auto") return options.color == "always";
+  if (!options.output.empty()) return false;
+  if (is_set("FORCE_COLOR")) return true;
+  if (is_set("NO_COLOR")) return false;
+  const char* clicolor_force = std::getenv("CLICOLOR_FORCE");
+  if (is_set("CLICOLOR_FORCE") && std::string(clicolor_force) != "0") return true;
+  return out_is_tty;
+}
+
+/// Where the audited files can be viewed at the audited commit, from the CI's own variables:
+/// GitHub Actions (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA) or GitLab CI (CI_PROJECT_URL,
+/// CI_COMMIT_SHA). "" elsewhere. Paths are relative to the working directory, the checkout's root
+/// in both.
+std::string ci_blob_url() {
+  if (is_set("GITHUB_SERVER_URL") && is_set("GITHUB_REPOSITORY") && is_set("GITHUB_SHA")) {
+    return std::string(std::getenv("GITHUB_SERVER_URL")) + "/" + std::getenv("GITHUB_REPOSITORY") + "/blob/" +
+           std::getenv("GITHUB_SHA") + "/";
   }
-  out << r->info.code << " " << r->info.name << " ("
-      << core::severity_name(r->info.severity)
-      << (r->info.default_on
-              ? ", on by default"
-              : ", opt-in: --select " + std::string(r->info.code))
-      << ")\n\n"
-      << r->info.summary << "\n\n"
-      << r->info.explanation << "\n\n";
-  out << "Roles: " << core::role_list(r->info.roles);
-  if (!r->info.roles_reason.empty())
-    out << ". " << r->info.roles_reason;
-  out << "\n\nFix: " << r->info.fix << "\n";
-  return true;
+  if (is_set("CI_PROJECT_URL") && is_set("CI_COMMIT_SHA")) {
+    return std::string(std::getenv("CI_PROJECT_URL")) + "/-/blob/" + std::getenv("CI_COMMIT_SHA") + "/";
+  }
+  return "";
+}
+
+/// The exit code of a finished audit: 1 for an unsuppressed finding at or above --fail-on, and for
+/// a file that cannot be parsed (PA001: like ruff, a syntax error fails the run, since the broken
+/// part was not audited); --exit-zero and --fail-on never always pass.
+int findings_exit_code(const Options& options, const core::Report& report) {
+  if (options.exit_zero) return kExitClean;
+  const auto limit = threshold(options.fail_on);
+  if (!limit) return kExitClean;
+  for (const core::Finding& d : report.diagnostics) {
+    if (d.code == kSyntaxError.code) return kExitFindings;
+  }
+  for (const core::Finding& f : report.findings) {
+    if (!f.suppressed && f.severity >= *limit) return kExitFindings;
+  }
+  return kExitClean;
 }
 
 /// A rule list given on the command line with an empty item (`--select ''`, `--select PA1,`):
@@ -84,11 +120,6 @@ std::vector<const core::Finding*> named_but_unread(const Options& options,
   return out;
 }
 
-std::optional<core::Severity> threshold(const std::string& fail_on) {
-  if (fail_on == "never") return std::nullopt;
-  return core::parse_severity(fail_on);
-}
-
 }  // namespace
 
 namespace {
@@ -100,7 +131,11 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
     return kExitClean;
   }
   if (options.list_rules) {
-    list_rules(out);
+    if (options.format != "text" && options.format != "json") {
+      err << "poolaudit: --list-rules prints text or json, not " << options.format << "\n";
+      return kExitUsage;
+    }
+    list_rules(options.format == "json", early_docs_url(options), out);
     return kExitClean;
   }
   if (options.explain.empty() &&
@@ -109,7 +144,9 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
     return kExitUsage;
   }
   if (!options.explain.empty()) {
-    if (explain(options.explain, options.format == "markdown", out)) return kExitClean;
+    if (explain_rule(options.explain, options.format == "markdown", early_docs_url(options), out)) {
+      return kExitClean;
+    }
     err << "poolaudit: unknown rule: " << options.explain << " (see --list-rules)\n";
     return kExitUsage;
   }
@@ -125,6 +162,10 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
   }
   if (!report::known_format(options.format)) {
     err << "poolaudit: unknown format: " << options.format << " (text, markdown, json, sarif, github, gitlab)\n";
+    return kExitUsage;
+  }
+  if (options.statistics && options.format != "text" && options.format != "json") {
+    err << "poolaudit: --statistics prints text or json, not " << options.format << "\n";
     return kExitUsage;
   }
   if (options.fail_on != "never" && !core::parse_severity(options.fail_on)) {
@@ -168,14 +209,19 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
     return kExitClean;
   }
   for (const rules::Rule* r : *selected) report->rules.push_back(r->info);
+  report->rule_docs_url = settings->options.rule_docs_url;
   std::ostringstream rendered;
-  const bool to_terminal = options.output.empty() && out_is_tty;
-  // no-color.org: NO_COLOR counts when set and not empty; an explicit --color always wins.
-  const char* no_color = std::getenv("NO_COLOR");
-  const bool color = options.color == "always" ||
-                     (options.color == "auto" && to_terminal && (no_color == nullptr || *no_color == '\0'));
-  if (options.format == "text") report::write_text(*report, report::TextStyle{color, options.quiet}, rendered);
-  else report::write_format(options.format, *report, rendered);
+  if (options.statistics) {
+    report::write_statistics(*report, options.format == "json", rendered);
+  } else if (options.format == "markdown") {
+    report->blob_url = ci_blob_url();
+    report::write_markdown(*report, report::MarkdownStyle{options.quiet}, rendered);
+  } else if (options.format == "text") {
+    report::write_text(*report, report::TextStyle{use_color(options, out_is_tty), options.quiet, options.concise},
+                       rendered);
+  } else {
+    report::write_format(options.format, *report, rendered);
+  }
   // Masked here too because -o writes the report to a file, not through run()'s choke point.
   const std::string text = core::mask_secrets(rendered.str());
   if (options.output.empty()) {
@@ -196,13 +242,7 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
     }
     return kExitUsage;
   }
-  if (options.exit_zero) return kExitClean;
-  const auto limit = threshold(settings->options.fail_on);
-  if (!limit) return kExitClean;
-  for (const core::Finding& f : report->findings) {
-    if (!f.suppressed && f.severity >= *limit) return kExitFindings;
-  }
-  return kExitClean;
+  return findings_exit_code(settings->options, *report);
 }
 
 }  // namespace

@@ -56,8 +56,7 @@ class RoleIndex {
 };
 
 bool matches(const rules::Rule& rule, const std::string& selector) {
-  if (selector == "ALL") return true;
-  return std::string_view(rule.info.code).rfind(selector, 0) == 0 || rule.info.name == selector;
+  return core::selector_matches(selector, rule.info.code, rule.info.name);
 }
 
 }  // namespace

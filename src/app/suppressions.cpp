@@ -97,7 +97,11 @@ bool has_marker(std::string_view comment) {
   return false;
 }
 
-bool is_rule_code(std::string_view id) { return rules::find_rule(id) != nullptr; }
+/// Suppression comments name rules exactly as they are spelt (covers_code compares the code).
+bool is_rule_code(std::string_view id) {
+  const rules::Rule* rule = rules::find_rule(id);
+  return rule != nullptr && (rule->info.code == id || rule->info.name == id);
+}
 
 /// `# noqa` codes of other tools (E501, F401) are theirs; only PA codes are checked.
 bool is_pa_code(std::string_view id) {

@@ -2,6 +2,8 @@
 
 #include <tuple>
 
+#include "core/text.h"
+
 namespace core {
 
 std::string_view severity_name(Severity severity) {
@@ -23,6 +25,22 @@ std::optional<Severity> parse_severity(std::string_view text) {
 bool finding_less(const Finding& a, const Finding& b) {
   return std::tie(a.where.path, a.where.range.begin, a.code, a.message) <
          std::tie(b.where.path, b.where.range.begin, b.code, b.message);
+}
+
+bool selector_matches(std::string_view selector, std::string_view code, std::string_view name) {
+  const std::string wanted = lower(selector);
+  return wanted == "all" || (!wanted.empty() && lower(code).rfind(wanted, 0) == 0) ||
+         lower(name) == wanted;
+}
+
+std::string rule_doc_url(std::string_view base, std::string_view code) {
+  // PA0xx are input diagnostics, documented in the README rather than on a page of their own.
+  if (base.empty() || code.rfind("PA0", 0) == 0) return "";
+  std::string url(base);
+  const size_t slot = url.find("{code}");
+  if (slot != std::string::npos) return url.replace(slot, 6, code);
+  if (url.back() != '/') url += '/';
+  return url + std::string(code) + ".md";
 }
 
 Finding& Sink::report(Location where, std::string message) {

@@ -41,6 +41,16 @@ struct Finding {
   friend bool operator==(const Finding&, const Finding&) = default;
 };
 
+/// True when a rule selector (`--select`, `ignore`, `per-file-ignores`) chooses the rule with this
+/// code and name: `ALL`, a code or code prefix (`PA1`), or the rule's name, in any case
+/// (`pa101`, `NullPool-Pool-Sizing`), as ruff accepts them.
+bool selector_matches(std::string_view selector, std::string_view code, std::string_view name);
+
+/// The rule documentation page of `code`: `base` with `{code}` replaced, or, without `{code}`,
+/// `base` + "/" + code + ".md" (a docs/rules/ directory). "" for PA0xx input diagnostics and an
+/// empty base.
+std::string rule_doc_url(std::string_view base, std::string_view code);
+
 /// Orders by (path, line, column, code, message): the one output order.
 bool finding_less(const Finding& a, const Finding& b);
 

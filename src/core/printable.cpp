@@ -187,6 +187,10 @@ Report printable_report(const Report& report) {
     escape_in_place(c.title);
     escape_in_place(c.detail);
   }
+  // The paths, so that escaped findings still find their lines; the lines themselves are escaped
+  // by the excerpt, piece by piece, so that its carets stay under the span.
+  r.source_lines.clear();
+  for (const auto& [path, lines] : report.source_lines) r.source_lines.emplace(printable(path), lines);
   return r;
 }
 

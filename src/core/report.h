@@ -3,6 +3,8 @@
 // with '/', URLs masked), so a reporter only formats.
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -114,6 +116,11 @@ struct Report {
   std::vector<Check> checks;
   Summary summary;
   std::vector<RuleInfo> rules;        ///< the rules that ran, by code (SARIF rule metadata)
+  std::string rule_docs_url;          ///< base of the rule pages (core::rule_doc_url); "" = no links
+  std::string blob_url;               ///< "https://host/owner/repo/blob/<sha>/": files at the audited commit (CI); "" = none
+  /// The source lines findings and diagnostics point at (path -> line -> raw text without its line
+  /// break), for the text excerpts; empty unless the run asked for them.
+  std::map<std::string, std::map<uint32_t, std::string>> source_lines;
 };
 
 /// "8 production, 3 test, 1 migration": the audited files per role, roles with

@@ -40,7 +40,7 @@ const char* command(core::Severity s) {
   return "warning";
 }
 
-void annotate(const core::Finding& f, std::ostream& out) {
+void annotate(const core::Finding& f, const std::string& docs_url, std::ostream& out) {
   out << "::" << command(f.severity) << " file=" << escape_property(f.where.path);
   const core::SourceRange& r = f.where.range;
   if (r.valid()) {
@@ -54,6 +54,7 @@ void annotate(const core::Finding& f, std::ostream& out) {
             n.message;
   }
   if (!f.fix.empty()) body += "\nFix: " + f.fix;
+  if (const std::string url = core::rule_doc_url(docs_url, f.code); !url.empty()) body += "\nDocs: " + url;
   out << "::" << escape_data(body) << "\n";
 }
 
@@ -63,9 +64,9 @@ void write_github(const core::Report& raw, std::ostream& out) {
   // Control characters made visible first; escape_data() then keeps the notes' own line breaks.
   const core::Report report = core::printable_report(raw);
   for (const core::Finding& f : report.findings) {
-    if (!f.suppressed) annotate(f, out);
+    if (!f.suppressed) annotate(f, report.rule_docs_url, out);
   }
-  for (const core::Finding& d : report.diagnostics) annotate(d, out);
+  for (const core::Finding& d : report.diagnostics) annotate(d, report.rule_docs_url, out);
 }
 
 }  // namespace report

@@ -29,10 +29,15 @@ void write_gitlab(const core::Report& report, std::ostream& out) {
       if (f.suppressed) continue;
       const uint32_t line = f.where.range.valid() ? f.where.range.begin.line : 1;
       const uint32_t end = std::max(line, f.where.range.end.line);
+      // content.body is Markdown in the merge request widget: the fix, then the rule's page.
+      std::string body = f.fix;
+      if (const std::string url = core::rule_doc_url(report.rule_docs_url, f.code); !url.empty()) {
+        body += (body.empty() ? "" : "\n\n") + std::string("[") + f.code + " " + f.name + "](" + url + ")";
+      }
       issues.push_back({{"type", "issue"},
                         {"check_name", f.code},
                         {"description", f.code + " " + f.message},
-                        {"content", {{"body", f.fix}}},
+                        {"content", {{"body", body}}},
                         {"categories", {diagnostics ? "Compatibility" : "Bug Risk"}},
                         {"fingerprint", prints[i]},
                         {"severity", diagnostics ? "minor" : severity(f.severity)},

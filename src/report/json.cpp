@@ -7,7 +7,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json finding_json(const core::Finding& f) {
+ordered_json finding_json(const core::Finding& f, const std::string& docs_url) {
   ordered_json j;
   j["rule"] = f.code;
   j["name"] = f.name;
@@ -27,6 +27,7 @@ ordered_json finding_json(const core::Finding& f) {
                     {"message", n.message}});
   }
   j["notes"] = std::move(notes);
+  if (const std::string url = core::rule_doc_url(docs_url, f.code); !url.empty()) j["url"] = url;
   j["suppressed"] = f.suppressed;
   if (f.suppressed && !f.suppression.empty()) j["suppression"] = f.suppression;
   return j;
@@ -53,10 +54,10 @@ void write_json(const core::Report& report, std::ostream& out) {
         s.roles[static_cast<size_t>(role)];
   j["summary"]["roles"] = std::move(roles);
   ordered_json findings = ordered_json::array();
-  for (const core::Finding& f : report.findings) findings.push_back(finding_json(f));
+  for (const core::Finding& f : report.findings) findings.push_back(finding_json(f, report.rule_docs_url));
   j["findings"] = std::move(findings);
   ordered_json diagnostics = ordered_json::array();
-  for (const core::Finding& d : report.diagnostics) diagnostics.push_back(finding_json(d));
+  for (const core::Finding& d : report.diagnostics) diagnostics.push_back(finding_json(d, report.rule_docs_url));
   j["diagnostics"] = std::move(diagnostics);
 
   ordered_json engines = ordered_json::array();

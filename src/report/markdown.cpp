@@ -8,6 +8,7 @@
 
 #include "core/printable.h"
 #include "report/reporter.h"
+#include "report/uri.h"
 
 namespace report {
 namespace {
@@ -108,6 +109,26 @@ std::string at(const core::Location& where, bool with_column) {
   return s;
 }
 
+/// A location as a code span, linked to the file at the audited commit when CI says where that is
+/// (Report::blob_url). Paths outside the checkout (`../`, absolute) and escaped names stay plain.
+std::string place(const core::Report& report, const core::Location& where, bool with_column, bool in_table) {
+  const std::string shown = code(at(where, with_column), in_table);
+  const std::string& path = where.path;
+  if (report.blob_url.empty() || path.empty() || path.front() == '/' || path.rfind("../", 0) == 0 ||
+      path.find('\\') != std::string::npos) {
+    return shown;
+  }
+  std::string url = report.blob_url + uri_path(path);
+  if (where.valid()) url += "#L" + std::to_string(where.range.begin.line);
+  return "[" + shown + "](" + url + ")";
+}
+
+/// **PA101**, linked to the rule's page when there is one.
+std::string rule_code(const core::Report& report, const std::string& code) {
+  const std::string url = core::rule_doc_url(report.rule_docs_url, code);
+  return url.empty() ? "**" + code + "**" : "**[" + code + "](" + url + ")**";
+}
+
 std::string count(size_t n, std::string_view singular, std::string_view plural) {
   return std::to_string(n) + " " + std::string(n == 1 ? singular : plural);
 }
@@ -124,11 +145,11 @@ const char* status_mark(core::CheckStatus status) {
   return "➖ n/a";
 }
 
-void write_finding(const core::Finding& f, std::ostream& out) {
-  out << "- " << code(at(f.where, true), false) << " **" << f.code << "** " << code(f.name, false)
-      << ": " << text(f.message, false) << "\n";
+void write_finding(const core::Report& report, const core::Finding& f, std::ostream& out) {
+  out << "- " << place(report, f.where, true, false) << " " << rule_code(report, f.code) << " "
+      << code(f.name, false) << ": " << text(f.message, false) << "\n";
   for (const core::Note& n : f.notes) {
-    out << "  - " << code(at(n.where, true), false) << " " << text(n.message, false) << "\n";
+    out << "  - " << place(report, n.where, true, false) << " " << text(n.message, false) << "\n";
   }
   if (!f.fix.empty()) out << "  - **Fix:** " << text(f.fix, false) << "\n";
 }
@@ -178,7 +199,7 @@ void write_findings(const core::Report& report, std::ostream& out) {
     if (n == 0) continue;
     out << (any ? "\n" : "") << "### " << group.heading << " (" << n << ")\n\n";
     for (const core::Finding& f : report.findings) {
-      if (!f.suppressed && f.severity == group.severity) write_finding(f, out);
+      if (!f.suppressed && f.severity == group.severity) write_finding(report, f, out);
     }
     any = true;
   }
@@ -188,7 +209,7 @@ void write_findings(const core::Report& report, std::ostream& out) {
 void write_diagnostics(const core::Report& report, std::ostream& out) {
   if (report.diagnostics.empty()) return;
   out << "\n## Diagnostics\n\nInput poolaudit could not fully audit:\n\n";
-  for (const core::Finding& d : report.diagnostics) write_finding(d, out);
+  for (const core::Finding& d : report.diagnostics) write_finding(report, d, out);
 }
 
 void write_inventory(const core::Report& report, std::ostream& out) {
@@ -199,6 +220,12 @@ void write_inventory(const core::Report& report, std::ostream& out) {
     out << "\nNo engines, session factories or Alembic environments found.\n";
     return;
   }
+  // Collapsed: a pull request comment leads with the findings; the inventory is there on demand.
+  out << "\n<details><summary>" << count(inv.engines.size(), "engine", "engines") << ", "
+      << count(inv.session_factories.size(), "session factory", "session factories") << ", "
+      << count(inv.session_providers.size(), "session provider", "session providers") << ", "
+      << count(inv.alembic_envs.size(), "Alembic environment", "Alembic environments")
+      << "</summary>\n";
   if (!inv.engines.empty()) {
     // One row per configuration (branch combination); the engine's own cells only on its first row.
     out << "\n### Engines (" << inv.engines.size() << ")\n\n"
@@ -208,7 +235,7 @@ void write_inventory(const core::Report& report, std::ostream& out) {
       std::string name = e.name.empty() ? "" : code(e.name, true);
       if (!e.function.empty())
         name += (name.empty() ? "in " : " in ") + code(e.function + "()", true);
-      const std::string engine_cells = code(at(e.where, false), true) + " | " +
+      const std::string engine_cells = place(report, e.where, false, true) + " | " +
                                        code(e.factory, true) + " | " + (name.empty() ? "—" : name) +
                                        " | " + code(e.backend, true) + " | " + code(e.url, true);
       const std::string blank = " |  |  |  | ";
@@ -230,7 +257,7 @@ void write_inventory(const core::Report& report, std::ostream& out) {
     out << "\n### Session factories (" << inv.session_factories.size() << ")\n\n"
         << "| Location | Factory | Name | Bind | Teardown |\n| --- | --- | --- | --- | --- |\n";
     for (const core::InventorySessionFactory& s : inv.session_factories) {
-      out << "| " << code(at(s.where, false), true) << " | " << code(s.factory, true) << " | "
+      out << "| " << place(report, s.where, false, true) << " | " << code(s.factory, true) << " | "
           << code(s.name, true) << " | " << code(s.bind, true) << " | "
           << (s.teardown.empty() ? "—" : text(s.teardown, true)) << " |\n";
     }
@@ -239,7 +266,7 @@ void write_inventory(const core::Report& report, std::ostream& out) {
     out << "\n### Session providers (" << inv.session_providers.size() << ")\n\n"
         << "| Location | Function | Kind | Yields | Closed |\n| --- | --- | --- | --- | --- |\n";
     for (const core::InventorySessionProvider& p : inv.session_providers) {
-      out << "| " << code(at(p.where, false), true) << " | " << code(p.function + "()", true) << " | "
+      out << "| " << place(report, p.where, false, true) << " | " << code(p.function + "()", true) << " | "
           << text(p.kind, true) << " | " << p.object << " | " << text(p.closes, true)
           << (p.closed_at.empty() ? "" : " (" + code(p.closed_at, true) + ")") << " |\n";
     }
@@ -248,17 +275,20 @@ void write_inventory(const core::Report& report, std::ostream& out) {
     out << "\n### Alembic environments (" << inv.alembic_envs.size() << ")\n\n"
         << "| Location | Engine | Pool |\n| --- | --- | --- |\n";
     for (const core::InventoryAlembicEnv& a : inv.alembic_envs) {
-      out << "| " << code(at(a.where, false), true) << " | "
+      out << "| " << place(report, a.where, false, true) << " | "
           << (a.engine.empty() ? "connection handed in" : code(a.engine, true)) << " | "
           << text(a.pool, true) << " |\n";
     }
   }
+  out << "\n</details>\n";
 }
 
 void write_deployment(const core::Report& report, std::ostream& out) {
   const core::DeploymentContext& dep = report.deployment;
   if (dep.empty()) return;
-  out << "\n## Deployment context\n\n| What | Found | Where |\n| --- | --- | --- |\n";
+  out << "\n## Deployment context\n\n<details><summary>"
+      << (dep.platform.empty() ? "Platform unknown" : text(dep.platform, false))
+      << "</summary>\n\n| What | Found | Where |\n| --- | --- | --- |\n";
   out << "| Platform | " << (dep.platform.empty() ? "unknown (no deployment files found)" : text(dep.platform, true))
       << " | — |\n";
   const std::pair<const char*, const std::vector<core::DeploymentEntry>*> groups[] = {
@@ -267,24 +297,28 @@ void write_deployment(const core::Report& report, std::ostream& out) {
   for (const auto& [label, entries] : groups) {
     for (const core::DeploymentEntry& e : *entries) {
       out << "| " << label << " | " << text(e.text, true) << " | "
-          << (e.where.valid() ? code(at(e.where, false), true) : "—") << " |\n";
+          << (e.where.valid() ? place(report, e.where, false, true) : "—") << " |\n";
     }
   }
+  out << "\n</details>\n";
 }
 
 }  // namespace
 
-void write_markdown(const core::Report& raw, std::ostream& out) {
+void write_markdown(const core::Report& raw, const MarkdownStyle& style, std::ostream& out) {
   const core::Report report =
       core::printable_report(raw);  // no control character reaches the page or the log
   out << "# " << report.tool << " " << report.version << ": audit of " << code(report.root, false)
       << "\n\n";
   write_summary(report, out);
-  write_checks(report, out);
+  if (!style.quiet) write_checks(report, out);
   write_findings(report, out);
   write_diagnostics(report, out);
+  if (style.quiet) return;
   write_deployment(report, out);
   write_inventory(report, out);
 }
+
+void write_markdown(const core::Report& report, std::ostream& out) { write_markdown(report, {}, out); }
 
 }  // namespace report

@@ -10,11 +10,18 @@ namespace report {
 struct TextStyle {
   bool color = false;  ///< ANSI colours (a TTY, --color always)
   bool quiet = false;  ///< findings and the summary line only
+  bool concise = false;  ///< one line per finding: no source excerpt
 };
 
 /// gcc-style finding lines, then the audit report (checks, inventory, summary).
 void write_text(const core::Report& report, const TextStyle& style, std::ostream& out);
+struct MarkdownStyle {
+  bool quiet = false;  ///< the summary and the findings only (no checks, context, inventory)
+};
+
 /// A Markdown report for pull requests and CI job summaries.
+void write_markdown(const core::Report& report, const MarkdownStyle& style, std::ostream& out);
+/// write_markdown() with the default style.
 void write_markdown(const core::Report& report, std::ostream& out);
 /// The JSON contract (schema_version 1; see docs/report.schema.json).
 void write_json(const core::Report& report, std::ostream& out);
@@ -28,6 +35,8 @@ void write_gitlab(const core::Report& report, std::ostream& out);
 bool known_format(std::string_view format);
 /// Renders `report` in a non-text format (markdown, json, sarif, github, gitlab); false if unknown.
 bool write_format(std::string_view format, const core::Report& report, std::ostream& out);
+/// `--statistics`: the count of findings per rule, most frequent first; text or a JSON array.
+void write_statistics(const core::Report& report, bool json, std::ostream& out);
 /// A rule's documentation page in Markdown (docs/rules/PAnnn.md, SARIF help, --explain --format markdown).
 void write_rule_markdown(const core::RuleInfo& rule, std::ostream& out);
 

@@ -8,6 +8,7 @@
 
 #include "report/fingerprint.h"
 #include "report/reporter.h"
+#include "report/uri.h"
 
 #ifndef POOLAUDIT_HOMEPAGE
 #define POOLAUDIT_HOMEPAGE "https://github.com/poolaudit/poolaudit"
@@ -25,24 +26,6 @@ const char* level(core::Severity s) {
     case core::Severity::kInfo: return "note";
   }
   return "warning";
-}
-
-/// A relative path as a URI reference (RFC 3986): unreserved characters and '/' stay, the rest is
-/// percent-encoded, so a space or '#' in a file name does not break the URI.
-std::string uri_path(const std::string& path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : path) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
 }
 
 ordered_json artifact(const std::string& path) {
@@ -100,24 +83,26 @@ std::string plain(std::string_view markdown) {
   return out;
 }
 
-ordered_json rule_json(const core::RuleInfo& rule) {
+ordered_json rule_json(const core::RuleInfo& rule, const std::string& docs_url) {
   const std::string code(rule.code);
   std::ostringstream markdown;
   write_rule_markdown(rule, markdown);
   ordered_json tags = ordered_json::array({"sqlalchemy", category(rule.code)});
   // Code scanning files credential findings under "security" when the rule says so.
   if (rule.name.find("credentials") != std::string_view::npos) tags.push_back("security");
-  return {{"id", code},
-          {"name", std::string(rule.name)},
-          {"shortDescription", {{"text", std::string(rule.summary)}}},
-          {"fullDescription", {{"text", std::string(rule.summary) + ". " + std::string(rule.fix) + "."}}},
-          {"helpUri", std::string(POOLAUDIT_HOMEPAGE) + "/blob/main/docs/rules/" + code + ".md"},
-          {"help",
+  ordered_json json{{"id", code},
+                    {"name", std::string(rule.name)},
+                    {"shortDescription", {{"text", std::string(rule.summary)}}},
+                    {"fullDescription", {{"text", std::string(rule.summary) + ". " + std::string(rule.fix) + "."}}}};
+  // Code scanning links the rule's name in an alert to helpUri.
+  if (const std::string url = core::rule_doc_url(docs_url, rule.code); !url.empty()) json["helpUri"] = url;
+  json.update(ordered_json{{"help",
            {{"text", plain(std::string(rule.summary) + ".\n\n" + std::string(rule.explanation) + "\n\nFix: " +
                                std::string(rule.fix) + ".")},
             {"markdown", markdown.str()}}},
           {"defaultConfiguration", {{"enabled", rule.default_on}, {"level", level(rule.severity)}}},
-          {"properties", {{"tags", std::move(tags)}}}};
+          {"properties", {{"tags", std::move(tags)}}}});
+  return json;
 }
 
 }  // namespace
@@ -127,7 +112,7 @@ void write_sarif(const core::Report& report, std::ostream& out) {
   std::map<std::string, size_t> rule_index;
   for (const core::RuleInfo& r : report.rules) {
     rule_index.emplace(std::string(r.code), rules.size());
-    rules.push_back(rule_json(r));
+    rules.push_back(rule_json(r, report.rule_docs_url));
   }
   ordered_json results = ordered_json::array();
   const std::vector<std::string> prints = fingerprints(report.findings);

@@ -1,6 +1,7 @@
 #include <string>
 
 #include "core/printable.h"
+#include "report/excerpt.h"
 #include "report/reporter.h"
 
 namespace report {
@@ -22,11 +23,25 @@ struct Colors {
   }
 };
 
-void write_finding(const core::Finding& f, const Colors& c, std::ostream& out) {
+/// The raw source line a finding points at, when the run collected it (not with --concise).
+const std::string* source_line(const core::Report& report, const core::Finding& f) {
+  const auto file = report.source_lines.find(f.where.path);
+  if (file == report.source_lines.end()) return nullptr;
+  const auto line = file->second.find(f.where.range.begin.line);
+  return line == file->second.end() ? nullptr : &line->second;
+}
+
+void write_finding(const core::Finding& f, const std::string* line, const Colors& c, std::ostream& out) {
   const auto& b = f.where.range.begin;
   out << c.bold() << f.where.path << ":" << b.line << ":" << b.column << ":" << c.reset() << " "
       << c.severity(f.severity) << core::severity_name(f.severity) << ":" << c.reset() << " " << f.message
       << " [" << f.code << "]\n";
+  if (line && f.where.valid()) {
+    const core::SourceRange& r = f.where.range;
+    const uint32_t end = r.end.line == r.begin.line ? r.end.column : 0;  // 0: to the end of the line
+    out << render_excerpt(*line, b.line, b.column, end,
+                          ExcerptColors{c.code("\033[1;34m"), c.severity(f.severity), c.reset()});
+  }
   for (const core::Note& n : f.notes) {
     out << "  " << c.bold() << n.where.path << ":" << n.where.range.begin.line << ":"
         << n.where.range.begin.column << ":" << c.reset() << " note: " << n.message << "\n";
@@ -48,10 +63,11 @@ void write_text(const core::Report& raw, const TextStyle& style, std::ostream& o
       core::printable_report(raw);  // nothing from the project reaches the terminal raw
   const Colors c{style.color};
   bool printed = !report.diagnostics.empty();
-  for (const core::Finding& d : report.diagnostics) write_finding(d, c, out);
+  auto line_of = [&](const core::Finding& f) { return style.concise ? nullptr : source_line(report, f); };
+  for (const core::Finding& d : report.diagnostics) write_finding(d, line_of(d), c, out);
   for (const core::Finding& f : report.findings) {
     if (f.suppressed) continue;
-    write_finding(f, c, out);
+    write_finding(f, line_of(f), c, out);
     printed = true;
   }
   if (!style.quiet) {
