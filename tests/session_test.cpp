@@ -473,3 +473,10 @@ TEST_CASE("ownership: a Session left open by a one-shot CLI command is released 
   CHECK(release_of("import click\n@click.command()\ndef f():\n    db = SessionLocal()\n    db.execute(1)\n"
                    "    while True:\n        pass\n") == "never");
 }
+
+TEST_CASE("ownership: a function a script's __main__ block runs is one-shot unless the block keeps running") {
+  const std::string leak = "def init():\n    db = SessionLocal()\n    db.execute(1)\n";
+  CHECK(release_of(leak + "if __name__ == '__main__':\n    init()\n") == "unknown");
+  CHECK(release_of(leak + "if __name__ == '__main__':\n    init()\n    app.run()\n") == "never");
+  CHECK(release_of(leak) == "never");
+}

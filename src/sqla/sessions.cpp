@@ -599,12 +599,34 @@ std::optional<SessionCreation> session_creation(const py::CallSite& call) {
 
 namespace {
 
-/// A CLI command (`@cli.command()`, `@app.cli.command`, typer's `@app.command()`) with no loop:
-/// the process ends when it returns.
-bool one_shot_command(const py::FunctionInfo& f, ts::Node body) {
+/// Or a module function that the module's `if __name__ == "__main__":` block calls, when that block
+/// starts nothing that keeps running (a server, a loop, a scheduler).
+bool called_by_main_block(const py::Module& m, const py::FunctionInfo& f) {
+  if (f.parent_function >= 0 || !f.class_name.empty()) return false;
+  ts::Node root = f.node;
+  while (root.parent()) root = root.parent();
+  for (uint32_t i = 0; i < root.named_child_count(); ++i) {
+    const ts::Node n = root.named_child(i);
+    if (kind_of(n) != Kind::kIfStatement ||
+        m.text(py::field(n, Field::kCondition)).find("__main__") == std::string_view::npos) {
+      continue;
+    }
+    const std::string_view block = m.text(n);
+    if (block.find(f.name + "(") == std::string_view::npos) return false;
+    for (std::string_view long_running : {"run(", "serve", "start", "while", "loop", "forever", "worker"}) {
+      if (block.find(long_running) != std::string_view::npos) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+/// A CLI command (`@cli.command()`, `@app.cli.command`, typer's `@app.command()`) or a function
+/// run by a script's `__main__` block, with no loop: the process ends when it returns.
+bool one_shot_command(const py::Module& m, const py::FunctionInfo& f, ts::Node body) {
   const bool command = std::any_of(f.decorator_texts.begin(), f.decorator_texts.end(),
                                    [](const std::string& d) { return d.find("command") != std::string::npos; });
-  if (!command || !body) return false;
+  if ((!command && !called_by_main_block(m, f)) || !body) return false;
   bool loops = false;
   walk_function(body, [&](ts::Node n) { loops = loops || kind_of(n) == Kind::kWhileStatement; });
   return !loops;
@@ -623,7 +645,7 @@ void classify_release(const py::Module& m, ts::Node call, int function, SessionU
   const Release r = use.release;
   if (f && !use.connection && !use.yielded &&
       (r == Release::kNever || r == Release::kHappyPathOnly || r == Release::kExceptOnly) &&
-      one_shot_command(*f, py::field(f->node, Field::kBody))) {
+      one_shot_command(m, *f, py::field(f->node, Field::kBody))) {
     use.release = Release::kUnknown;
   }
 }
