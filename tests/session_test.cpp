@@ -322,3 +322,161 @@ TEST_CASE("a Session made with no bind is unbound unless the function binds it")
   CHECK_FALSE(only("def f(o, **kw):\n    s = Session(**kw)\n    s.add(o)\n").unbound);
   CHECK_FALSE(only("def f(o):\n    s = SessionLocal()\n    s.add(o)\n").unbound);
 }
+
+TEST_CASE("ownership: passing a session lends it; a callee owns it only when it closes or keeps it") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // A library call borrows it (Alembic's MigrationContext.configure, pandas.read_sql).
+      {"from alembic.migration import MigrationContext\n"
+       "def f():\n    conn = engine.connect()\n    ctx = MigrationContext.configure(conn)\n    return ctx.x()\n",
+       "never"},
+      {"from alembic.migration import MigrationContext\n"
+       "def f():\n    conn = engine.connect()\n    return MigrationContext.configure(connection=conn).x()\n",
+       "never"},
+      // A project function that only reads it, by position or by keyword.
+      {"def load(db_session):\n    return db_session.execute(1)\n"
+       "def f():\n    db = SessionLocal()\n    return load(db_session=db)\n",
+       "never"},
+      // A project function that closes it in finally, a `with`, or two calls down.
+      {"def close_it(db):\n    try:\n        db.execute(1)\n    finally:\n        db.close()\n"
+       "def f():\n    db = SessionLocal()\n    close_it(db)\n",
+       "passed"},
+      {"def use(x, db):\n    with db:\n        db.execute(x)\n"
+       "def f():\n    db = SessionLocal()\n    use(1, db=db)\n",
+       "passed"},
+      {"def close_it(db):\n    db.close()\n"
+       "def forward(s):\n    close_it(s)\n"
+       "def f():\n    db = SessionLocal()\n    forward(db)\n",
+       "passed"},
+      // The wrong parameter: `close_it(x, db)` closes its first parameter, not the session.
+      {"def close_it(a, b):\n    a.close()\n    b.execute(1)\n"
+       "def f(x):\n    db = SessionLocal()\n    close_it(x, db)\n",
+       "never"},
+      // Kept: a project class's __init__, a method on self, a container, setattr, an exit stack.
+      {"class Repo:\n    def __init__(self, session):\n        self.session = session\n"
+       "def f():\n    db = SessionLocal()\n    repo = Repo(db)\n    return repo.x()\n",
+       "passed"},
+      {"class Svc:\n    def keep(self, s):\n        self.s = s\n"
+       "    def start(self):\n        db = SessionLocal()\n        self.keep(db)\n",
+       "passed"},
+      {"def f(g):\n    db = SessionLocal()\n    setattr(g, 'db', db)\n    db.execute(1)\n", "passed"},
+      {"def f(stack):\n    conn = engine.connect()\n    stack.enter_context(conn)\n    conn.execute(1)\n", "passed"},
+      // A library class whose instance leaves the function may keep it; one that stays does not.
+      {"from lib import Repository\ndef f():\n    db = SessionLocal()\n    return Repository(db)\n", "passed"},
+      // Unnamed: given directly to a borrowing call, or to one that closes it.
+      {"from pandas import read_sql\ndef f():\n    return read_sql('q', engine.connect())\n", "never"},
+      {"def close_it(db):\n    db.close()\ndef f():\n    close_it(SessionLocal())\n", "passed"},
+      // A close only in `except` leaves the normal path open.
+      {"def f():\n    db = SessionLocal()\n    try:\n        db.execute(1)\n    except Exception:\n        db.close()\n"
+       "        raise\n",
+       "except-only"},
+      {"def f():\n    db = SessionLocal()\n    try:\n        db.execute(1)\n    except:\n        db.close()\n", "except-only"},
+  };
+  for (const auto& [code, expected] : cases) {
+    INFO(code);
+    const sqla::FileFacts f = facts_of(code);
+    REQUIRE(f.sessions.size() == 1);
+    CHECK(sqla::release_name(f.sessions[0].release) == expected);
+  }
+}
+
+TEST_CASE("ownership: another module's function owns the session only when it closes or keeps that parameter") {
+  const sqla::ProjectFacts p = project_of({
+      {"app.database", kHeader},
+      {"app.services",
+       "def purge(db):\n    try:\n        db.execute(1)\n    finally:\n        db.close()\n"
+       "def count(db_session):\n    return db_session.execute(1)\n"
+       "class Repo:\n    def __init__(self, session):\n        self.session = session\n"},
+      {"app.jobs",
+       "from app.database import SessionLocal\n"
+       "from app import services\n"
+       "from app.services import purge, count, Repo\n"
+       "def a():\n    db = SessionLocal()\n    purge(db)\n"
+       "def b():\n    db = SessionLocal()\n    count(db_session=db)\n"
+       "def c():\n    db = SessionLocal()\n    services.purge(db)\n"
+       "def d():\n    db = SessionLocal()\n    r = Repo(db)\n    r.x()\n"
+       "def e():\n    db = SessionLocal()\n    services.count(db)\n"},
+  });
+  const sqla::FileFacts& services = p.files[1];
+  REQUIRE(services.parameter_custody.size() == 2);
+  CHECK(services.parameter_custody[0].function == "purge");
+  CHECK(services.parameter_custody[1].function == "Repo.__init__");
+  CHECK(services.parameter_custody[1].index == 1);
+  const sqla::FileFacts& jobs = p.files[2];
+  REQUIRE(jobs.sessions.size() == 5);
+  CHECK(jobs.sessions[0].release == sqla::Release::kPassed);
+  CHECK(jobs.sessions[1].release == sqla::Release::kNever);
+  CHECK(jobs.sessions[1].lent);
+  CHECK(jobs.sessions[2].release == sqla::Release::kPassed);
+  CHECK(jobs.sessions[3].release == sqla::Release::kPassed);
+  CHECK(jobs.sessions[4].release == sqla::Release::kNever);
+}
+
+TEST_CASE("registry references: the same registry through imports, and how each use ends") {
+  using Kind = sqla::RegistryReference::Kind;
+  const sqla::ProjectFacts p = project_of({
+      {"app.db",
+       std::string(kHeader) +
+           "db_session = scoped_session(SessionLocal)\n"
+           "def get_db():\n    db = db_session()\n    try:\n        yield db\n    finally:\n        db.close()\n"
+           "def count():\n    return db_session.query(1).count()\n"},
+      {"app.web",
+       "from app.db import db_session\nfrom app import db\n"
+       "def a():\n    with db_session() as s:\n        s.execute(1)\n"
+       "def b():\n    db.db_session.remove()\n"
+       "def c(items, x):\n    items.remove(x)\n"
+       "def d(self):\n    self.db_session.remove()\n"},
+  });
+  auto kinds = [&](size_t file, const std::string& symbol) {
+    std::vector<Kind> out;
+    for (const sqla::RegistryReference& r : p.files[file].registry_references) {
+      if (r.symbol == symbol) out.push_back(r.kind);
+    }
+    return out;
+  };
+  CHECK(kinds(0, "app.db.db_session") == std::vector<Kind>{Kind::kClosedCall, Kind::kOther});
+  CHECK(kinds(1, "app.db.db_session") == std::vector<Kind>{Kind::kClosedCall, Kind::kRelease});
+  // Unresolved receivers: `self.db_session.remove()` is recorded by its text; a list's remove(x) is not.
+  const std::vector<Kind> unresolved = kinds(1, "");
+  REQUIRE(unresolved.size() == 1);
+  CHECK(unresolved[0] == Kind::kRelease);
+}
+
+TEST_CASE("autocommit=True stored in a dict passed on with **") {
+  const sqla::FileFacts f = facts_of(
+      "def a(engine, **kwargs):\n    kwargs['autocommit'] = True\n    return sessionmaker(bind=engine, **kwargs)\n"
+      "def b(engine, **kw):\n    kw.setdefault('autocommit', True)\n    return Session(engine, **kw)\n"
+      "def c(engine, **kw):\n    kw.update(autocommit=True)\n    return sessionmaker(**kw)\n"
+      "def d(engine, **kw):\n    kw['autocommit'] = False\n    return sessionmaker(**kw)\n"
+      "def e(engine, **kw):\n    f = sessionmaker(**kw)\n    kw['autocommit'] = True\n    return f\n");
+  REQUIRE(f.session_autocommit.size() == 3);
+  CHECK(f.session_autocommit[0].via == "**kwargs");
+  CHECK(f.session_autocommit[1].via == "**kw");
+  CHECK(f.session_autocommit[2].callee == "sessionmaker");
+}
+
+TEST_CASE("commit in finally inside `with ... as session`") {
+  const sqla::FileFacts f = facts_of(
+      "def a():\n    with SessionLocal() as s:\n        try:\n            yield s\n        finally:\n            s.commit()\n"
+      "def b():\n    with SessionLocal() as s:\n        try:\n            s.execute(1)\n            s.commit()\n"
+      "        finally:\n            s.expunge_all()\n");
+  REQUIRE(f.sessions.size() == 2);
+  CHECK(f.sessions[0].release == sqla::Release::kWith);
+  CHECK(f.sessions[0].commit_in_finally.valid());
+  CHECK_FALSE(f.sessions[1].commit_in_finally.valid());
+}
+
+TEST_CASE("ownership: a Session left open by a one-shot CLI command is released at exit") {
+  CHECK(release_of("import click\n@click.command()\ndef f():\n    db = SessionLocal()\n    db.execute(1)\n") ==
+        "unknown");
+  // A connection holds its transaction while the command goes on; a loop keeps the process running.
+  CHECK(release_of("import click\n@click.command()\ndef f():\n    c = engine.connect()\n    c.execute(1)\n") == "never");
+  CHECK(release_of("import click\n@click.command()\ndef f():\n    db = SessionLocal()\n    db.execute(1)\n"
+                   "    while True:\n        pass\n") == "never");
+}
+
+TEST_CASE("ownership: a function a script's __main__ block runs is one-shot unless the block keeps running") {
+  const std::string leak = "def init():\n    db = SessionLocal()\n    db.execute(1)\n";
+  CHECK(release_of(leak + "if __name__ == '__main__':\n    init()\n") == "unknown");
+  CHECK(release_of(leak + "if __name__ == '__main__':\n    init()\n    app.run()\n") == "never");
+  CHECK(release_of(leak) == "never");
+}

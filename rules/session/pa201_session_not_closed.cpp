@@ -37,6 +37,9 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         case sqla::Release::kHappyPathOnly:
           message = what(use) + " is not closed on every path (an exception or an early return skips the close()): " + held;
           break;
+        case sqla::Release::kExceptOnly:
+          message = what(use) + " is closed only in an `except` clause, so the normal path leaves it open: " + held;
+          break;
         case sqla::Release::kThrowAway:
           message = what(use) + " is used once and dropped without close(): " + held;
           break;
@@ -62,6 +65,12 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         f.notes.push_back(core::Note{file.entry.find(use.function)->evidence, "used as a dependency here"});
         f.fix = "Make " + use.function + "() a generator: `with SessionLocal() as db: yield db`";
       }
+      if (use.release == sqla::Release::kExceptOnly && use.release_where.valid()) {
+        f.notes.push_back(core::Note{use.release_where, "closed here, only when an exception was raised"});
+      }
+      if (use.lent && use.release == sqla::Release::kNever) {
+        f.notes.push_back(core::Note{use.where, "passing it to another function lends it: no callee closes or keeps it"});
+      }
       if (use.release == sqla::Release::kHappyPathOnly && use.release_where.valid()) {
         f.notes.push_back(core::Note{use.release_where, "closed here, skipped when an earlier statement raises or returns"});
       }
@@ -79,11 +88,13 @@ extern const Rule kPA201{
      "is not prompt. With a pool of 3 connections, 14 of 20 handler calls failed with "
      "`TimeoutError: QueuePool limit ... reached`. A connection from `engine.connect()` is checked out at once. "
      "A `close()` at the end of the success path does not run when a statement before it raises.\n\n"
+     "A `close()` only in an `except` clause leaves the normal path open.\n\n"
      "**Example.**\n```python\ndef handler():\n    db = SessionLocal()\n    users = db.query(User).all()\n"
      "    db.close()          # skipped when the query raises\n    return users\n```\n\n"
      "**Not reported when** the object is used in `with`/`async with` (also `with Session(engine).begin():`), "
-     "closed in `finally`, wrapped in `contextlib.closing`, returned, stored on `self` or in a container, passed "
-     "to another function that may own it, registered as a teardown callback (`atexit.register(db.close)`), "
+     "closed in `finally`, wrapped in `contextlib.closing`, returned, stored on `self` or in a container, given "
+     "to a function of the project that closes or keeps that parameter (passing it to any other call, such as "
+     "`MigrationContext.configure(conn)` or a service taking `db_session=`, only lends it), registered as a teardown callback (`atexit.register(db.close)`), "
      "or never used (a Session acquires its connection lazily), or when a `Session()` made with no bind (and "
      "nothing in the function binding it) only collects objects: on SQLAlchemy 2.0 it has no engine to take a "
      "connection from. In a pytest fixture, a `close()` after the `yield` is the fixture's teardown, which "

@@ -11,18 +11,24 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
     for (const sqla::SessionUse& use : file.sessions) {
       if (!use.confirmed || use.foreign_bind || !use.yielded || !use.in_generator || use.test_fixture) continue;
-      if (use.release != sqla::Release::kNever && use.release != sqla::Release::kHappyPathOnly) continue;
+      const sqla::Release r = use.release;
+      if (r != sqla::Release::kNever && r != sqla::Release::kHappyPathOnly && r != sqla::Release::kExceptOnly) continue;
       const std::string object = use.connection ? "connection" : "session";
-      std::string message = "an exception in the request is thrown into " + use.function + "() at its yield, so the " +
-                            object + " from " + use.callee + "() is " +
-                            (use.release == sqla::Release::kNever ? "never closed" : "not closed") +
-                            (use.connection ? ": it stays" : " and its connection stays") +
-                            " checked out until garbage collection (QueuePool TimeoutError after a few failing requests)";
+      const std::string stays = (use.connection ? ": it stays" : " and its connection stays") +
+                                std::string(" checked out until garbage collection (QueuePool TimeoutError");
+      std::string message =
+          r == sqla::Release::kExceptOnly
+              ? "the " + object + " from " + use.callee + "() yielded by " + use.function +
+                    "() is closed only in an `except` clause, so every request that succeeds leaves it open" +
+                    stays + " after a few requests)"
+              : "an exception in the request is thrown into " + use.function + "() at its yield, so the " + object +
+                    " from " + use.callee + "() is " + (r == sqla::Release::kNever ? "never closed" : "not closed") +
+                    stays + " after a few failing requests)";
       core::Finding& f = out.report(use.where, std::move(message));
       if (use.release_where.valid()) {
-        f.notes.push_back(core::Note{use.release_where, use.release == sqla::Release::kHappyPathOnly
-                                                            ? "closed here, on the success path only"
-                                                            : "yielded here"});
+        f.notes.push_back(core::Note{use.release_where, r == sqla::Release::kHappyPathOnly ? "closed here, on the success path only"
+                                                        : r == sqla::Release::kExceptOnly ? "closed here, only on the exception path"
+                                                                                          : "yielded here"});
       }
     }
   }
@@ -51,7 +57,8 @@ extern const Rule kPA202{
      "`async with` / "
      "`with engine.begin() as conn:`, or the close is in `finally`, or closed "
      "in an `except` clause and after "
-     "it, for pytest fixtures (pytest resumes the generator after a failing "
+     "it (a close in `except` alone leaves every successful request's session open, and is "
+     "reported), for pytest fixtures (pytest resumes the generator after a failing "
      "test), or when the object is "
      "stored or passed elsewhere. Dependencies that `return` are PA201's.",
      "Wrap the yield: `with SessionLocal() as db: yield db`, or `try: yield "

@@ -10,16 +10,31 @@ namespace {
 
 using core::last_component;
 
-/// `X.remove()` / `X.close()` (the registry proxies close() to the current session) or
-/// `register(X)` (zope.sqlalchemy closes it with the transaction) anywhere in the project. Matched
-/// by the last name component: a remove through another module's alias still counts (silence).
-bool released(const sqla::ProjectFacts& facts, std::string_view name) {
+/// The registry's references across the project: `R.remove()` / `R.close()` (the registry proxies
+/// close() to the current session), `register(R)` (zope.sqlalchemy closes it with the transaction).
+/// A reference resolved to a module-level name must name this registry; one on a receiver that
+/// cannot be resolved (`self.db_session.remove()`, a registry local to a function) is matched by its
+/// last name component (silence: who it is cannot be followed).
+struct Uses {
+  bool released = false;
+  int closed_calls = 0;  ///< `R()` whose session is closed on every path (finally, with)
+  int other = 0;         ///< proxied uses (`R.query(...)`), sessions not closed, passed on
+};
+
+Uses uses_of(const sqla::ProjectFacts& facts, const std::string& symbol, std::string_view name) {
+  Uses u;
   for (const sqla::FileFacts& file : facts.files) {
-    for (const sqla::RegistryRelease& r : file.entry.registry_releases) {
-      if (last_component(r.object) == name) return true;
+    for (const sqla::RegistryReference& r : file.registry_references) {
+      const bool same = r.symbol.empty() ? last_component(r.text) == name : r.symbol == symbol;
+      if (!same) continue;
+      switch (r.kind) {
+        case sqla::RegistryReference::Kind::kRelease: u.released = true; break;
+        case sqla::RegistryReference::Kind::kClosedCall: ++u.closed_calls; break;
+        case sqla::RegistryReference::Kind::kOther: ++u.other; break;
+      }
     }
   }
-  return false;
+  return u;
 }
 
 bool uses_flask(const sqla::ProjectFacts& facts) {
@@ -40,8 +55,13 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
       if (!site.scoped) continue;
       const std::string_view name = last_component(site.assigned_to);
       // Not bound to a name (passed on, returned): who removes it cannot be followed.
-      if (name.empty() || site.assigned_to.find('[') != std::string::npos || released(facts, name))
-        continue;
+      if (name.empty() || site.assigned_to.find('[') != std::string::npos) continue;
+      const bool module_name = site.function.empty() && site.assigned_to.find('.') == std::string::npos;
+      const Uses u = uses_of(facts, module_name ? file.module_name + "." + site.assigned_to : "", name);
+      if (u.released) continue;
+      // Every session taken from it is closed on every path: close() ends the transaction and returns
+      // the connection; the registry keeps a closed Session that holds none (facts PA205).
+      if (module_name && u.closed_calls > 0 && u.other == 0) continue;
       // async_scoped_session scopes by task (scopefunc=current_task), scoped_session by thread.
       const bool per_task = site.callee.find("async_scoped") != std::string::npos;
       const std::string registry = per_task ? "async_scoped_session" : "scoped_session";
@@ -82,14 +102,15 @@ extern const Rule kPA205{
      "**Example.**\n```python\ndb_session = "
      "scoped_session(sessionmaker(bind=engine))\n# no "
      "db_session.remove() anywhere\n```\n\n"
-     "**Not reported when** `remove()` (or `close()`) of the registry appears "
-     "anywhere in the "
-     "project, called or "
+     "**Not reported when** `remove()` (or `close()`) of the same registry "
+     "appears in the "
+     "project (matched through imports), called or "
      "registered as a callback (`app.teardown_appcontext`, a middleware, a "
      "dependency's `finally`, "
      "`atexit.register(db_session.remove)`), when it is handed to "
      "`zope.sqlalchemy.register(...)`, "
-     "for "
+     "when every session taken from it (`db = db_session()`) is closed in `finally` or a `with` "
+     "block in every module (close() returns the connection; the registry keeps a closed Session), for "
      "Flask-SQLAlchemy's `db.session` (it removes its own at app-context "
      "teardown), when the "
      "registry is not "

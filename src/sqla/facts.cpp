@@ -272,8 +272,9 @@ class FactsBuilder : public py::CallObserver {
       probe.callee = "create_engine";
       classify_release(module, e.node, e.function, probe);
       const Release r = probe.release;
+      // An engine given to any call may be kept by it (engines are not handed over the way sessions are).
       facts_.engines[e.site].in_loop = r != Release::kStored && r != Release::kPassed && r != Release::kReturned &&
-                                       r != Release::kTeardown && r != Release::kClosing;
+                                       r != Release::kTeardown && r != Release::kClosing && !probe.lent;
     }
     web_.finish(module, facts_);
     threads_.finish(module, facts_);
@@ -281,6 +282,8 @@ class FactsBuilder : public py::CallObserver {
     for (size_t i = 0; i < creations_.size(); ++i) {
       classify_release(module, creations_[i].first, creations_[i].second, facts_.sessions[i]);
     }
+    collect_parameter_custody(module, facts_.parameter_custody);
+    collect_registry_references(module, root, facts_.registry_references);
     for (const py::FunctionInfo& f : module.functions()) {
       if (f.parent_function < 0 && f.class_name.empty() && f.is_generator && f.decorators.empty()) {
         facts_.plain_generators.emplace_back(f.name, f.is_async);
@@ -471,7 +474,16 @@ class FactsBuilder : public py::CallObserver {
       return;
     }
     const py::Argument* a = call.args.find("autocommit");
-    if (!a || a->value->kind != ValueKind::kBool || !a->value->boolean) return;
+    if (!a || a->value->kind != ValueKind::kBool || !a->value->boolean) {
+      // `def make(engine, **kwargs): kwargs["autocommit"] = True; return sessionmaker(**kwargs)`.
+      if (a) return;  // the interpreter saw the key (False, or a value it could not resolve)
+      const std::optional<AutocommitStore> store = autocommit_store(call.module, call.node);
+      if (!store || !seen_autocommit_.insert(call.node.start_byte()).second) return;
+      facts_.session_autocommit.push_back(SessionAutocommit{call.module.location(call.node), store->where,
+                                                            std::string(call.module.text(call.callee_node)),
+                                                            store->via, call.module.describe(call.args.tags)});
+      return;
+    }
     if (!seen_autocommit_.insert(call.node.start_byte()).second) return;
     facts_.session_autocommit.push_back(SessionAutocommit{call.module.location(call.node), a->where,
                                                           std::string(call.module.text(call.callee_node)), a->via,

@@ -146,8 +146,38 @@ enum class Release : uint8_t {
   kPassed,          ///< passed to a call that may own it (and never closed here)
   kTeardown,        ///< `name.close` registered as a callback
   kHappyPathOnly,   ///< closed, but not on the exception path
+  kExceptOnly,      ///< closed only in an `except` clause: the normal path leaves it open
   kNever,           ///< never closed, never escapes
   kThrowAway,       ///< created inline and used once: `Session(engine).execute(...)`
+};
+
+/// A session or connection given to another module's function: a hand-over only when that
+/// function closes or keeps the parameter (confirmed at project phase).
+struct Handover {
+  std::string symbol;   ///< "app.services.run_and_close", or "app.repo.Repo" (its __init__)
+  int position = -1;    ///< positional index of the argument (-1: by keyword)
+  std::string keyword;  ///< the keyword it is passed by
+};
+
+/// A parameter that its function closes (with, finally, close()) or keeps (self, a container): a
+/// session passed there is handed over.
+struct ParameterCustody {
+  std::string function;   ///< qualified name in its module ("run_and_close", "Repo.__init__")
+  std::string parameter;  ///< "*" for a class without its own __init__ (generated or inherited): any
+  int index = 0;          ///< position among the named parameters (self included)
+};
+
+/// A reference to a module-level name that may be a scoped_session registry (PA205).
+struct RegistryReference {
+  enum class Kind : uint8_t {
+    kRelease,     ///< `R.remove` / `R.close` (called with no arguments or passed as a callback), `register(R)`
+    kClosedCall,  ///< `R()`, and the session it gives is closed on every path (with, finally)
+    kOther,       ///< anything else: a proxied use (`R.query`), a session not closed, passed on
+  };
+  std::string symbol;  ///< "app.db.db_session"; "" when the receiver is not a module-level name
+  std::string text;    ///< as written ("db_session", "self.db_session")
+  Kind kind = Kind::kOther;
+  core::Location where;
 };
 
 /// A Session / AsyncSession / connection created in the file, and how it is released.
@@ -174,6 +204,8 @@ struct SessionUse {
   bool commit_after_except = false;  ///< ... or after an `except:` that swallows the error at the yield
   std::string symbol;            ///< a project name to confirm at project phase ("app.db.SessionLocal")
   bool confirmed = true;         ///< false until `symbol` resolves to a session factory
+  std::vector<Handover> handovers;  ///< given to other modules' functions (kNever until one owns it)
+  bool lent = false;             ///< given to calls that borrow it (not shown to close or keep it)
 };
 
 /// `with f()` / `async with f()` where `f` is a function of the project (PA207 checks generators).
@@ -387,6 +419,8 @@ struct FileFacts {
   std::vector<SessionFactorySite> session_factories;
   std::vector<SessionUse> sessions;
   std::vector<SessionAutocommit> session_autocommit;
+  std::vector<ParameterCustody> parameter_custody;     ///< parameters a function closes or keeps
+  std::vector<RegistryReference> registry_references;  ///< uses of module-level names (PA205)
   std::vector<WithCall> with_calls;
   std::vector<std::pair<std::string, bool>> plain_generators;  ///< module-level undecorated generators (name, async)
   bool is_script = false;        ///< scripts/, manage.py, or a `__main__` guard without a web framework

@@ -103,6 +103,13 @@ struct Occurrences {
   core::Location with_where, yield_where, return_where;
   std::vector<std::pair<uint32_t, core::Location>> plain_commits;
   bool yield_swallowed = false;  ///< a yield inside `try` whose `except:` catches everything and goes on
+  /// Calls that receive the object as an argument (`run(db)`, `service(db_session=db)`): the
+  /// argument node is the direct child of the argument list, or null when nested (`f((db,))`).
+  struct Pass {
+    ts::Node call;
+    ts::Node argument;
+  };
+  std::vector<Pass> passes;
 };
 
 /// True when `node` sits in the body of a `try` with an `except:` / `except Exception:` clause that
@@ -185,8 +192,13 @@ void classify_occurrence(const py::Module& m, ts::Node id, ts::Node body, Occurr
   for (ts::Node a = expr.parent(); a && !(a == body); a = a.parent()) {
     const Kind k = kind_of(a);
     if (k == Kind::kArgumentList) {
-      if (is_closing_call(m, a.parent())) o.closing = true;
-      else o.passed = true;
+      if (is_closing_call(m, a.parent())) {
+        o.closing = true;
+      } else {
+        ts::Node direct = expr;
+        if (ts::Node kw = expr.parent(); kw && kind_of(kw) == Kind::kKeywordArgument) direct = kw;
+        o.passes.push_back({a.parent(), direct.parent() == a ? direct : ts::Node()});
+      }
       o.uses.push_back(id.start_byte());
       return;
     }
@@ -236,6 +248,178 @@ std::vector<ts::Node> identifiers(const py::Module& m, ts::Node body, std::strin
   return out;
 }
 
+/// Methods that keep their argument: a container (`sessions.append(db)`), or an exit stack that
+/// closes it (`stack.enter_context(conn)`).
+bool keeps_argument(std::string_view method) {
+  for (std::string_view keep : {"append", "appendleft", "add", "extend", "insert", "put", "put_nowait", "push",
+                                "setdefault", "enter_context", "enter_async_context", "register"}) {
+    if (method == keep) return true;
+  }
+  return false;
+}
+
+/// A callee resolved in this module: a function (or a class's __init__), or another module's name.
+struct Callee {
+  const py::FunctionInfo* function = nullptr;
+  int offset = 0;      ///< parameters before the first argument (`self` of a method or __init__)
+  std::string symbol;  ///< "app.services.close_it", to confirm at project phase
+  bool type = false;   ///< named in CapWords: a class, whose instance may keep the argument
+  /// A class of this module with no __init__ of its own: a dataclass / pydantic model / NamedTuple
+  /// (whose generated __init__ keeps every field) or an inherited __init__ that cannot be followed.
+  bool generated_init = false;
+};
+
+const py::FunctionInfo* module_function(const py::Module& m, std::string_view qualified) {
+  const py::FunctionInfo* found = nullptr;
+  for (const py::FunctionInfo& f : m.functions()) {
+    if (f.parent_function < 0 && f.qualified_name == qualified) found = &f;  // the last definition wins
+  }
+  return found;
+}
+
+/// The one project symbol a module-level name holds (an import from the project), or "".
+std::string imported_symbol(const py::Module& m, std::string_view name) {
+  const py::Alts* alts = m.global(name);
+  if (!alts || alts->size() != 1) return "";
+  const py::Value& v = *(*alts)[0].value;
+  if (v.kind != ValueKind::kSymbol || is_library(v.text) || v.text.starts_with("builtins.") ||
+      v.text.find("()") != std::string::npos || v.text.find('.') == std::string::npos) {
+    return "";
+  }
+  return v.text;
+}
+
+Callee resolve_callee(const py::Module& m, ts::Node call, const py::FunctionInfo* caller) {
+  Callee out;
+  const ts::Node fn = py::field(call, Field::kFunction);
+  if (!fn) return out;
+  const std::string_view last = last_component(m.text(fn));
+  out.type = !last.empty() && std::isupper(static_cast<unsigned char>(last[0]));
+  if (kind_of(fn) == Kind::kIdentifier) {
+    const std::string_view name = m.text(fn);
+    if ((out.function = module_function(m, name))) return out;
+    const bool local_class = std::any_of(m.classes().begin(), m.classes().end(),
+                                         [&](const py::ClassInfo& c) { return c.name == name; });
+    if (local_class) {
+      out.function = module_function(m, std::string(name) + ".__init__");
+      out.offset = 1;
+      out.generated_init = !out.function;
+      return out;
+    }
+    out.symbol = imported_symbol(m, name);
+    return out;
+  }
+  if (kind_of(fn) != Kind::kAttribute) return out;
+  const ts::Node object = py::field(fn, Field::kObject);
+  if (!object || kind_of(object) != Kind::kIdentifier) return out;
+  const std::string_view receiver = m.text(object);
+  if ((receiver == "self" || receiver == "cls") && caller && !caller->class_name.empty()) {
+    out.function = module_function(m, caller->class_name + "." + std::string(last));
+    out.offset = 1;
+    return out;
+  }
+  if (std::string module = imported_symbol(m, receiver); !module.empty()) out.symbol = module + "." + std::string(last);
+  return out;
+}
+
+/// Where an argument sits in its call: a position among the positional arguments, or a keyword.
+struct Slot {
+  bool known = false;
+  int position = -1;
+  std::string keyword;
+};
+
+Slot slot_of(const py::Module& m, ts::Node call, ts::Node argument) {
+  Slot out;
+  if (!argument) return out;
+  if (kind_of(argument) == Kind::kKeywordArgument) {
+    out.keyword = std::string(m.text(py::field(argument, Field::kName)));
+    out.known = !out.keyword.empty();
+    return out;
+  }
+  const ts::Node args = py::field(call, Field::kArguments);
+  int position = 0;
+  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
+    const ts::Node a = args.named_child(i);
+    if (a == argument) {
+      out.known = true;
+      out.position = position;
+      return out;
+    }
+    const Kind k = kind_of(a);
+    if (k == Kind::kListSplat || k == Kind::kDictionarySplat) return out;  // positions unknown after `*x`
+    if (k != Kind::kKeywordArgument && k != Kind::kComment) ++position;
+  }
+  return out;
+}
+
+std::string_view parameter_for(const py::FunctionInfo& f, const Slot& slot, int offset) {
+  if (!slot.keyword.empty()) {
+    return std::find(f.parameters.begin(), f.parameters.end(), slot.keyword) != f.parameters.end()
+               ? std::string_view(slot.keyword)
+               : std::string_view();
+  }
+  const size_t at = static_cast<size_t>(offset + slot.position);
+  return slot.position >= 0 && at < f.parameters.size() ? std::string_view(f.parameters[at]) : std::string_view();
+}
+
+/// True when the call's value leaves the function (returned, or kept on an attribute or in a container).
+bool result_escapes(ts::Node call) {
+  const ts::Node expr = outer_expression(call);
+  const ts::Node p = expr.parent();
+  if (!p) return false;
+  if (kind_of(p) == Kind::kReturnStatement) return true;
+  return kind_of(p) == Kind::kAssignment && py::field(p, Field::kRight) == expr &&
+         kind_of(py::field(p, Field::kLeft)) != Kind::kIdentifier;
+}
+
+bool keeps_or_closes(const py::Module& m, const py::FunctionInfo& f, std::string_view parameter, int depth);
+
+/// Whether giving the object to `pass.call` hands it over: the callee keeps it (a container, an
+/// exit stack, `setattr`), or is a function of this module that closes or keeps that parameter, or
+/// a class whose instance leaves the function with it. Another module's function is recorded in
+/// `pending` for the project phase. Any other callee (a library call such as
+/// `MigrationContext.configure(conn)`, a service taking `db_session=`) only borrows it.
+bool hands_over(const py::Module& m, const Occurrences::Pass& pass, const py::FunctionInfo* caller, int depth,
+                std::vector<Handover>* pending) {
+  const ts::Node fn = py::field(pass.call, Field::kFunction);
+  if (!fn) return false;
+  const std::string_view last = last_component(m.text(fn));
+  if ((kind_of(fn) == Kind::kAttribute && keeps_argument(last)) || last == "setattr") return true;
+  const Slot slot = slot_of(m, pass.call, pass.argument);
+  const Callee callee = resolve_callee(m, pass.call, caller);
+  if (callee.generated_init) return true;
+  if (callee.function) {
+    const std::string_view parameter = parameter_for(*callee.function, slot, callee.offset);
+    if (slot.known && !parameter.empty() && depth < 3 && keeps_or_closes(m, *callee.function, parameter, depth + 1)) {
+      return true;
+    }
+    return false;
+  }
+  if (!callee.symbol.empty() && slot.known && pending) {
+    pending->push_back(Handover{callee.symbol, slot.position, slot.keyword});
+  }
+  // `return Repository(db)` / `self.repo = Repository(db)`: the instance may keep the session.
+  return callee.type && result_escapes(pass.call);
+}
+
+bool keeps_or_closes(const py::Module& m, const py::FunctionInfo& f, std::string_view parameter, int depth) {
+  const ts::Node body = py::field(f.node, Field::kBody);
+  if (!body) return false;
+  Occurrences o;
+  for (ts::Node id : identifiers(m, body, parameter)) classify_occurrence(m, id, body, o);
+  if (o.stored || o.with || o.closing || o.teardown) return true;
+  if (std::any_of(o.closes.begin(), o.closes.end(), [](const Occurrences::Close& c) { return !c.in_except; })) return true;
+  return std::any_of(o.passes.begin(), o.passes.end(),
+                     [&](const Occurrences::Pass& p) { return hands_over(m, p, &f, depth, nullptr); });
+}
+
+const py::FunctionInfo* function_at(const py::Module& m, int function) {
+  return function >= 0 && static_cast<size_t>(function) < m.functions().size()
+             ? &m.functions()[static_cast<size_t>(function)]
+             : nullptr;
+}
+
 /// A pytest fixture whose scope is wider than one test ("session", "package", "module", "class"):
 /// its set-up runs once per scope, and pytest caches a set-up error instead of rerunning it.
 bool runs_once_per_scope(std::string_view decorator) {
@@ -254,13 +438,40 @@ bool runs_once_per_scope(std::string_view decorator) {
   return false;
 }
 
-void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, ts::Node body, bool connection,
-                    bool fixture_once, SessionUse& use) {
+/// A commit in `finally` runs after the protected code raised too (partial work is persisted); so
+/// does one after `try: yield db` / `except: pass`.
+void find_commit_after_error(const Occurrences& o, SessionUse& use) {
+  for (const Occurrences::Commit& c : o.finally_commits) {
+    auto inside = [&](uint32_t at) { return at >= c.body_begin && at < c.body_end; };
+    if (std::any_of(o.uses.begin(), o.uses.end(), inside) || std::any_of(o.yields.begin(), o.yields.end(), inside)) {
+      use.commit_in_finally = c.where;
+      return;
+    }
+  }
+  if (!o.yield_swallowed || o.yields.empty()) return;
+  for (const auto& [at, where] : o.plain_commits) {
+    if (at > o.yields.front()) {
+      use.commit_in_finally = where;
+      use.commit_after_except = true;
+      return;
+    }
+  }
+}
+
+void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, ts::Node body,
+                    const py::FunctionInfo* caller, bool connection, bool fixture_once, SessionUse& use) {
   Occurrences o;
   for (ts::Node id : identifiers(m, body, use.name)) {
     if (id == target) continue;
     classify_occurrence(m, id, body, o);
   }
+  // Passing it as an argument lends it; the callee owns it only when it provably closes or keeps it.
+  std::vector<Handover> pending;
+  for (const Occurrences::Pass& p : o.passes) {
+    if (hands_over(m, p, caller, 0, &pending)) o.passed = true;
+  }
+  if (!o.passed) use.handovers = std::move(pending);
+  use.lent = !o.passes.empty() && !o.passed;
   const uint32_t created = assignment.end_byte();
   std::vector<uint32_t> exits;  // `return` / `raise` of this function (not of nested ones)
   std::vector<uint32_t> all_yields;  // every `yield` of this function, whatever it yields
@@ -278,24 +489,7 @@ void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, t
                                   [](const auto& c) { return !c.in_finally && !c.in_except; });
   use.yielded = o.yielded;
   if (o.yielded) use.release_where = o.yield_where;
-  // A commit in `finally` runs after the protected code raised too (partial work is persisted).
-  for (const Occurrences::Commit& c : o.finally_commits) {
-    auto inside = [&](uint32_t at) { return at >= c.body_begin && at < c.body_end; };
-    if (std::any_of(o.uses.begin(), o.uses.end(), inside) || std::any_of(o.yields.begin(), o.yields.end(), inside)) {
-      use.commit_in_finally = c.where;
-      break;
-    }
-  }
-  // `try: yield db` / `except: pass` / `db.commit()`: the commit runs after an error as well.
-  if (!use.commit_in_finally.valid() && o.yield_swallowed && !o.yields.empty()) {
-    for (const auto& [at, where] : o.plain_commits) {
-      if (at > o.yields.front()) {
-        use.commit_in_finally = where;
-        use.commit_after_except = true;
-        break;
-      }
-    }
-  }
+  find_commit_after_error(o, use);
   if (o.stored) {
     use.release = Release::kStored;
   } else if (o.with) {
@@ -314,11 +508,14 @@ void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, t
   } else if (o.yield_swallowed && happy != o.closes.end()) {
     use.release = Release::kExceptAndHappy;  // the close after the swallowing `try` runs either way
     use.release_where = happy->where;
+  } else if (o.passed && happy == o.closes.end()) {
+    use.release = Release::kPassed;  // a callee closes or keeps it
   } else if (except_close) {
-    // `except: db.rollback(); db.close(); raise` plus a close after it covers both paths.
-    use.release = happy != o.closes.end() ? Release::kExceptAndHappy : Release::kUnknown;
-  } else if (o.passed && o.closes.empty()) {
-    use.release = Release::kPassed;  // a callee may own it: silence
+    // `except: db.rollback(); db.close(); raise` plus a close after it covers both paths; a close
+    // in `except` alone leaves the normal path open.
+    const auto in_except = std::find_if(o.closes.begin(), o.closes.end(), [](const auto& c) { return c.in_except; });
+    use.release = happy != o.closes.end() ? Release::kExceptAndHappy : Release::kExceptOnly;
+    use.release_where = happy != o.closes.end() ? happy->where : in_except->where;
   } else if (happy != o.closes.end()) {
     // Closed on the success path only. With nothing between creation and close that uses the
     // object, nothing holds a connection when an exception could leave the function.
@@ -401,7 +598,62 @@ std::optional<SessionCreation> session_creation(const py::CallSite& call) {
   return std::nullopt;
 }
 
+namespace {
+
+/// Or a module function that the module's `if __name__ == "__main__":` block calls, when that block
+/// starts nothing that keeps running (a server, a loop, a scheduler).
+bool called_by_main_block(const py::Module& m, const py::FunctionInfo& f) {
+  if (f.parent_function >= 0 || !f.class_name.empty()) return false;
+  ts::Node root = f.node;
+  while (root.parent()) root = root.parent();
+  for (uint32_t i = 0; i < root.named_child_count(); ++i) {
+    const ts::Node n = root.named_child(i);
+    if (kind_of(n) != Kind::kIfStatement ||
+        m.text(py::field(n, Field::kCondition)).find("__main__") == std::string_view::npos) {
+      continue;
+    }
+    const std::string_view block = m.text(n);
+    if (block.find(f.name + "(") == std::string_view::npos) return false;
+    for (std::string_view long_running : {"run(", "serve", "start", "while", "loop", "forever", "worker"}) {
+      if (block.find(long_running) != std::string_view::npos) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+/// A CLI command (`@cli.command()`, `@app.cli.command`, typer's `@app.command()`) or a function
+/// run by a script's `__main__` block, with no loop: the process ends when it returns.
+bool one_shot_command(const py::Module& m, const py::FunctionInfo& f, ts::Node body) {
+  const bool command = std::any_of(f.decorator_texts.begin(), f.decorator_texts.end(),
+                                   [](const std::string& d) { return d.find("command") != std::string::npos; });
+  if ((!command && !called_by_main_block(m, f)) || !body) return false;
+  bool loops = false;
+  walk_function(body, [&](ts::Node n) { loops = loops || kind_of(n) == Kind::kWhileStatement; });
+  return !loops;
+}
+
+void classify_release_in(const py::Module& m, ts::Node call, int function, SessionUse& use);
+
+}  // namespace
+
 void classify_release(const py::Module& m, ts::Node call, int function, SessionUse& use) {
+  classify_release_in(m, call, function, use);
+  // A Session left open by a one-shot CLI command is released when the process exits right after:
+  // nothing else waits for the pool (facts PA201's harm is checkout timeouts under load). A
+  // connection is still reported: it holds its transaction while the command goes on.
+  const py::FunctionInfo* f = function_at(m, function);
+  const Release r = use.release;
+  if (f && !use.connection && !use.yielded &&
+      (r == Release::kNever || r == Release::kHappyPathOnly || r == Release::kExceptOnly) &&
+      one_shot_command(m, *f, py::field(f->node, Field::kBody))) {
+    use.release = Release::kUnknown;
+  }
+}
+
+namespace {
+
+void classify_release_in(const py::Module& m, ts::Node call, int function, SessionUse& use) {
   ts::Node body;
   bool fixture_once = false;
   if (function >= 0 && static_cast<size_t>(function) < m.functions().size()) {
@@ -452,9 +704,14 @@ void classify_release(const py::Module& m, ts::Node call, int function, SessionU
     }
     // `with SessionLocal() as db: yield db`: a provider (dependency, context manager) that closes it.
     if (body && !use.name.empty()) {
+      Occurrences o;
       for (ts::Node id : identifiers(m, body, use.name)) {
         if (ts::Node p = outer_expression(id).parent(); p && kind_of(p) == Kind::kYield) use.yielded = true;
+        if (id.start_byte() > expr.end_byte()) classify_occurrence(m, id, body, o);
       }
+      // `with SessionLocal() as db: try: yield db / finally: db.commit()`: the with closes it, but
+      // the commit still runs after the error.
+      find_commit_after_error(o, use);
     }
     return;
   }
@@ -478,8 +735,21 @@ void classify_release(const py::Module& m, ts::Node call, int function, SessionU
     return;
   }
   if (ts::Node owner = argument_of(expr)) {
-    use.release = is_closing_call(m, owner) ? Release::kClosing : Release::kPassed;
     use.release_where = m.location(owner);
+    if (is_closing_call(m, owner)) {
+      use.release = Release::kClosing;
+      return;
+    }
+    ts::Node direct = expr;
+    if (ts::Node kw = expr.parent(); kw && kind_of(kw) == Kind::kKeywordArgument) direct = kw;
+    std::vector<Handover> pending;
+    if (hands_over(m, Occurrences::Pass{owner, direct}, function_at(m, function), 0, &pending)) {
+      use.release = Release::kPassed;
+    } else {
+      use.release = Release::kNever;  // lent to a call that neither closes nor keeps it
+      use.lent = true;
+      use.handovers = std::move(pending);
+    }
     return;
   }
   if (pk == Kind::kReturnStatement) {
@@ -502,9 +772,251 @@ void classify_release(const py::Module& m, ts::Node call, int function, SessionU
     }
     use.name = std::string(m.text(target));
     if (body && kind_of(p.parent()) == Kind::kExpressionStatement) {
-      classify_named(m, p, target, body, use.connection, fixture_once, use);
+      classify_named(m, p, target, body, function_at(m, function), use.connection, fixture_once, use);
     }
   }
+}
+
+}  // namespace
+
+void collect_parameter_custody(const py::Module& m, std::vector<ParameterCustody>& out) {
+  // A class with no __init__ of its own keeps what it is given (a generated or inherited __init__).
+  for (const py::ClassInfo& c : m.classes()) {
+    if (!module_function(m, c.name + ".__init__")) out.push_back(ParameterCustody{c.name + ".__init__", "*", -1});
+  }
+  for (const py::FunctionInfo& f : m.functions()) {
+    if (f.parent_function >= 0) continue;
+    for (size_t i = 0; i < f.parameters.size(); ++i) {
+      const std::string& p = f.parameters[i];
+      if (p == "self" || p == "cls") continue;
+      if (keeps_or_closes(m, f, p, 1)) out.push_back(ParameterCustody{f.qualified_name, p, static_cast<int>(i)});
+    }
+  }
+}
+
+bool releases_connection(Release release) {
+  return release == Release::kWith || release == Release::kFinally || release == Release::kClosing ||
+         release == Release::kExceptAndHappy || release == Release::kTeardown;
+}
+
+namespace {
+
+/// The index of the function whose body holds `node` (-1 at module level).
+int enclosing_function(const py::Module& m, ts::Node node) {
+  int depth = 0;
+  for (ts::Node a = node.parent(); a && ++depth < kMaxClimb; a = a.parent()) {
+    if (kind_of(a) != Kind::kFunctionDefinition) continue;
+    for (size_t i = 0; i < m.functions().size(); ++i) {
+      if (m.functions()[i].node == a) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  return -1;
+}
+
+/// `R.remove` / `R.close` called with no arguments (a list's `remove(x)` takes one) or passed as a
+/// callback.
+bool is_release_attribute(const py::Module& m, ts::Node attribute) {
+  const std::string_view attr = m.text(py::field(attribute, Field::kAttribute));
+  if (attr != "remove" && attr != "close") return false;
+  const ts::Node call = attribute.parent();
+  if (!call || kind_of(call) != Kind::kCall || !(py::field(call, Field::kFunction) == attribute)) return true;
+  const ts::Node args = py::field(call, Field::kArguments);
+  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
+    if (kind_of(args.named_child(i)) != Kind::kComment) return false;
+  }
+  return true;
+}
+
+/// What an expression that names a registry does with it.
+RegistryReference::Kind registry_use(const py::Module& m, ts::Node expr) {
+  const ts::Node p = expr.parent();
+  if (!p) return RegistryReference::Kind::kOther;
+  if (kind_of(p) == Kind::kAttribute && py::field(p, Field::kObject) == expr) {
+    return is_release_attribute(m, p) ? RegistryReference::Kind::kRelease : RegistryReference::Kind::kOther;
+  }
+  if (kind_of(p) == Kind::kCall && py::field(p, Field::kFunction) == expr) {
+    // `db = db_session()`: the thread's session; closing it ends its transaction and returns the
+    // connection, so the registry keeps only a closed Session (facts PA205: close() at teardown).
+    SessionUse probe;
+    classify_release(m, p, enclosing_function(m, p), probe);
+    return releases_connection(probe.release) ? RegistryReference::Kind::kClosedCall : RegistryReference::Kind::kOther;
+  }
+  if (ts::Node owner = argument_of(outer_expression(expr))) {
+    // zope.sqlalchemy's register(R) closes the session with the transaction.
+    if (last_component(m.text(py::field(owner, Field::kFunction))) == "register") return RegistryReference::Kind::kRelease;
+  }
+  return RegistryReference::Kind::kOther;
+}
+
+/// True for an identifier that names a binding rather than using one (a definition, an import, a
+/// keyword, a parameter), or that only annotates a type (`def scope() -> Session:`).
+bool is_binding_site(ts::Node id) {
+  const ts::Node p = id.parent();
+  if (!p) return true;
+  int depth = 0;
+  for (ts::Node a = p; a && ++depth < 8; a = a.parent()) {
+    if (is_type(a, "type")) return true;
+    if (kind_of(a) == Kind::kBlock || kind_of(a) == Kind::kExpressionStatement) break;
+  }
+  const Kind k = kind_of(p);
+  if (k == Kind::kAttribute) return !(py::field(p, Field::kObject) == id);
+  if (k == Kind::kKeywordArgument) return py::field(p, Field::kName) == id;
+  if (k == Kind::kAssignment) return py::field(p, Field::kLeft) == id;
+  if (k == Kind::kFunctionDefinition || k == Kind::kClassDefinition || k == Kind::kParameters ||
+      k == Kind::kDefaultParameter || k == Kind::kTypedParameter || k == Kind::kTypedDefaultParameter ||
+      k == Kind::kDottedName || k == Kind::kAliasedImport || k == Kind::kImportFromStatement ||
+      k == Kind::kImportStatement || k == Kind::kGlobalStatement) {
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void collect_registry_references(const py::Module& m, ts::Node root, std::vector<RegistryReference>& out) {
+  constexpr size_t kMaxReferences = 4096;
+  // Module-level names that may be a registry: this module's scoped_session()s and project imports.
+  std::vector<std::pair<std::string, std::string>> candidates;  // (name, symbol)
+  for (const auto& [name, alts] : m.globals()) {
+    if (alts.size() != 1) continue;
+    const py::Value& v = *alts[0].value;
+    if (v.kind != ValueKind::kSymbol) continue;
+    if (is_library(v.text) && last_component(v.text).find("scoped_session()") != std::string_view::npos) {
+      candidates.emplace_back(name, m.name() + "." + name);
+    } else if (std::string symbol = imported_symbol(m, name); !symbol.empty()) {
+      candidates.emplace_back(name, std::move(symbol));
+    }
+  }
+  auto candidate = [&](std::string_view name) -> const std::string* {
+    for (const auto& [n, symbol] : candidates) {
+      if (n == name) return &symbol;
+    }
+    return nullptr;
+  };
+  ts::walk_preorder(root, [&](ts::Node n) {
+    if (out.size() >= kMaxReferences) return false;
+    const Kind k = kind_of(n);
+    if (k == Kind::kIdentifier) {
+      const std::string* symbol = candidate(m.text(n));
+      if (!symbol || is_binding_site(n)) return true;
+      out.push_back(RegistryReference{*symbol, std::string(m.text(n)), registry_use(m, n), m.location(n)});
+      // `database.db_session()`: the name may be a module holding the registry.
+      const ts::Node p = n.parent();
+      if (p && kind_of(p) == Kind::kAttribute && py::field(p, Field::kObject) == n) {
+        const std::string attr(m.text(py::field(p, Field::kAttribute)));
+        out.push_back(RegistryReference{*symbol + "." + attr, std::string(m.text(p)), registry_use(m, p), m.location(p)});
+      }
+      return true;
+    }
+    // A release on a receiver that is not a module-level name (`self.db_session.remove()`, a local
+    // registry): matched by its last name component.
+    if (k == Kind::kAttribute && is_release_attribute(m, n)) {
+      const ts::Node object = py::field(n, Field::kObject);
+      ts::Node root_name = object;
+      while (root_name && kind_of(root_name) == Kind::kAttribute) root_name = py::field(root_name, Field::kObject);
+      if (object && root_name && kind_of(root_name) == Kind::kIdentifier && !candidate(m.text(root_name))) {
+        out.push_back(RegistryReference{"", std::string(m.text(object)), RegistryReference::Kind::kRelease, m.location(n)});
+      }
+      return true;
+    }
+    if (k == Kind::kCall && last_component(m.text(py::field(n, Field::kFunction))) == "register") {
+      const ts::Node args = py::field(n, Field::kArguments);
+      const ts::Node first = args && args.named_child_count() > 0 ? args.named_child(0) : ts::Node();
+      if (first && kind_of(first) == Kind::kIdentifier && !candidate(m.text(first))) {
+        out.push_back(RegistryReference{"", std::string(m.text(first)), RegistryReference::Kind::kRelease, m.location(n)});
+      }
+    }
+    return true;
+  });
+}
+
+namespace {
+
+bool is_true(const py::Module& m, ts::Node n) { return n && m.text(n) == "True"; }
+
+bool is_autocommit_key(const py::Module& m, ts::Node n) {
+  const std::string_view t = n ? m.text(n) : std::string_view();
+  return t == "\"autocommit\"" || t == "'autocommit'";
+}
+
+/// True when `statement_node` sets autocommit=True on the dict written `dict`.
+bool sets_autocommit(const py::Module& m, ts::Node n, std::string_view dict) {
+  const Kind k = kind_of(n);
+  if (k == Kind::kAssignment) {
+    const ts::Node left = py::field(n, Field::kLeft);
+    return left && kind_of(left) == Kind::kSubscript && m.text(py::field(left, Field::kValue)) == dict &&
+           is_autocommit_key(m, py::field(left, Field::kSubscript)) && is_true(m, py::field(n, Field::kRight));
+  }
+  if (k != Kind::kCall) return false;
+  const ts::Node fn = py::field(n, Field::kFunction);
+  if (!fn || kind_of(fn) != Kind::kAttribute || m.text(py::field(fn, Field::kObject)) != dict) return false;
+  const std::string_view method = m.text(py::field(fn, Field::kAttribute));
+  const ts::Node args = py::field(n, Field::kArguments);
+  if (!args) return false;
+  if (method == "setdefault") {
+    return args.named_child_count() >= 2 && is_autocommit_key(m, args.named_child(0)) && is_true(m, args.named_child(1));
+  }
+  if (method != "update") return false;
+  for (uint32_t i = 0; i < args.named_child_count(); ++i) {
+    const ts::Node a = args.named_child(i);
+    if (kind_of(a) == Kind::kKeywordArgument) {
+      if (m.text(py::field(a, Field::kName)) == "autocommit" && is_true(m, py::field(a, Field::kValue))) return true;
+    } else if (kind_of(a) == Kind::kDictionary) {
+      for (uint32_t j = 0; j < a.named_child_count(); ++j) {
+        const ts::Node pair = a.named_child(j);
+        if (is_type(pair, "pair") && is_autocommit_key(m, py::field(pair, Field::kKey)) &&
+            is_true(m, py::field(pair, Field::kValue))) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<AutocommitStore> autocommit_store(const py::Module& m, ts::Node call) {
+  const ts::Node args = py::field(call, Field::kArguments);
+  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
+    const ts::Node splat = args.named_child(i);
+    if (kind_of(splat) != Kind::kDictionarySplat || splat.named_child_count() == 0) continue;
+    const ts::Node dict = splat.named_child(0);
+    if (kind_of(dict) != Kind::kIdentifier && kind_of(dict) != Kind::kAttribute) continue;
+    const std::string_view name = m.text(dict);
+    // Where the dict is written: the enclosing function before the call, or for `self.x` the class.
+    const bool attribute = name.starts_with("self.");
+    ts::Node region;
+    int depth = 0;
+    for (ts::Node a = call.parent(); a && ++depth < kMaxClimb; a = a.parent()) {
+      const Kind k = kind_of(a);
+      if (k == Kind::kFunctionDefinition && !attribute) {
+        region = a;
+        break;
+      }
+      if (k == Kind::kClassDefinition || k == Kind::kModule) {
+        region = a;
+        break;
+      }
+    }
+    if (!region) continue;
+    std::optional<AutocommitStore> found;
+    auto visit = [&](ts::Node n) {
+      if (found || (!attribute && n.start_byte() >= call.start_byte())) return;
+      if (sets_autocommit(m, n, name)) found = AutocommitStore{m.location(n), "**" + std::string(name)};
+    };
+    if (kind_of(region) == Kind::kFunctionDefinition) {
+      walk_function(py::field(region, Field::kBody), visit);
+    } else {
+      ts::walk_preorder(region, [&](ts::Node n) {
+        visit(n);
+        return !found;
+      });
+    }
+    if (found) return found;
+  }
+  return std::nullopt;
 }
 
 bool is_with_item(ts::Node call, bool& async_with) {
@@ -530,6 +1042,7 @@ std::string_view release_name(Release release) {
     case Release::kPassed: return "passed";
     case Release::kTeardown: return "teardown";
     case Release::kHappyPathOnly: return "happy-path-only";
+    case Release::kExceptOnly: return "except-only";
     case Release::kNever: return "never";
     case Release::kThrowAway: return "throw-away";
   }
@@ -557,6 +1070,31 @@ const py::Value* resolve_symbol(const ModuleTable& modules, std::string_view sym
 
 }  // namespace
 
+namespace {
+
+/// True when one of the functions the object was given to closes or keeps that parameter.
+bool hands_over_elsewhere(const ModuleTable& modules, const std::vector<Handover>& handovers,
+                          std::string_view importer) {
+  for (const Handover& h : handovers) {
+    std::string_view rest;
+    const FileFacts* home = modules.home_of(h.symbol, importer, rest);
+    if (!home) continue;
+    for (const ParameterCustody& c : home->parameter_custody) {
+      // A function takes arguments from its first parameter, a class's __init__ after `self`.
+      const bool function = c.function == rest;
+      const bool init = c.function.size() == rest.size() + 9 && c.function.starts_with(rest) &&
+                        std::string_view(c.function).substr(rest.size()) == ".__init__";
+      if (!function && !init) continue;
+      if (c.parameter == "*" || (h.keyword.empty() ? c.index == h.position + (init ? 1 : 0) : c.parameter == h.keyword)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 void resolve_sessions(ProjectFacts& facts) {
   resolve_entry_points(facts);
   const ModuleTable modules(facts);
@@ -573,6 +1111,9 @@ void resolve_sessions(ProjectFacts& facts) {
       }
     }
     for (SessionUse& use : file.sessions) {
+      if (use.release == Release::kNever && hands_over_elsewhere(modules, use.handovers, file.path)) {
+        use.release = Release::kPassed;
+      }
       if (use.symbol.empty()) continue;
       const py::Value* v = resolve_symbol(modules, use.symbol, file.path);
       if (!v) continue;

@@ -4,6 +4,7 @@
 // file phase classifies while the syntax tree is alive; rules read only the SessionUse facts.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "py/module.h"
 #include "sqla/facts.h"
@@ -34,6 +35,25 @@ void classify_release(const py::Module& module, ts::Node call, int function, Ses
 
 /// True when the call is the value of a `with` item; `async_with` tells `async with`.
 bool is_with_item(ts::Node call, bool& async_with);
+
+/// The parameters each module-level function or method closes or keeps (a session given there is
+/// handed over), for calls from other modules.
+void collect_parameter_custody(const py::Module& module, std::vector<ParameterCustody>& out);
+
+/// References to module-level names that may be scoped_session registries (this module's own, or
+/// imported from the project), and `X.remove` / `X.close` / `register(X)` on any other receiver.
+void collect_registry_references(const py::Module& module, ts::Node root, std::vector<RegistryReference>& out);
+
+/// True when a session taken from a registry and released this way holds no connection afterwards.
+bool releases_connection(Release release);
+
+/// `name["autocommit"] = True`, `name.setdefault("autocommit", True)` or `name.update(autocommit=True)`
+/// on a dict that the call receives as `**name` (a `**kwargs` parameter, `self.options`).
+struct AutocommitStore {
+  core::Location where;
+  std::string via;  ///< "**kwargs"
+};
+std::optional<AutocommitStore> autocommit_store(const py::Module& module, ts::Node call);
 
 /// A short name for a Release value ("with", "finally", ...), for --dump-facts.
 std::string_view release_name(Release release);
