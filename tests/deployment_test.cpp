@@ -117,6 +117,22 @@ TEST_CASE("command lines: gunicorn, uvicorn, celery in every spelling") {
   // `fastapi dev` is the reloading development server; `pip install fastapi` starts nothing.
   CHECK(project_of({{"Dockerfile", "FROM python\nCMD fastapi dev app/main.py\n"}}).deployment.processes.empty());
   CHECK(project_of({{"start.sh", "pip install fastapi uvicorn-worker\n"}}).deployment.processes.empty());
+  // Installing, printing or locating a server starts none; a runner (`poetry run`) does.
+  for (const char* line :
+       {"pip install gunicorn uvicorn\n", "apt-get install -y gunicorn\n", "echo 'starting gunicorn -w 4'\n",
+        "uv pip install uvicorn && poetry add gunicorn\n", "python3 -m pip install 'uvicorn[standard]'\n",
+        "which gunicorn || exit 1\n"}) {
+    INFO(line);
+    CHECK(project_of({{"start.sh", line}}).deployment.processes.empty());
+  }
+  p = one("start.sh", "pip install -r requirements.txt && poetry run gunicorn -w 3 app:app\n");
+  CHECK(p.server == "gunicorn");
+  CHECK(p.workers == 3);
+  const sqla::ProjectFacts two =
+      project_of({{"start.sh", "gunicorn -w 2 app:app & pip install uvicorn; celery -A app worker -c 2\n"}});
+  REQUIRE(two.deployment.processes.size() == 2);
+  CHECK(two.deployment.processes[0].server == "gunicorn");
+  CHECK(two.deployment.processes[1].server == "celery");
   // Not a worker: celery beat starts no pool.
   CHECK(project_of({{"Procfile", "beat: celery -A app beat\n"}}).deployment.processes.empty());
   // gunicorn without -w: WEB_CONCURRENCY from the project's files, else 1.

@@ -106,7 +106,9 @@ TEST_CASE("dialect evidence: one family infers the dialect and the pool, kept ap
   CHECK(c.inferred_family == "mysql");
   CHECK(c.inferred_driver == "pymysql");
   CHECK(c.inferred_from == "the dependency pymysql (requirements.txt:2)");
-  CHECK(c.pool.kind == sqla::Pool::kUnknown);  // the resolved facts do not change
+  // The pool is the one assumed without a URL (any database but SQLite pools), not a resolved one.
+  CHECK(c.pool.kind == sqla::Pool::kQueue);
+  CHECK(c.pool.assumed);
   CHECK(sqla::inferred_pool(c) == sqla::Pool::kQueue);
   CHECK(sqla::inference_note(c) ==
         "the URL is not resolved; the project's evidence names only mysql (driver pymysql): the dependency "
@@ -124,7 +126,8 @@ TEST_CASE("dialect evidence: several families give no inference, and the dump sa
   CHECK(p.dialect.families == std::vector<std::string>{"mysql", "postgresql"});
   const sqla::EngineConfig& c = first_config(p);
   CHECK(c.inferred_family.empty());
-  CHECK(sqla::inferred_pool(c) == sqla::Pool::kUnknown);
+  CHECK(c.pool.assumed);  // the assumption without a URL stands; the evidence adds nothing
+  CHECK(sqla::inferred_pool(c) == sqla::Pool::kQueue);
   std::ostringstream dump;
   sqla::dump(p.dialect, dump);
   CHECK(dump.str().find("several families: mysql postgresql (no inference)") != std::string::npos);
@@ -136,7 +139,10 @@ TEST_CASE("dialect evidence: a SQLite driver infers SQLite, which chooses no poo
   const auto p = project_of({{"app/db.py", kEnvEngine}}, context);
   const sqla::EngineConfig& c = first_config(p);
   CHECK(c.inferred_family == "sqlite");
-  CHECK(sqla::inferred_pool(c) == sqla::Pool::kUnknown);  // a file or :memory: database: not known
+  // "Any database but SQLite pools" no longer holds: a file or :memory: database, not known.
+  CHECK(c.pool.kind == sqla::Pool::kUnknown);
+  CHECK_FALSE(c.pool.assumed);
+  CHECK(sqla::inferred_pool(c) == sqla::Pool::kUnknown);
 }
 
 TEST_CASE("dialect evidence: code clues (URL.create, build(scheme=), pydantic DSN, f-string template)") {

@@ -109,11 +109,12 @@ TEST_CASE("shell docs: the zsh completion has one spec per option") {
   CHECK(script.out.rfind("#compdef poolaudit\n", 0) == 0);
   for (const std::string& name : help_long_options()) {
     INFO(name);
-    // `--name[` alone, or `{-n,--name}'[` with its short alias.
+    // `--name[` alone, `{-n,--name}'[` with its short alias, `{--name,--alias}'[` with a long one.
     CHECK((script.out.find(name + "[") != std::string::npos ||
-           script.out.find("," + name + "}'[") != std::string::npos));
+           script.out.find("," + name + "}'[") != std::string::npos ||
+           script.out.find("{" + name + ",") != std::string::npos));
   }
-  CHECK(script.out.find("'(--format)--format[") != std::string::npos);
+  CHECK(script.out.find("'(--format --output-format)'{--format,--output-format}'[") != std::string::npos);
   CHECK(script.out.find(":(text markdown json sarif github gitlab)'") != std::string::npos);
   CHECK(script.out.find("'(-o --output)'{-o,--output}'[") != std::string::npos);
   if (std::system("command -v zsh >/dev/null 2>&1") == 0) {

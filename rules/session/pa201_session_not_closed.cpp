@@ -103,9 +103,10 @@ extern const Rule kPA201{
      "can skip is enough: that exception already fails the test, or errors the fixture, and pytest reports it; a "
      "`return` or `raise` that leaves without closing is still reported. A FastAPI dependency (a `Depends(...)` target) "
      "that returns a new session is reported: FastAPI runs clean-up only for dependencies that yield. In a click / "
-     "typer command (`@click.command()`, `@cli.command(...)`, Flask's `@app.cli.command()`), a `close()` that only "
-     "an exception or an early `return` skips is enough: the command is the process, and its exit releases the "
-     "connection; one never closed is still reported. Generators that yield it are PA202's. "
+     "typer command (`@click.command()`, `@cli.command(...)`, Flask's `@app.cli.command()`) or a function a "
+     "script's `__main__` block runs, with no `while` loop, a Session left open is released by the process exit "
+     "right after, so it is not reported; a connection (`engine.connect()`) is still reported when it is never "
+     "closed, since it holds its transaction for the rest of the command. Generators that yield it are PA202's. "
      "`scoped_session` registries and Flask-SQLAlchemy's `db.session` are not Sessions created here.",
      "Use `with SessionLocal() as db:` (or `async with`), or close it in `finally`",
      kNotExamples,

@@ -275,6 +275,9 @@ void apply_inferred_dialect(EngineConfig& config, const FileFacts& file, const D
   config.inferred_family = family;
   config.inferred_driver = inference.driver(config.is_async);
   config.inferred_from = inference.summary();
+  // A pool assumed without the URL holds for "any database but SQLite" (pool_assumption.h); when
+  // the project's only database is SQLite, that assumption is the one case it excludes.
+  if (family == "sqlite" && config.pool.assumed) config.pool = PoolChoice{};
 }
 
 Pool inferred_pool(const EngineConfig& config) {

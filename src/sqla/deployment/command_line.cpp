@@ -63,12 +63,39 @@ std::optional<std::string> option_value(const std::vector<std::string>& w, size_
   return std::nullopt;
 }
 
+/// True when the simple command starting at `first` only names programs instead of running them:
+/// `pip install gunicorn uvicorn`, `apt-get install -y gunicorn`, `echo "start uvicorn"`,
+/// `which gunicorn`. A runner such as `poetry run` or `uv run` still runs the words after it.
+bool names_programs(const std::vector<std::string>& words, size_t first) {
+  static constexpr std::string_view kNamers[] = {
+      "pip", "pip3", "pipx", "apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "conda",
+      "mamba", "micromamba", "brew", "echo", "printf", "which", "command", "type", "hash", "grep",
+      "cat", "test", "[", "ls", "rm", "cp", "mv", "chmod", "chown", "mkdir", "touch"};
+  static constexpr std::string_view kRunnerTools[] = {"poetry", "uv", "pdm", "hatch", "pipenv", "rye"};
+  const std::string_view head = basename(words[first]);
+  for (std::string_view n : kNamers) {
+    if (head == n) return true;
+  }
+  for (std::string_view t : kRunnerTools) {
+    // `poetry add gunicorn`, `uv pip install uvicorn`: only `<tool> run ...` runs a program.
+    if (head == t) return first + 1 >= words.size() || words[first + 1] != "run";
+  }
+  return (head == "python" || head.starts_with("python3")) && first + 2 < words.size() &&
+         words[first + 1] == "-m" && (words[first + 2] == "pip" || words[first + 2] == "venv");
+}
+
 }  // namespace
 
 void parse_command(std::string_view cmd, const core::Location& where, DeploymentFacts& out, int depth) {
   if (depth > 3) return;
   const std::vector<std::string> words = shell_words(cmd);
+  size_t command_start = 0;  // the first word of the simple command that words[i] belongs to
   for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == ";") {
+      command_start = i + 1;
+      continue;
+    }
+    if (names_programs(words, command_start)) continue;
     // `sh -c "gunicorn ..."`: the quoted string is a command of its own.
     if (words[i].find(' ') != std::string::npos) {
       parse_command(words[i], where, out, depth + 1);
@@ -133,7 +160,7 @@ void parse_command(std::string_view cmd, const core::Location& where, Deployment
     }
     if (name == "celery") {
       if (!celery_worker) {
-        i = j;
+        i = j - 1;  // the loop visits the separator next
         continue;
       }
       // Prefork: the worker imports the app, then forks its pool children.
@@ -144,7 +171,7 @@ void parse_command(std::string_view cmd, const core::Location& where, Deployment
     }
     // workers_origin holds the value as written until merge_deployment resolves variables.
     out.processes.push_back(std::move(p));
-    i = j;
+    i = j - 1;  // the loop visits the separator next
   }
 }
 
