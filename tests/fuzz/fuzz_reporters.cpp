@@ -62,6 +62,12 @@ int reporters(const uint8_t *data, size_t size) {
     report.findings.push_back(finding(in, rule_codes));
   for (uint32_t i = in.number(3); i > 0; --i)
     report.diagnostics.push_back(finding(in, rule_codes));
+  // Source lines for the text excerpts: raw bytes (tabs, control characters, invalid UTF-8) with
+  // columns that may lie past the end of the line.
+  for (const core::Finding &f : report.findings) {
+    if (in.byte() & 1)
+      report.source_lines[f.where.path][f.where.range.begin.line] = in.string(80);
+  }
   for (uint32_t i = in.number(3); i > 0; --i) {
     core::InventoryEngine e;
     e.where = location(in);
