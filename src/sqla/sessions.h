@@ -2,6 +2,9 @@
 // Session and connection ownership: which calls create a Session / AsyncSession / Connection, and
 // how the enclosing function releases it (with, finally, returned, yielded, stored, never). The
 // file phase classifies while the syntax tree is alive; rules read only the SessionUse facts.
+// Implemented by concern: session_creation.cpp, session_occurrences.cpp, session_release.cpp,
+// parameter_custody.cpp, registry_references.cpp, autocommit_store.cpp and resolve_sessions.cpp
+// (the project phase), which share the private session_analysis.h.
 #include <optional>
 #include <string>
 #include <vector>
