@@ -479,4 +479,11 @@ TEST_CASE("ownership: a function a script's __main__ block runs is one-shot unle
   CHECK(release_of(leak + "if __name__ == '__main__':\n    init()\n") == "unknown");
   CHECK(release_of(leak + "if __name__ == '__main__':\n    init()\n    app.run()\n") == "never");
   CHECK(release_of(leak) == "never");
+  // Through a module function the block runs (main() -> init()), unless that caller loops.
+  CHECK(release_of(leak + "def main():\n    init()\nif __name__ == '__main__':\n    main()\n") == "unknown");
+  CHECK(release_of(leak + "def main():\n    for x in y:\n        init()\nif __name__ == '__main__':\n    main()\n") ==
+        "never");
+  // A method of the same name, or a longer name, is not a call of init().
+  CHECK(release_of(leak + "if __name__ == '__main__':\n    job.init()\n") == "never");
+  CHECK(release_of(leak + "if __name__ == '__main__':\n    reinit()\n") == "never");
 }

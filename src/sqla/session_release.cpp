@@ -140,9 +140,28 @@ void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, t
 
 namespace {
 
-/// Or a module function that the module's `if __name__ == "__main__":` block calls, when that block
-/// starts nothing that keeps running (a server, a loop, a scheduler).
-bool called_by_main_block(const py::Module& m, const py::FunctionInfo& f) {
+/// True when `text` calls `name` as a plain name: `name(`, not `x.name(` or `rename(`.
+bool calls_plain_name(std::string_view text, const std::string& name) {
+  const std::string call = name + "(";
+  for (size_t at = text.find(call); at != std::string_view::npos; at = text.find(call, at + 1)) {
+    const char before = at == 0 ? ' ' : text[at - 1];
+    if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_' && before != '.') return true;
+  }
+  return false;
+}
+
+bool has_loop(ts::Node body) {
+  bool loops = false;
+  walk_function(body, [&](ts::Node n) {
+    loops = loops || kind_of(n) == Kind::kWhileStatement || kind_of(n) == Kind::kForStatement;
+  });
+  return loops;
+}
+
+/// Or a module function that the module's `if __name__ == "__main__":` block runs, when that block
+/// starts nothing that keeps running (a server, a loop, a scheduler): called from the block, or
+/// from a module function it runs that has no loop (`main()` -> `init()`), two calls deep at most.
+bool called_by_main_block(const py::Module& m, const py::FunctionInfo& f, int depth = 0) {
   if (f.parent_function >= 0 || !f.class_name.empty()) return false;
   ts::Node root = f.node;
   while (root.parent()) root = root.parent();
@@ -153,11 +172,18 @@ bool called_by_main_block(const py::Module& m, const py::FunctionInfo& f) {
       continue;
     }
     const std::string_view block = m.text(n);
-    if (block.find(f.name + "(") == std::string_view::npos) return false;
     for (std::string_view long_running : {"run(", "serve", "start", "while", "loop", "forever", "worker"}) {
       if (block.find(long_running) != std::string_view::npos) return false;
     }
-    return true;
+    if (calls_plain_name(block, f.name)) return true;
+    if (depth >= 2) return false;
+    for (const py::FunctionInfo& caller : m.functions()) {
+      if (caller.parent_function >= 0 || !caller.class_name.empty() || caller.name == f.name) continue;
+      const ts::Node body = py::field(caller.node, Field::kBody);
+      if (!body || !calls_plain_name(m.text(body), f.name) || has_loop(body)) continue;
+      if (called_by_main_block(m, caller, depth + 1)) return true;
+    }
+    return false;
   }
   return false;
 }
