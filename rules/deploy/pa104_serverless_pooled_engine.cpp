@@ -7,11 +7,14 @@
 #include "rules/common.h"
 #include "rules/rule.h"
 #include "sqla/deployment.h"
+#include "sqla/engine_uses.h"
+#include "sqla/module_table.h"
 
 namespace rules {
 namespace {
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  std::optional<sqla::ModuleTable> table;  // built only when an engine would be reported
   for (const sqla::FileFacts& file : facts.files) {
     if (file.is_test || file.is_alembic_env || file.is_script) continue;
     for (const sqla::EngineSite& site : file.engines) {
@@ -22,6 +25,9 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         if (config.url && config.url->is_sqlite()) continue;
         std::vector<core::Note> why;
         if (sqla::runs_serverless(facts, file, config, &why) != std::optional<bool>(true)) continue;
+        // Used only by Alembic's env.py, tests or scripts: the deployed function never connects.
+        if (!table) table.emplace(facts);
+        if (sqla::engine_used_only_outside_app(facts, *table, file, site)) continue;
         const py::Argument* ping = config.arg("pool_pre_ping");
         const bool pinged = ping && ping->value->truthy().value_or(false);
         const bool unknown = !ping && !config.complete;
@@ -86,6 +92,12 @@ extern const Rule kPA104{
      "**Not reported when** the configuration is the non-serverless branch "
      "(`if IS_LAMBDA: NullPool else: "
      "QueuePool`), the engine is created inside a function (PA111), "
+     "every use of the module-level engine (its name, or a plain getter "
+     "spelled with \"engine\" that returns or uses it, followed through "
+     "imports) is in an Alembic env.py, a test or a script, so the deployed "
+     "function never connects with it (any use in application code, a use "
+     "that does not resolve or a star import of its module keeps it "
+     "reported), "
      "vercel.json serves only a frontend, the URL is a SQLite file (no server "
      "to close the connection, no connection "
      "limit), the project "

@@ -10,6 +10,7 @@
 #include "py/grammar.h"
 #include "sqla/cli_commands.h"
 #include "sqla/deployment.h"
+#include "sqla/engine_uses.h"
 #include "sqla/roles.h"
 #include "sqla/sessions.h"
 #include "sqla/threads.h"
@@ -284,6 +285,7 @@ class FactsBuilder : public py::CallObserver {
     }
     collect_parameter_custody(module, facts_.parameter_custody);
     collect_registry_references(module, root, facts_.registry_references);
+    collect_engine_references(module, root, facts_.engine_references, facts_.star_imports);
     for (const py::FunctionInfo& f : module.functions()) {
       if (f.parent_function < 0 && f.class_name.empty() && f.is_generator && f.decorators.empty()) {
         facts_.plain_generators.emplace_back(f.name, f.is_async);

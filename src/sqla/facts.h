@@ -180,6 +180,14 @@ struct RegistryReference {
   core::Location where;
 };
 
+/// A use of a module-level name spelled with "engine" (engine_uses.h).
+struct EngineReference {
+  std::string symbol;     ///< "app.db.engine", "config.get_sync_engine"
+  std::string function;   ///< the enclosing function's qualified name ("" at module level)
+  bool plain_function = false;  ///< that function is module-level, undecorated and not nested
+  core::Location where;
+};
+
 /// A Session / AsyncSession / connection created in the file, and how it is released.
 struct SessionUse {
   core::Location where;          ///< the creating call
@@ -421,6 +429,8 @@ struct FileFacts {
   std::vector<SessionAutocommit> session_autocommit;
   std::vector<ParameterCustody> parameter_custody;     ///< parameters a function closes or keeps
   std::vector<RegistryReference> registry_references;  ///< uses of module-level names (PA205)
+  std::vector<EngineReference> engine_references;  ///< uses of module-level "*engine*" names
+  std::vector<std::string> star_imports;  ///< modules imported with `from X import *`, as written
   std::vector<WithCall> with_calls;
   std::vector<std::pair<std::string, bool>> plain_generators;  ///< module-level undecorated generators (name, async)
   bool is_script = false;        ///< scripts/, manage.py, or a `__main__` guard without a web framework
