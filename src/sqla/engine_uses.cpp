@@ -114,18 +114,26 @@ void collect_engine_references(const py::Module& m, ts::Node root, std::vector<E
       }
       return true;
     }
-    if (k != Kind::kIdentifier || binds(n)) return true;
+    // `config.sync_engine`: a use of a module's engine through the module's name. (The object of
+    // an attribute never binds a name.)
+    if (k == Kind::kAttribute) {
+      const ts::Node object = py::field(n, Field::kObject);
+      const std::string_view attribute = m.text(py::field(n, Field::kAttribute));
+      if (kind_of(object) != Kind::kIdentifier || !spelled_engine(attribute)) return true;
+      const std::string_view name = m.text(object);
+      if (!m.global(name)) return true;
+      const std::string symbol = global_symbol(m, name);
+      if (!symbol.empty()) record(m, n, symbol + "." + std::string(attribute), out);
+      return true;
+    }
+    if (k != Kind::kIdentifier) return true;
     const std::string_view name = m.text(n);
     if (!m.global(name)) return true;
     std::string symbol = global_symbol(m, name);
-    if (symbol.empty()) return true;
-    // `config.sync_engine`: a use of a module's engine through the module's name.
-    const ts::Node p = n.parent();
-    if (p && kind_of(p) == Kind::kAttribute && py::field(p, Field::kObject) == n) {
-      const std::string_view attribute = m.text(py::field(p, Field::kAttribute));
-      if (spelled_engine(attribute)) record(m, p, symbol + "." + std::string(attribute), out);
-    }
-    if (spelled_engine(last_component(symbol))) record(m, n, std::move(symbol), out);
+    // binds() asks for the parent, which tree-sitter finds by a walk from the root: only for the
+    // few names that spell an engine, or the walk over a large file turns quadratic.
+    if (symbol.empty() || !spelled_engine(last_component(symbol)) || binds(n)) return true;
+    record(m, n, std::move(symbol), out);
     return true;
   });
 }
