@@ -164,7 +164,7 @@ bool engine_used_only_outside_app(const ProjectFacts& facts, const ModuleTable& 
         if (!target) {
           // A library's name (`from sqlalchemy import engine`) is not the project's engine; a
           // project module that does not resolve (skipped, ambiguous) may be this one.
-          const std::string_view head = ref.symbol.substr(0, ref.symbol.find('.'));
+          const std::string_view head = std::string_view(ref.symbol).substr(0, ref.symbol.find('.'));
           if (!table.is_project_head(head)) continue;
           return false;
         }
