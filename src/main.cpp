@@ -75,14 +75,15 @@ int main(int argc, char** argv) {
           },
           "BYTES"));
   cli.add_flag("--parse-only", options.parse_only, "Walk, read and parse every file, no analysis (benchmark floor)");
-  cli.add_option("--config", options.config, "Configuration file (default: the closest .poolaudit.toml, "
-                 "poolaudit.toml or pyproject.toml [tool.poolaudit] from the first path upwards)");
+  cli.add_option("--config", options.config, "One configuration file for every file (default: each file's closest "
+                 ".poolaudit.toml, poolaudit.toml or pyproject.toml [tool.poolaudit] above it)");
   cli.add_flag("--isolated", options.isolated, "Ignore every configuration file");
   cli.add_option("--extend-select", options.extend_select, "Rules to run in addition to the selected ones")
       ->allow_extra_args(false);
   cli.add_option("--per-file-ignores", options.per_file_ignores, "GLOB:IDS, rules not run on matching files (repeatable)")
       ->allow_extra_args(false);
-  cli.add_flag("--show-settings", options.show_settings, "Print the resolved settings and where they came from, and exit");
+  cli.add_flag("--show-settings", options.show_settings,
+               "Print the settings of each PATH and the configuration files they came from, and exit");
   cli.add_flag("--report-unused-suppressions", options.report_unused_suppressions,
                "Report suppression comments that matched no finding (PA005)");
   cli.add_option("--baseline", options.baseline, "Findings recorded in this baseline file are counted as suppressed");

@@ -52,6 +52,25 @@ void use_audited_versions(const std::string& audited, sqla::ProjectContext& cont
   static_cast<sqla::DependencyVersions&>(context) = sqla::read_dependency_versions(nearest, diagnostics);
 }
 
+/// Reads the configuration of every walked file, then drops the files their own configuration
+/// excludes (a nested `exclude`; the project's already pruned the walk). A path named on the command
+/// line stays unless --force-exclude, as with the project's excludes.
+bool load_file_settings(SettingsTree& tree, const Options& options, Inputs& inputs, std::string& error) {
+  std::vector<std::string> shown;
+  for (const InputFile& f : inputs.walked.files) shown.push_back(f.display_path);
+  if (!tree.load(shown, error)) return false;
+  std::set<std::string> given;
+  if (!options.force_exclude) {
+    for (const std::string& p : inputs.paths) given.insert(display_path(p));
+  }
+  const Settings& project = tree.project();
+  std::erase_if(inputs.walked.files, [&](const InputFile& f) {
+    const Settings& own = tree.for_file(f.display_path);
+    return &own != &project && !given.count(f.display_path) && excluded_path(f.display_path, own.options.exclude);
+  });
+  return true;
+}
+
 }  // namespace
 
 // The audit pipeline: discover -> read -> pre-filter -> file facts -> project facts -> rules -> policy
@@ -66,13 +85,20 @@ void use_audited_versions(const std::string& audited, sqla::ProjectContext& cont
 //   report         take_file_results, keep_named_files (report_files.cpp), build_audit (audit_report.cpp)
 std::optional<core::Report> analyze(const Options& options, const std::vector<const rules::Rule*>& selected,
                                     std::string& error, const Settings* settings) {
+  SettingsTree tree = SettingsTree::single(settings ? *settings : Settings(), selected);
+  std::vector<const rules::Rule*> ran;
+  return analyze(options, tree, ran, error);
+}
+
+std::optional<core::Report> analyze(const Options& options, SettingsTree& tree,
+                                    std::vector<const rules::Rule*>& selected, std::string& error) {
   const py::Grammar& grammar = py::Grammar::get();
   if (!grammar.missing().empty()) {
     error = "internal error: the Python grammar lacks " + grammar.missing().front();
     return std::nullopt;
   }
-  // Discover: the files to audit, and the project around the first path (its dependency files say
-  // which versions it targets).
+  // Discover: the files to audit, their settings, and the project around the directory holding
+  // every path (its dependency files say which versions it targets): the same for any order.
   Inputs inputs = collect_inputs(options);
   const std::vector<std::string>& paths = inputs.paths;
   WalkResult& walked = inputs.walked;
@@ -80,11 +106,13 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     error = walked.error;
     return std::nullopt;
   }
-  const std::string project_root = sqla::find_project_root(paths[0]);
+  if (!load_file_settings(tree, options, inputs, error)) return std::nullopt;
+  selected = tree.union_rules();
+  const Settings* settings = &tree.project();
+  const std::string common = common_directory(paths);
+  const std::string project_root = sqla::find_project_root(common);
   sqla::ProjectContext context = sqla::read_project_context(project_root, walked.diagnostics);
-  use_audited_versions(paths[0], context, walked.diagnostics);
-  const Settings no_settings;
-  if (!settings) settings = &no_settings;
+  use_audited_versions(common, context, walked.diagnostics);
   apply_settings(*settings, context);
   // Files named alone are audited inside their project: its roles and deployment evidence cover them.
   context.audit_roots = audit_roots(inputs.named.empty() ? paths : std::vector<std::string>{project_root});
@@ -99,7 +127,8 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
   report.root = paths.size() == 1 ? core::lossy_utf8(paths[0]) : std::to_string(paths.size()) + " paths";
   report.diagnostics = std::move(walked.diagnostics);
   const std::set<std::string>& named = inputs.named;
-  DirectiveMap directives = take_file_results(*settings, walked.files, results, named, report);
+  const SettingsFor settings_for = [&tree](const std::string& path) -> const Settings& { return tree.for_file(path); };
+  DirectiveMap directives = take_file_results(settings_for, walked.files, results, named, report);
   // Project facts, over the same audit roots as the file roles.
   collect_facts(walked.files, results, facts, context.audit_roots);
   sqla::assign_service_versions(facts);
@@ -119,7 +148,11 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
         directives.try_emplace(f.where.path);
       }
     }
-    apply_policy(*settings, facts, directives, selected, report);
+    apply_policy(*settings, settings_for, facts, directives, selected, report);
+  }
+  if (!tree.error().empty()) {  // a finding outside the walked files met a bad configuration
+    error = tree.error();
+    return std::nullopt;
   }
   if (!named.empty()) keep_named_files(named, walked.files, facts, report);
   build_audit(facts, selected, report);

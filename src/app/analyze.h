@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "app/config_tree.h"
 #include "app/options.h"
 #include "core/report.h"
 #include "rules/rule.h"
@@ -14,9 +15,15 @@
 namespace app {
 
 /// Audits the paths in `options` with the `selected` rules. On a usage or I/O problem returns
-/// nullopt with `error` set (exit code 2). `settings` (configuration, baseline) may be null.
+/// nullopt with `error` set (exit code 2). `settings` (configuration, baseline) may be null; they
+/// apply to every file (no discovery).
 std::optional<core::Report> analyze(const Options& options, const std::vector<const rules::Rule*>& selected,
                                     std::string& error, const Settings* settings = nullptr);
+
+/// Audits the paths in `options`, each file with its own settings from `tree` (hierarchical
+/// configuration). `selected` receives the rules that ran (those of every file's settings).
+std::optional<core::Report> analyze(const Options& options, SettingsTree& tree,
+                                    std::vector<const rules::Rule*>& selected, std::string& error);
 
 /// The in-memory entry point (tests, fuzzer): one file's text, every rule; findings + diagnostics.
 std::vector<core::Finding> analyze_source(std::string_view text, std::string_view path = "input.py");

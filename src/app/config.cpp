@@ -3,18 +3,21 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "app/analyze.h"
+#include "app/inputs.h"
 #include "app/walk.h"
 
 namespace app {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::string_view kKeys[] = {"select",
+constexpr std::string_view kKeys[] = {"extend",
+                                      "select",
                                       "ignore",
                                       "extend-select",
                                       "per-file-ignores",
@@ -50,7 +53,9 @@ class Reader {
   bool read(const toml::table& t) {
     for (auto&& [key, node] : t) {
       const std::string k(key.str());
+      if (k == "extend") continue;  // read_chain() follows it
       if (!read_key(k, key.source(), node)) return false;
+      out_.keys.insert(k);
     }
     return true;
   }
@@ -117,7 +122,9 @@ class Reader {
     if (key == "exclude" || key == "extend-exclude") {
       auto globs = strings(key, node);
       if (!globs) return false;
-      for (const std::string& g : *globs) out_.options.exclude.push_back(anchor_glob(g, dir_));
+      for (const std::string& g : *globs) {
+        (key == "exclude" ? out_.exclude : out_.extend_exclude).push_back(anchor_glob(g, dir_));
+      }
       return true;
     }
     if (key == "fail-on") {
@@ -253,27 +260,111 @@ bool has_poolaudit_table(const fs::path& pyproject) {
   }
 }
 
-bool read_config(const fs::path& file, Settings& settings, std::string& error) {
-  settings.file = display_path(file.string());
-  const std::optional<toml::table> doc = parse(file, settings.file, error);
+/// An extending file's keys over its base's (ruff's `extend`): a key set here replaces the base's
+/// value, except the lists that add up as on the command line: without `select` here, `ignore`
+/// and `extend-select` add to the base's; `extend-exclude` always adds.
+void overlay(Settings& base, Settings own) {
+  const auto has = [&own](const char* key) { return own.keys.count(key) != 0; };
+  if (has("select")) {
+    base.options.select = own.options.select;
+    base.options.ignore = own.options.ignore;
+    base.extend_select = own.extend_select;
+  } else {
+    base.options.ignore.insert(base.options.ignore.end(), own.options.ignore.begin(), own.options.ignore.end());
+    base.extend_select.insert(base.extend_select.end(), own.extend_select.begin(), own.extend_select.end());
+  }
+  if (has("exclude")) base.exclude = own.exclude;
+  base.extend_exclude.insert(base.extend_exclude.end(), own.extend_exclude.begin(), own.extend_exclude.end());
+  if (has("per-file-ignores")) base.per_file_ignores = own.per_file_ignores;
+  if (has("roles")) base.roles = own.roles;
+  if (has("severity")) base.severity = own.severity;
+  if (has("fail-on")) base.options.fail_on = own.options.fail_on;
+  if (has("rule-docs-url")) base.options.rule_docs_url = own.options.rule_docs_url;
+  if (has("workers")) base.workers = own.workers;
+  if (has("max-connections")) base.max_connections = own.max_connections;
+  if (has("serverless")) base.serverless = own.serverless;
+  if (has("sqlalchemy-version")) base.sqlalchemy = own.sqlalchemy;
+  base.keys.insert(own.keys.begin(), own.keys.end());
+  base.file = own.file;
+  base.table = own.table;
+  own.chain.insert(own.chain.end(), base.chain.begin(), base.chain.end());
+  base.chain = std::move(own.chain);
+}
+
+constexpr size_t kMaxExtendDepth = 32;
+
+/// Reads `file` and, first, the file its `extend` names (relative to `file`'s directory), so that
+/// `file`'s keys win. `stack` holds the files being read: meeting one again is a cycle.
+bool read_chain(const fs::path& file, Settings& out, std::vector<fs::path>& stack, std::string& error) {
+  Settings own;
+  own.options.fail_on.clear();  // "": the file does not set it
+  own.file = display_path(file.string());
+  const std::optional<toml::table> doc = parse(file, own.file, error);
   if (!doc) return false;
   const toml::table* table = &*doc;
   if (file.filename() == "pyproject.toml") {
-    settings.table = "[tool.poolaudit]";
+    own.table = "[tool.poolaudit]";
     const toml::node_view<const toml::node> tool = (*doc)["tool"]["poolaudit"];
-    if (!tool) return true;  // --config pyproject.toml without the table: nothing configured
-    table = tool.as_table();
-    if (!table) {
-      error = settings.file + ":" + std::to_string(tool.node()->source().begin.line) + ": tool.poolaudit: expected a table";
+    table = tool ? tool.as_table() : nullptr;
+    if (tool && !table) {
+      error = own.file + ":" + std::to_string(tool.node()->source().begin.line) + ": tool.poolaudit: expected a table";
       return false;
     }
   }
-  Reader reader(settings.file, settings.table, fs::absolute(file).parent_path(), settings);
+  own.chain.push_back(own.file + (own.table.empty() ? "" : " " + own.table));
+  if (!table) {  // --config or extend naming a pyproject.toml without the table: nothing configured
+    overlay(out, std::move(own));
+    return true;
+  }
+  if (const toml::node* extend = table->get("extend")) {
+    const toml::source_region& where = extend->source();
+    const std::string at = own.file + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column) +
+                           ": " + (own.table.empty() ? "" : own.table + " ") + "extend: ";
+    const std::optional<std::string> target = extend->value_exact<std::string>();
+    if (!target || target->empty()) {
+      error = at + "expected the path of a configuration file";
+      return false;
+    }
+    // Relative to the extending file, as ruff resolves it; "~" is the user's home.
+    fs::path base_file(*target);
+    if (target->rfind("~/", 0) == 0 && std::getenv("HOME")) base_file = fs::path(std::getenv("HOME")) / target->substr(2);
+    if (base_file.is_relative()) base_file = file.parent_path() / base_file;
+    std::error_code ec;
+    if (!fs::is_regular_file(base_file, ec)) {
+      error = at + "configuration file not found: " + display_path(base_file.string());
+      return false;
+    }
+    const fs::path canonical = fs::weakly_canonical(base_file, ec);
+    if (std::find(stack.begin(), stack.end(), canonical) != stack.end()) {
+      std::string cycle;
+      for (auto it = std::find(stack.begin(), stack.end(), canonical); it != stack.end(); ++it) {
+        cycle += display_path(it->string()) + " -> ";
+      }
+      error = at + "cycle: " + cycle + display_path(canonical.string());
+      return false;
+    }
+    if (stack.size() >= kMaxExtendDepth) {
+      error = at + "more than " + std::to_string(kMaxExtendDepth) + " files extend each other";
+      return false;
+    }
+    stack.push_back(canonical);
+    const bool read = read_chain(base_file, out, stack, error);
+    stack.pop_back();
+    if (!read) return false;
+  }
+  Reader reader(own.file, own.table, fs::absolute(file).parent_path(), own);
   if (!reader.read(*table)) {
     error = reader.error();
     return false;
   }
+  overlay(out, std::move(own));
   return true;
+}
+
+bool read_config(const fs::path& file, Settings& settings, std::string& error) {
+  std::error_code ec;
+  std::vector<fs::path> stack{fs::weakly_canonical(file, ec)};
+  return read_chain(file, settings, stack, error);
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
@@ -288,17 +379,24 @@ bool given(const Options& options, std::string_view flag) {
 
 }  // namespace
 
+std::string config_file_in(const std::string& directory) {
+  std::error_code ec;
+  const fs::path dir(directory);
+  for (const char* name : {".poolaudit.toml", "poolaudit.toml"}) {
+    if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
+  }
+  if (fs::is_regular_file(dir / "pyproject.toml", ec) && has_poolaudit_table(dir / "pyproject.toml")) {
+    return (dir / "pyproject.toml").string();
+  }
+  return {};
+}
+
 std::string find_config_file(const std::string& start) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec).lexically_normal();
   if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
   for (int depth = 0; depth < 256 && !dir.empty(); ++depth) {
-    for (const char* name : {".poolaudit.toml", "poolaudit.toml"}) {
-      if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
-    }
-    if (fs::is_regular_file(dir / "pyproject.toml", ec) && has_poolaudit_table(dir / "pyproject.toml")) {
-      return (dir / "pyproject.toml").string();
-    }
+    if (std::string file = config_file_in(dir.string()); !file.empty()) return file;
     const fs::path parent = dir.parent_path();
     if (parent == dir) break;
     dir = parent;
@@ -306,23 +404,9 @@ std::string find_config_file(const std::string& start) {
   return {};
 }
 
-std::optional<Settings> resolve_settings(const Options& options, std::string& error) {
-  if (options.isolated && !options.config.empty()) {
-    error = "--config and --isolated exclude each other";
-    return std::nullopt;
-  }
+std::optional<Settings> settings_from_file(const Options& options, const std::string& file, std::string& error) {
   Settings settings;
   settings.options.fail_on.clear();  // "": the file does not set it
-  std::string file = options.config;
-  if (!file.empty()) {
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) {
-      error = "configuration file not found: " + file;
-      return std::nullopt;
-    }
-  } else if (!options.isolated) {
-    file = find_config_file(options.paths.empty() ? "." : options.paths.front());
-  }
   if (!file.empty() && !read_config(file, settings, error)) return std::nullopt;
 
   // The command line over the file, as ruff layers them (ruff 0.0.238): the highest-priority
@@ -336,7 +420,8 @@ std::optional<Settings> resolve_settings(const Options& options, std::string& er
   merged.select = options.select.empty() ? settings.options.select : options.select;
   merged.ignore = settings.options.ignore;
   merged.ignore.insert(merged.ignore.end(), options.ignore.begin(), options.ignore.end());
-  merged.exclude = settings.options.exclude;
+  merged.exclude = settings.exclude;
+  merged.exclude.insert(merged.exclude.end(), settings.extend_exclude.begin(), settings.extend_exclude.end());
   merged.exclude.insert(merged.exclude.end(), options.exclude.begin(), options.exclude.end());
   if (!given(options, "fail-on") && !settings.file.empty() && !settings.options.fail_on.empty()) {
     merged.fail_on = settings.options.fail_on;
@@ -364,11 +449,37 @@ std::optional<Settings> resolve_settings(const Options& options, std::string& er
   for (const PerFileIgnore& p : settings.per_file_ignores) {
     if (!select_rules(p.ids, {}, error)) return std::nullopt;
   }
-  if (!options.baseline.empty()) {
-    settings.baseline = load_baseline(options.baseline, error);
-    if (!settings.baseline) return std::nullopt;
-  }
   settings.options = std::move(merged);
+  auto chosen = settings_rules(settings, error);
+  if (!chosen) return std::nullopt;
+  settings.rules = std::move(*chosen);
+  return settings;
+}
+
+std::string project_config_file(const Options& options) {
+  if (!options.config.empty()) return options.config;
+  if (options.isolated) return {};
+  return find_config_file(common_directory(project_paths(options)));
+}
+
+std::optional<Settings> resolve_settings(const Options& options, std::string& error) {
+  if (options.isolated && !options.config.empty()) {
+    error = "--config and --isolated exclude each other";
+    return std::nullopt;
+  }
+  if (!options.config.empty()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(options.config, ec)) {
+      error = "configuration file not found: " + options.config;
+      return std::nullopt;
+    }
+  }
+  std::optional<Settings> settings = settings_from_file(options, project_config_file(options), error);
+  if (!settings) return std::nullopt;
+  if (!options.baseline.empty()) {
+    settings->baseline = load_baseline(options.baseline, error);
+    if (!settings->baseline) return std::nullopt;
+  }
   return settings;
 }
 
@@ -417,13 +528,24 @@ bool per_file_ignored(const Settings& settings, const core::Finding& finding) {
   return false;
 }
 
-void apply_policy(const Settings& settings, const sqla::ProjectFacts& facts, DirectiveMap& directives,
-                  const std::vector<const rules::Rule*>& selected, core::Report& report) {
+bool rule_selected(const Settings& settings, const core::Finding& finding) {
+  return std::any_of(settings.rules.begin(), settings.rules.end(),
+                     [&](const rules::Rule* r) { return r->info.code == finding.code; });
+}
+
+void apply_policy(const Settings& project, const SettingsFor& settings_for, const sqla::ProjectFacts& facts,
+                  DirectiveMap& directives, const std::vector<const rules::Rule*>& selected, core::Report& report) {
+  const Settings& settings = project;
   std::vector<core::Finding>& findings = report.findings;
-  // per-file-ignores means the rule does not run there (ruff): dropped, not counted as suppressed.
-  std::erase_if(findings, [&](const core::Finding& f) { return per_file_ignored(settings, f); });
+  // A rule its file's configuration does not select did not run there; per-file-ignores means the
+  // same (ruff): dropped, not counted as suppressed.
+  std::erase_if(findings, [&](const core::Finding& f) {
+    const Settings& own = settings_for(f.where.path);
+    return !rule_selected(own, f) || per_file_ignored(own, f);
+  });
   for (core::Finding& f : findings) {
-    if (auto it = settings.severity.find(f.code); it != settings.severity.end()) f.severity = it->second;
+    const Settings& own = settings_for(f.where.path);
+    if (auto it = own.severity.find(f.code); it != own.severity.end()) f.severity = it->second;
   }
   assign_identity(findings, facts);
   const size_t diagnostics = report.diagnostics.size();
@@ -439,9 +561,10 @@ void apply_policy(const Settings& settings, const sqla::ProjectFacts& facts, Dir
 void show_settings(const Settings& settings, const std::vector<const rules::Rule*>& selected, std::ostream& out) {
   const Options& o = settings.options;
   out << "configuration: "
-      << (settings.file.empty() ? std::string(o.isolated ? "none (--isolated)" : "none found")
+      << (settings.file.empty() ? std::string(o.isolated ? "none (--isolated): defaults" : "none found: defaults")
                                 : settings.file + (settings.table.empty() ? "" : " " + settings.table))
       << "\n";
+  for (size_t i = 1; i < settings.chain.size(); ++i) out << "  extends: " << settings.chain[i] << "\n";
   std::vector<std::string> codes;
   for (const rules::Rule* r : selected) codes.emplace_back(r->info.code);
   out << "rules: " << join(codes) << "\n";

@@ -1,9 +1,13 @@
 #pragma once
 // Configuration files: `[tool.poolaudit]` in pyproject.toml, `poolaudit.toml`, `.poolaudit.toml`
-// (top-level keys), found from the audited path upwards; the command line overrides them.
+// (top-level keys), each applying to the files below its directory (the closest wins, as in ruff);
+// `extend` inherits another file's; the command line overrides them. config_tree.h finds the one
+// for each file.
+#include <functional>
 #include <map>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +40,11 @@ struct Settings {
   Options options;                ///< select / ignore / exclude / fail-on merged
   std::string file;               ///< the configuration file (display path), "" when none
   std::string table;              ///< "[tool.poolaudit]" for pyproject.toml, "" for top-level keys
+  /// `file` and the files it extends, nearest first ("pyproject.toml [tool.poolaudit]").
+  std::vector<std::string> chain;
+  std::set<std::string> keys;     ///< the keys the chain sets (an extending file's replace the base's)
+  std::vector<std::string> exclude;         ///< key `exclude`, anchored (merged into options.exclude)
+  std::vector<std::string> extend_exclude;  ///< key `extend-exclude`, anchored
   std::vector<std::string> extend_select;
   std::vector<PerFileIgnore> per_file_ignores;
   std::vector<RoleGlob> roles; ///< in the order written; the first match wins
@@ -45,13 +54,28 @@ struct Settings {
   std::optional<bool> serverless;  ///< nullopt: auto (decided from evidence)
   std::optional<sqla::Version> sqlalchemy;
   std::optional<Baseline> baseline;  ///< --baseline FILE, read up front (a missing file is exit 2)
+  std::vector<const rules::Rule*> rules;  ///< what select / ignore / extend-select choose (settings_rules)
   /// "config: pyproject.toml" for notes and ProjectContext origins.
   std::string origin() const { return file.empty() ? std::string() : "config: " + file; }
 };
 
-/// Finds and reads the configuration file (`--config`, or discovery unless `--isolated`) and merges
-/// the command line over it. A bad file, key or value is nullopt with `error` naming file:line and key.
+/// The project-wide settings: the configuration file (`--config`, or unless `--isolated` the one
+/// that applies to the directory holding every audited path, see config_tree.h), its `extend`
+/// chain, the command line merged over it, and the baseline. A bad file, key or value is nullopt
+/// with `error` naming file:line and key.
 std::optional<Settings> resolve_settings(const Options& options, std::string& error);
+
+/// Reads one configuration file and the files it extends (nothing when `file` is ""), then merges
+/// the command line over it (no baseline). nullopt with `error` naming the file on a problem.
+std::optional<Settings> settings_from_file(const Options& options, const std::string& file, std::string& error);
+
+/// The file resolve_settings() reads: --config, nothing with --isolated, else the one that applies
+/// to common_directory() of the audited paths (whatever their order).
+std::string project_config_file(const Options& options);
+
+/// The configuration file in `directory` itself (not above it), "" when none:
+/// .poolaudit.toml > poolaudit.toml > pyproject.toml with [tool.poolaudit] (ruff's order).
+std::string config_file_in(const std::string& directory);
 
 /// The configuration file that applies to `start` (a file or directory): the closest directory
 /// wins; within one, .poolaudit.toml > poolaudit.toml > pyproject.toml with [tool.poolaudit].
@@ -71,12 +95,20 @@ std::optional<core::FileRole> configured_role(const Settings &settings,
 /// True when `per-file-ignores` drops this finding's rule for its file.
 bool per_file_ignored(const Settings& settings, const core::Finding& finding);
 
-/// After the rules ran: per-file-ignores, severity overrides, scope and subject, inline
-/// suppressions (their problems become diagnostics), then the baseline.
-void apply_policy(const Settings& settings, const sqla::ProjectFacts& facts, DirectiveMap& directives,
-                  const std::vector<const rules::Rule*>& selected, core::Report& report);
+/// The settings that apply to a path (a display path): its configuration's (config_tree.h).
+using SettingsFor = std::function<const Settings&(const std::string& path)>;
 
-/// `--show-settings`: the resolved settings and where they came from.
+/// True when `settings` run `finding`'s rule (select / ignore / extend-select of its file).
+bool rule_selected(const Settings& settings, const core::Finding& finding);
+
+/// After the rules ran, with each finding's file's settings: rules its configuration does not
+/// select are dropped, per-file-ignores, severity overrides, scope and subject, inline suppressions
+/// (their problems become diagnostics), then the baseline (`project`'s).
+void apply_policy(const Settings& project, const SettingsFor& settings_for, const sqla::ProjectFacts& facts,
+                  DirectiveMap& directives, const std::vector<const rules::Rule*>& selected, core::Report& report);
+
+/// `--show-settings`: the resolved settings and where they came from (the configuration file and
+/// each file it extends).
 void show_settings(const Settings& settings, const std::vector<const rules::Rule*>& selected, std::ostream& out);
 
 }  // namespace app

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 
 #include "app/diagnostics.h"
 #include "app/gitignore.h"
@@ -152,6 +153,36 @@ Inputs collect_inputs(const Options& options) {
   }
   if (result.paths.empty()) result.paths.push_back(".");
   return result;
+}
+
+std::vector<std::string> project_paths(const Options& options) {
+  std::vector<std::string> out;
+  for (const std::string& p : options.paths) {
+    out.push_back(p != "-" ? p : options.stdin_filename.empty() ? "." : options.stdin_filename);
+  }
+  if (out.empty()) out.push_back(".");
+  return out;
+}
+
+std::string common_directory(const std::vector<std::string>& paths) {
+  std::optional<fs::path> common;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    fs::path dir = fs::absolute(p, ec).lexically_normal();
+    if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+    if (!dir.has_filename() && dir.has_parent_path() && dir != dir.root_path()) dir = dir.parent_path();  // "/x/"
+    if (!common) {
+      common = dir;
+      continue;
+    }
+    fs::path shared;
+    for (auto a = common->begin(), b = dir.begin(); a != common->end() && b != dir.end() && *a == *b; ++a, ++b) {
+      shared /= *a;
+    }
+    common = shared;
+  }
+  std::error_code ec;
+  return common ? common->string() : fs::current_path(ec).string();
 }
 
 }  // namespace app

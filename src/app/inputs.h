@@ -27,4 +27,14 @@ struct Inputs {
 /// roots are walked as well and `named` lists the files (unless --files-only or --parse-only).
 Inputs collect_inputs(const Options& options);
 
+/// The paths that place the run in a project and a configuration: the positional paths ("-" as
+/// --stdin-filename), "." when there are none (--files-from alone reads the list later).
+std::vector<std::string> project_paths(const Options& options);
+
+/// The deepest directory holding every path (a file counts as its directory), absolute and normal;
+/// the same for any order of the same paths. The current directory for none.
+///
+///   common_directory({"/m/svc/a/x.py", "/m/svc/b"}) == "/m/svc"
+std::string common_directory(const std::vector<std::string>& paths);
+
 }  // namespace app

@@ -22,7 +22,7 @@ void apply_role_override(const Settings& settings, const std::string& path, File
 
 }  // namespace
 
-DirectiveMap take_file_results(const Settings& settings, const std::vector<InputFile>& files,
+DirectiveMap take_file_results(const SettingsFor& settings_for, const std::vector<InputFile>& files,
                                std::vector<FileResult>& results, const std::set<std::string>& named,
                                core::Report& report) {
   DirectiveMap directives;
@@ -32,7 +32,7 @@ DirectiveMap take_file_results(const Settings& settings, const std::vector<Input
     // Only files with suppression comments get an entry: the map lives until the end of the run.
     if (!r.directives.empty()) directives[files[i].display_path] = std::move(r.directives);
     if (!named.empty() && !named.count(files[i].display_path)) continue;
-    apply_role_override(settings, files[i].display_path, r);
+    apply_role_override(settings_for(files[i].display_path), files[i].display_path, r);
     if (r.skipped) {
       ++report.summary.skipped;
     } else {

@@ -14,10 +14,10 @@
 
 namespace app {
 
-/// Moves each file's diagnostics into `report`, applies the configuration's role globs and counts
+/// Moves each file's diagnostics into `report`, applies its configuration's role globs and counts
 /// the audited and skipped files per role (only the `named` ones when some were named); returns each
 /// file's suppression comments by path.
-DirectiveMap take_file_results(const Settings& settings, const std::vector<InputFile>& files,
+DirectiveMap take_file_results(const SettingsFor& settings_for, const std::vector<InputFile>& files,
                                std::vector<FileResult>& results, const std::set<std::string>& named,
                                core::Report& report);
 

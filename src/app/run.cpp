@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "app/analyze.h"
+#include "app/config_tree.h"
+#include "app/inputs.h"
 #include "app/diagnostics.h"
 #include "app/output_file.h"
 #include "app/rule_commands.h"
@@ -69,18 +71,18 @@ std::string ci_blob_url() {
   return "";
 }
 
-/// The exit code of a finished audit: 1 for an unsuppressed finding at or above --fail-on, and for
-/// a file that cannot be parsed (PA001: like ruff, a syntax error fails the run, since the broken
-/// part was not audited); --exit-zero and --fail-on never always pass.
-int findings_exit_code(const Options& options, const core::Report& report) {
+/// The exit code of a finished audit: 1 for an unsuppressed finding at or above the fail-on of its
+/// file's settings (--fail-on for all), and for a file that cannot be parsed (PA001: like ruff, a
+/// syntax error fails the run, since the broken part was not audited, unless that file's fail-on
+/// is never); --exit-zero always passes.
+int findings_exit_code(const Options& options, SettingsTree& tree, const core::Report& report) {
   if (options.exit_zero) return kExitClean;
-  const auto limit = threshold(options.fail_on);
-  if (!limit) return kExitClean;
   for (const core::Finding& d : report.diagnostics) {
-    if (d.code == kSyntaxError.code) return kExitFindings;
+    if (d.code == kSyntaxError.code && threshold(tree.for_file(d.where.path).options.fail_on)) return kExitFindings;
   }
   for (const core::Finding& f : report.findings) {
-    if (!f.suppressed && f.severity >= *limit) return kExitFindings;
+    const auto limit = threshold(tree.for_file(f.where.path).options.fail_on);
+    if (limit && !f.suppressed && f.severity >= *limit) return kExitFindings;
   }
   return kExitClean;
 }
@@ -176,17 +178,20 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
     err << "poolaudit: " << *problem << "\n";
     return kExitUsage;
   }
-  const std::optional<Settings> settings = resolve_settings(options, error);
-  auto selected = settings ? settings_rules(*settings, error) : std::nullopt;
-  if (!selected) {
+  std::optional<SettingsTree> tree = SettingsTree::resolve(options, error);
+  if (!tree) {
     err << "poolaudit: " << error << "\n";
     return kExitUsage;
   }
   if (options.show_settings) {
-    show_settings(*settings, *selected, out);
-    return kExitClean;
+    if (show_path_settings(*tree, project_paths(options), out, error)) return kExitClean;
+    err << "poolaudit: " << error << "\n";
+    return kExitUsage;
   }
-  auto report = analyze(settings->options, *selected, error, &*settings);
+  const Settings* settings = &tree->project();
+  std::vector<const rules::Rule*> ran;
+  auto report = analyze(settings->options, *tree, ran, error);
+  const std::vector<const rules::Rule*>* selected = &ran;
   if (!report) {
     err << "poolaudit: " << error << "\n";
     return kExitUsage;
@@ -242,7 +247,7 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
     }
     return kExitUsage;
   }
-  return findings_exit_code(settings->options, *report);
+  return findings_exit_code(options, *tree, *report);
 }
 
 }  // namespace
