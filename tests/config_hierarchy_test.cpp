@@ -109,6 +109,20 @@ TEST_CASE("config hierarchy: any order of the same paths gives the same output a
   } while (std::next_permutation(files.begin(), files.end()));
   CHECK(orders == 6);
   CHECK(code == 1);
+  // Directories, overlapping ones included (the repository and a service inside it).
+  std::vector<std::string> dirs = {std::string(kMonorepo) + "/services/orders", std::string(kMonorepo) + "/shared",
+                                   kMonorepo};
+  std::sort(dirs.begin(), dirs.end());
+  const tests::CliResult first = poolaudit_in(".", "--format json " + dirs[0] + " " + dirs[1] + " " + dirs[2]);
+  CHECK(first.code == 1);
+  CHECK(findings_by_file(first.out).at("services/billing/app/db.py") == kBillingExpected);
+  while (std::next_permutation(dirs.begin(), dirs.end())) {
+    const std::string args = dirs[0] + " " + dirs[1] + " " + dirs[2];
+    CAPTURE(args);
+    const tests::CliResult again = poolaudit_in(".", "--format json " + args);
+    CHECK(again.code == first.code);
+    CHECK(again.out == first.out);
+  }
   // Two services without the root's files: orders' fail-on does not decide billing's warning.
   for (const std::string& args : {std::string(kOrders) + " " + kBilling, std::string(kBilling) + " " + kOrders}) {
     CAPTURE(args);

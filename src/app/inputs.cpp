@@ -107,6 +107,11 @@ Inputs collect_inputs(const Options& options) {
     }
     to_walk.push_back(p);
   }
+  // A file under two given directories gets its module name from the first that walks it: walk
+  // them in a canonical order, whatever the order of the command line (project roots, added
+  // below, still come first).
+  std::sort(to_walk.begin(), to_walk.end());
+  to_walk.erase(std::unique(to_walk.begin(), to_walk.end()), to_walk.end());
   // Files named alone: their projects are the context (settings modules, deployment files, the
   // engine a session comes from), reported on for the named files only.
   const bool only_files = !to_walk.empty() || from_stdin;

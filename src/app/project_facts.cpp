@@ -1,5 +1,6 @@
 #include "app/project_facts.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "app/inputs.h"
@@ -20,6 +21,9 @@ std::vector<std::string> audit_roots(const std::vector<std::string>& paths) {
       out.push_back(core::dirname(shown));
     }
   }
+  // In a canonical order: what is decided from the roots must not depend on the order of the paths.
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
