@@ -5,6 +5,8 @@
 #   install-deps.sh          everything: the tool, the test suite, the fuzzers, make deb / make wheel
 #   install-deps.sh --tool   what building the tool alone needs (make install, make wheel, the
 #                            poolaudit-build pre-commit hook)
+# The oracle's stack (tests/oracle: the rules proven against real servers with Debian's SQLAlchemy)
+# comes with the test suite; POOLAUDIT_NO_ORACLE=1 leaves it out (the oracle test then skips).
 set -euo pipefail
 libraries=(libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libgit2-dev libyaml-cpp-dev)
 tools=(g++:g++ cmake:cmake ninja:ninja-build make:make npm:npm python3:python3 pkg-config:pkg-config)
@@ -12,6 +14,11 @@ if [ "${1:-}" != --tool ]; then
   # python3-venv: the wheel test installs the built wheel into a fresh virtual environment.
   libraries+=(doctest-dev python3-jsonschema libclang-rt-dev python3-venv)
   tools+=(time:time clang++:clang git:git pre-commit:pre-commit dpkg-shlibdeps:dpkg-dev)
+  if [ -z "${POOLAUDIT_NO_ORACLE:-}" ]; then
+    # Servers and the Python stack for Debian's /usr/bin/python3 (a pyenv python does not see them).
+    libraries+=(postgresql pgbouncer mariadb-server python3-sqlalchemy python3-psycopg2 python3-psycopg
+                python3-asyncpg python3-alembic python3-pymysql python3-flask-sqlalchemy)
+  fi
 fi
 missing=()
 for pair in "${tools[@]}"; do
