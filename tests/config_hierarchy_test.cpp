@@ -261,3 +261,37 @@ TEST_CASE("config hierarchy: SettingsTree finds the closest file per directory; 
   CHECK(&fixed->for_file(root + "/a/x.py") == &fixed->project());
   CHECK(fixed->project().options.select == std::vector<std::string>{"PA3"});
 }
+
+TEST_CASE("config hierarchy: a nested exclude and roles apply below their directory only") {
+  tests::TempDir dir;
+  const std::string engine =
+      "from sqlalchemy import create_engine\nfrom sqlalchemy.pool import NullPool\n"
+      "engine = create_engine('postgresql://db/app', poolclass=NullPool, pool_size=5, echo=True)\n";
+  dir.write("pyproject.toml", "[project]\nname = 'repo'\n[tool.poolaudit]\nfail-on = \"error\"\n");
+  dir.write("svc/.poolaudit.toml", "exclude = [\"gen/\"]\n[roles]\ntest = [\"qa/*\"]\n");
+  for (const char* file : {"gen/db.py", "qa/db.py", "svc/gen/db.py", "svc/qa/db.py", "svc/app/db.py"}) {
+    dir.write(file, engine);
+  }
+  auto rules_by_path = [](const tests::CliResult& r) {
+    std::map<std::string, std::set<std::string>> out;
+    const nlohmann::json report = nlohmann::json::parse(r.out);  // alive through the loop
+    for (const auto& f : report["findings"]) {
+      out[f["path"].get<std::string>()].insert(f["rule"].get<std::string>());
+    }
+    return out;
+  };
+  const tests::CliResult all = poolaudit_in(dir.path().string(), "--format json .");
+  CAPTURE(all.err);
+  const auto found = rules_by_path(all);
+  CHECK(found.count("svc/gen/db.py") == 0);  // svc's exclude
+  CHECK(found.count("gen/db.py") == 1);      // not below svc/
+  CHECK(found.at("qa/db.py").count("PA112") == 1);
+  CHECK(found.at("svc/qa/db.py").count("PA112") == 0);  // a test there: PA112 is not for tests
+  CHECK(found.at("svc/qa/db.py").count("PA101") == 1);
+  CHECK(found.at("svc/app/db.py").count("PA112") == 1);
+  // Named explicitly, an excluded file is audited unless --force-exclude (as with the project's).
+  CHECK(rules_by_path(poolaudit_in(dir.path().string(), "--format json svc/gen/db.py gen/db.py"))
+            .count("svc/gen/db.py") == 1);
+  CHECK(rules_by_path(poolaudit_in(dir.path().string(), "--format json --force-exclude svc/gen/db.py gen/db.py"))
+            .count("svc/gen/db.py") == 0);
+}

@@ -66,7 +66,8 @@ extern const Rule kPA303{
      kDeployedCode,
      "alembic.ini and other engine ini files of the project point at its real "
      "databases; those under tests/ or docs/ hold throw-away credentials: "
-     "production, script and migration files."},
+     "production, script and migration files.",
+     "Not run by the oracle: credential hygiene, nothing fails."},
     check};
 
 }  // namespace rules

@@ -114,7 +114,10 @@ extern const Rule kPA104{
      kProductionOnly,
      "Only deployed application code runs on the serverless platform; tests, "
      "examples, scripts and migrations do not freeze and thaw with it: "
-     "production only."},
+     "production only.",
+     "Not run by the oracle: freeze/thaw needs a serverless runtime. Its "
+     "failure, a server closing an idle pooled connection, is the one PA110 "
+     "proves."},
     check};
 
 }  // namespace rules

@@ -73,7 +73,10 @@ extern const Rule kPA105{
      kProductionOnly,
      "The budget is spent by the deployed application's processes; engines of "
      "tests, examples, scripts and migrations do not hold connections "
-     "alongside them: production only."},
+     "alongside them: production only.",
+     "Not run by the oracle: arithmetic over the deployment. Verified from "
+     "source: QueuePool's defaults are pool_size=5 and max_overflow=10 "
+     "(lib/sqlalchemy/pool/impl.py:72-78@rel_2_0_52)."},
     check};
 
 }  // namespace rules

@@ -61,7 +61,10 @@ extern const Rule kPA115{
      "Add pool_pre_ping=True (or pool_recycle below the server's idle timeout)",
      kProductionOnly,
      "Connections go stale in long-running server processes only: production "
-     "only."},
+     "only.",
+     "Not run by the oracle: the failure, a server closing an idle pooled "
+     "connection, is the one PA110 proves on MariaDB; PostgreSQL's "
+     "`idle_session_timeout` closes connections the same way."},
     check};
 
 }  // namespace rules

@@ -65,7 +65,9 @@ extern const Rule kPA401{
      "handler)",
      kProductionOnly,
      "Shutdown matters in the deployed ASGI application only: production "
-     "only."},
+     "only.",
+     "Not run by the oracle: the effect is a warning at interpreter exit, "
+     "the mechanism PA302 proves for Alembic's async engine."},
     check};
 
 }  // namespace rules

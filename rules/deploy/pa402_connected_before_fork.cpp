@@ -135,7 +135,12 @@ extern const Rule kPA402{
      "before the fork, or don't connect at import time",
      kDeployedCode,
      "Forking servers, Celery prefork and multiprocessing run the application "
-     "and its scripts: production, script and migration files."},
+     "and its scripts: production, script and migration files.",
+     "Proven by the oracle on SQLAlchemy 1.4.46, psycopg2 2.9.5 and "
+     "PostgreSQL 15: a worker forked by `multiprocessing.Pool` after a "
+     "module-level `engine.connect()` runs its query on the parent's "
+     "backend; with `engine.dispose(close=False)` in the pool's initializer "
+     "it opens its own."},
     check};
 
 }  // namespace rules

@@ -76,7 +76,11 @@ extern const Rule kPA102{
      "should be reused",
      kEverywhere,
      "The option is dead wherever it is written, and examples teach it: every "
-     "role."},
+     "role.",
+     "Not run by the oracle: nothing fails, the option is redundant. "
+     "Verified from source: lib/sqlalchemy/pool/base.py:1299-1324@rel_2_0_52"
+     " skips the ping for a connection that was just created (since "
+     "1.4.0b1)."},
     check};
 
 }  // namespace rules

@@ -58,7 +58,11 @@ extern const Rule kPA103{
      "should be reused",
      kEverywhere,
      "The option is dead wherever it is written, and examples teach it: every "
-     "role."},
+     "role.",
+     "Not run by the oracle: nothing fails, the option is unused. Verified "
+     "from source: `recycle` is a `Pool.__init__` parameter "
+     "(lib/sqlalchemy/pool/base.py:171@rel_2_0_52) checked only when a "
+     "pooled connection is checked out again."},
     check};
 
 }  // namespace rules

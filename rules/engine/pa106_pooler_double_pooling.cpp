@@ -85,7 +85,10 @@ extern const Rule kPA106{
      "Use poolclass=NullPool and let the external pooler pool", kDeployedCode,
      "The application, its scripts and its migrations connect through the "
      "project's pooler; tests use a local database and examples are not "
-     "deployed: production, script and migration files."},
+     "deployed: production, script and migration files.",
+     "Not run by the oracle: behind PgBouncer a QueuePool works with "
+     "psycopg2 (it keeps idle pooler slots); the failures it leads to with "
+     "asyncpg and psycopg 3 are proven under PA107 and PA117."},
     check};
 
 }  // namespace rules

@@ -135,7 +135,15 @@ extern const Rule kPA107{
      kDeployedCode,
      "The application, its scripts and its migrations connect through the "
      "project's pooler; tests use a local database and examples are not "
-     "deployed: production, script and migration files."},
+     "deployed: production, script and migration files.",
+     "Proven by the oracle on SQLAlchemy 1.4.46, asyncpg 0.27, PgBouncer "
+     "1.18 (transaction mode) and PostgreSQL 15: the restarted app fails "
+     "with `prepared statement \"__asyncpg_stmt_N__\" already exists`, also "
+     "with `statement_cache_size=0` and `prepared_statement_cache_size=0`; "
+     "the same app connected directly runs twice. The complete fix needs "
+     "`prepared_statement_name_func`, SQLAlchemy 2.0.10+: verified from "
+     "source, "
+     "lib/sqlalchemy/dialects/postgresql/asyncpg.py:935-957@rel_2_0_52."},
     check};
 
 }  // namespace rules

@@ -110,7 +110,11 @@ extern const Rule kPA108{
      "QueuePool for sync ones",
      kEverywhere,
      "The engine raises at creation or first use wherever it runs: every "
-     "role."},
+     "role.",
+     "Not proven by the oracle: the ArgumentError exists from SQLAlchemy "
+     "2.0.28 and Debian ships 1.4.46. Verified from source: "
+     "lib/sqlalchemy/engine/create.py:690-699@rel_2_0_52 raises when "
+     "`pool._is_asyncio is not dialect.is_async`."},
     check};
 
 }  // namespace rules

@@ -163,7 +163,10 @@ extern const Rule kPA111{
      kProductionOnly,
      "Requests, invocations and tasks are production concepts; tests create an "
      "engine per test on purpose, and examples and scripts run once: "
-     "production only."},
+     "production only.",
+     "Not run by the oracle. The mechanism, a pool in reference cycles held "
+     "until the cyclic garbage collector runs, is the one PA201 proves for "
+     "sessions."},
     check};
 
 }  // namespace rules

@@ -87,7 +87,8 @@ extern const Rule kPA112{
      "Echo in a test, a tutorial (`docs_src/`, `examples/`) or a one-off "
      "script logs to a developer's console, which is what it is for; in the "
      "application and its migrations it logs bound parameters in production: "
-     "production and migration files."},
+     "production and migration files.",
+     "Not run by the oracle: a logging choice, nothing fails."},
     check};
 
 }  // namespace rules

@@ -82,7 +82,8 @@ extern const Rule kPA113{
      kDeployedCode,
      "Tests and documentation hold throw-away credentials for local or "
      "fictional databases; the application, its scripts and its migrations "
-     "reach real ones: production, script and migration files."},
+     "reach real ones: production, script and migration files.",
+     "Not run by the oracle: credential hygiene, nothing fails."},
     check};
 
 }  // namespace rules

@@ -78,7 +78,10 @@ extern const Rule kPA114{
      kProductionOnly,
      "A hung connect blocks a server's request threads; tests, examples, "
      "scripts and migrations are watched by a person or a CI timeout: "
-     "production only."},
+     "production only.",
+     "Not run by the oracle: a hanging connect needs a server that never "
+     "answers. libpq (psycopg2, psycopg 3) has no connect timeout by "
+     "default."},
     check};
 
 }  // namespace rules

@@ -136,7 +136,16 @@ extern const Rule kPA116{
      "engine_from_config()",
      kEverywhere,
      "The string option misconfigures the engine wherever it runs: every "
-     "role."},
+     "role.",
+     "Proven by the oracle on SQLAlchemy 1.4.46, Alembic 1.8.1 and "
+     "PostgreSQL 15: with `sqlalchemy.poolclass = sqlalchemy.pool.NullPool` "
+     "in alembic.ini the upgrade fails with `AttributeError: 'str' object "
+     "has no attribute '__dict__'`; with `poolclass=pool.NullPool` passed to"
+     " engine_from_config() it migrates. With `sqlalchemy.pool_pre_ping = "
+     "false` in a Pyramid ini, a pooled connection the server dropped is "
+     "replaced on checkout (the ping ran); without the line the next query "
+     "fails with OperationalError. The coerced keys: "
+     "lib/sqlalchemy/engine/default.py:183-193@rel_2_0_52."},
     check};
 
 }  // namespace rules

@@ -77,7 +77,15 @@ extern const Rule kPA117{
      "Pass connect_args={\"prepare_threshold\": None}", kDeployedCode,
      "The application, its scripts and its migrations connect through the "
      "project's pooler; tests use a local database and examples are not "
-     "deployed: production, script and migration files."},
+     "deployed: production, script and migration files.",
+     "Proven by the oracle at the driver level on psycopg 3.1.7, PgBouncer "
+     "1.18 (transaction mode) and PostgreSQL 15: a query run 5 times is "
+     "prepared and then fails on another server connection with `prepared "
+     "statement \"_pg3_0\" does not exist`; with `prepare_threshold=None` it "
+     "runs. The `postgresql+psycopg` dialect is SQLAlchemy 2.0's (Debian "
+     "ships 1.4.46), so the SQLAlchemy programs are audited only; "
+     "create_engine() passes `connect_args` to the driver's connect() "
+     "(lib/sqlalchemy/engine/create.py@rel_2_0_52, verified from source)."},
     check};
 
 }  // namespace rules

@@ -88,7 +88,11 @@ extern const Rule kPA119{
      "isolation_level=\"AUTOCOMMIT\"",
      kEverywhere,
      "Connections return idle in transaction wherever the pool runs: every "
-     "role."},
+     "role.",
+     "Proven by the oracle on SQLAlchemy 1.4.46, psycopg2 2.9.5 and "
+     "PostgreSQL 15: after the connection goes back to the pool its backend "
+     "is `idle in transaction`; with `isolation_level=\"AUTOCOMMIT\"` it is "
+     "`idle`."},
     check};
 
 }  // namespace rules

@@ -123,7 +123,11 @@ extern const Rule kPA121{
      "connect_args; use create_mock_engine() for "
      "strategy='mock')",
      kEverywhere,
-     "The engine call fails on SQLAlchemy 2.0 wherever it runs: every role."},
+     "The engine call fails on SQLAlchemy 2.0 wherever it runs: every role.",
+     "Not proven by the oracle: the keywords were removed in SQLAlchemy 2.0 "
+     "and Debian ships 1.4.46, which accepts them. Verified from source: on "
+     "2.0 a keyword nobody consumes makes create_engine() raise TypeError "
+     "(lib/sqlalchemy/engine/create.py:719-732@rel_2_0_52)."},
     check};
 
 }  // namespace rules

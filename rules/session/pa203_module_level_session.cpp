@@ -54,7 +54,9 @@ extern const Rule kPA203{
      kProductionOnly,
      "A module-level Session is shared by the requests and threads of a "
      "running application; a test module's or a script's session serves one "
-     "thread of control, and migrations run once: production only."},
+     "thread of control, and migrations run once: production only.",
+     "Not run by the oracle: the failures are races between threads, not "
+     "reproducible on demand."},
     check};
 
 }  // namespace rules

@@ -54,7 +54,13 @@ extern const Rule kPA204{
      "the engine for driver-level autocommit)",
      kEverywhere,
      "The Session raises on SQLAlchemy 2.0 wherever it is created: every "
-     "role."},
+     "role.",
+     "Proven by the oracle on SQLAlchemy 1.4.46: "
+     "`sessionmaker(autocommit=True)` warns `RemovedIn20Warning: The "
+     "Session.autocommit parameter is deprecated` (with "
+     "`SQLALCHEMY_WARN_20=1`); `autocommit=False` does not. The "
+     "ArgumentError is SQLAlchemy 2.0's: verified from source, "
+     "lib/sqlalchemy/orm/session.py:1751-1754@rel_2_0_52."},
     check};
 
 }  // namespace rules

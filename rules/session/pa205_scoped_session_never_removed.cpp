@@ -121,7 +121,9 @@ extern const Rule kPA205{
      "a dependency's `finally`)",
      kProductionOnly,
      "Teardown is per request or task, which only the application has: "
-     "production only."},
+     "production only.",
+     "Not run by the oracle: it needs a server's worker threads; the `idle "
+     "in transaction` state it leaves is the one PA119 proves."},
     check};
 
 }  // namespace rules

@@ -55,7 +55,13 @@ extern const Rule kPA207{
      "Decorate the generator with @contextlib.contextmanager / "
      "@contextlib.asynccontextmanager, or use the "
      "session factory directly",
-     kEverywhere, "The `with` raises TypeError wherever it runs: every role."},
+     kEverywhere, "The `with` raises TypeError wherever it runs: every role.",
+     "Proven by the oracle on Python 3.11 and SQLAlchemy 1.4.46: `async "
+     "with` over an async generator raises `TypeError: 'async_generator' "
+     "object does not support the asynchronous context manager protocol`, "
+     "`with` over a generator `TypeError: 'generator' object does not "
+     "support the context manager protocol`; decorated with "
+     "`@asynccontextmanager` / `@contextmanager` both run."},
     check};
 
 }  // namespace rules

@@ -14,6 +14,8 @@ std::optional<SettingsTree> SettingsTree::resolve(const Options& options, std::s
   if (!project) return std::nullopt;
   SettingsTree tree;
   tree.options_ = options;
+  std::error_code ec;
+  tree.cwd_ = fs::current_path(ec);
   tree.fixed_ = !options.config.empty() || options.isolated;
   tree.project_file_ = tree.fixed_ ? std::string() : project_config_file(options);
   auto& slot = tree.by_file_[tree.project_file_];
@@ -70,18 +72,25 @@ const Settings& SettingsTree::settings_of(const std::string& config_file) {
   return *slot;
 }
 
+fs::path SettingsTree::absolute(const std::string& path) const {
+  const fs::path p(path);
+  if (p.is_absolute() || cwd_.empty()) {
+    std::error_code ec;
+    return fs::absolute(p, ec).lexically_normal();
+  }
+  return (cwd_ / p).lexically_normal();
+}
+
 const Settings& SettingsTree::for_directory(const std::string& directory) {
   if (fixed_) return *project_;
-  std::error_code ec;
-  fs::path dir = fs::absolute(directory, ec).lexically_normal();
+  fs::path dir = absolute(directory);
   if (!dir.has_filename() && dir.has_parent_path() && dir != dir.root_path()) dir = dir.parent_path();
   return settings_of(config_for(dir.string()));
 }
 
 const Settings& SettingsTree::for_file(const std::string& path) {
   if (fixed_) return *project_;
-  std::error_code ec;
-  return for_directory(fs::absolute(path, ec).lexically_normal().parent_path().string());
+  return for_directory(absolute(path).parent_path().string());
 }
 
 bool SettingsTree::load(const std::vector<std::string>& paths, std::string& error) {

@@ -6,6 +6,7 @@
 // defaults. What cannot differ per file (the report, the baseline, the rule docs URL, the project
 // context keys) comes from the project settings: those of the directory holding every audited path,
 // so the order of the paths changes nothing.
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,8 +52,11 @@ class SettingsTree {
   /// The configuration file that applies to an absolute, normal directory ("" = none), memoised.
   const std::string& config_for(const std::string& directory);
   const Settings& settings_of(const std::string& config_file);
+  /// Absolute and normal, against the current directory read once (getcwd per file is costly).
+  std::filesystem::path absolute(const std::string& path) const;
 
   Options options_;
+  std::filesystem::path cwd_;
   bool fixed_ = false;  ///< --config, --isolated or single(): project_ for every file
   std::string project_file_;
   std::map<std::string, std::unique_ptr<Settings>> by_file_;  ///< absolute config file ("" = none) -> settings

@@ -50,6 +50,7 @@ bool explain_rule(const std::string& code_or_name, bool markdown, const std::str
       << r->info.explanation << "\n\n";
   out << "Roles: " << core::role_list(r->info.roles);
   if (!r->info.roles_reason.empty()) out << ". " << r->info.roles_reason;
+  if (!r->info.evidence.empty()) out << "\n\nEvidence: " << r->info.evidence;
   out << "\n\nFix: " << r->info.fix << "\n";
   const std::string url = core::rule_doc_url(docs_url, r->info.code);
   if (!url.empty()) out << "\nDocs: " << url << "\n";

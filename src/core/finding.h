@@ -67,6 +67,9 @@ struct RuleInfo {
                                  ///< finding is anchored in)
   std::string_view roles_reason =
       {}; ///< why those roles (rendered in the rule's documentation)
+  /// How the claim was checked: "Proven by the oracle on ..." (tests/oracle/cases/PAnnn runs it),
+  /// "Verified from source: ..." or why it is not run (rendered in --explain and the docs).
+  std::string_view evidence = {};
 };
 
 /// Collects the findings of one rule for one file (or the project); a rule cannot mis-tag them.

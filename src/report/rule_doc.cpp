@@ -19,6 +19,7 @@ void write_rule_markdown(const core::RuleInfo& rule, std::ostream& out) {
       << rule.explanation << "\n\n";
   if (!rule.roles_reason.empty())
     out << "**Where it applies.** " << rule.roles_reason << "\n\n";
+  if (!rule.evidence.empty()) out << "**Evidence.** " << rule.evidence << "\n\n";
   out << "**Fix.** " << rule.fix << "\n";
 }
 

@@ -8,8 +8,12 @@ import psycopg2
 
 
 def _connect():
-    return psycopg2.connect(host="127.0.0.1", port=int(os.environ["ORACLE_PG_PORT"]),
-                            user="app", dbname=os.environ["ORACLE_DATABASE"])
+    return psycopg2.connect(
+        host="127.0.0.1",
+        port=int(os.environ["ORACLE_PG_PORT"]),
+        user="app",
+        dbname=os.environ["ORACLE_DATABASE"],
+    )
 
 
 def backend_states():
@@ -17,8 +21,11 @@ def backend_states():
     conn = _connect()
     try:
         with conn.cursor() as cur:
-            cur.execute("select coalesce(state, '?') from pg_stat_activity where datname = current_database() "
-                        "and backend_type = 'client backend' and pid <> pg_backend_pid() order by 1")
+            cur.execute(
+                "select coalesce(state, '?') from pg_stat_activity "
+                "where datname = current_database() "
+                "and backend_type = 'client backend' and pid <> pg_backend_pid() order by 1"
+            )
             return [row[0] for row in cur.fetchall()]
     finally:
         conn.close()
@@ -35,5 +42,19 @@ def count_rows(table):
         with conn.cursor() as cur:
             cur.execute(f"select count(*) from {table}")
             return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def terminate_backends():
+    """Ends the other backends of this case's database, as a server restart or failover does."""
+    conn = _connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "select pg_terminate_backend(pid) from pg_stat_activity "
+                "where datname = current_database() and backend_type = 'client backend' "
+                "and pid <> pg_backend_pid()"
+            )
     finally:
         conn.close()

@@ -1,8 +1,8 @@
-"""The oracle's database stack: a private PostgreSQL cluster, a PgBouncer in transaction pool mode in
-front of it and, when a case needs it, a MariaDB server. Everything listens on loopback ports chosen
-free, lives in one temporary directory and is stopped (process group kill) when the stack closes,
-also on failure. PostgreSQL, PgBouncer and MariaDB refuse to run as root: as root the servers run
-as the `postgres` system user, which owns the temporary directory."""
+"""The oracle's database stack: a private PostgreSQL cluster, a PgBouncer in transaction pool mode
+in front of it and, when a case needs it, a MariaDB server. Everything listens on loopback ports
+chosen free, lives in one temporary directory and is stopped (process group kill) when the stack
+closes, also on failure. PostgreSQL, PgBouncer and MariaDB refuse to run as root: as root the
+servers run as the `postgres` system user, which owns the temporary directory."""
 
 import os
 import pwd
@@ -13,7 +13,11 @@ import subprocess
 import tempfile
 import time
 
-PG_BIN_DIRS = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin"]
+PG_BIN_DIRS = [
+    "/usr/lib/postgresql/15/bin",
+    "/usr/lib/postgresql/16/bin",
+    "/usr/lib/postgresql/17/bin",
+]
 
 
 class Missing(Exception):
@@ -52,7 +56,9 @@ class Stack:
             try:
                 self.server_user = pwd.getpwnam("postgres")
             except KeyError:
-                raise Missing("running as root and there is no `postgres` account to run the servers as")
+                raise Missing(
+                    "running as root and there is no `postgres` account to run the servers as"
+                )
             os.chmod(self.root, 0o755)
             os.chown(self.root, self.server_user.pw_uid, self.server_user.pw_gid)
         self.pg_port = None
@@ -66,8 +72,13 @@ class Stack:
         if self.server_user is None:
             return argv
         setpriv = which("setpriv", "util-linux")
-        return [setpriv, f"--reuid={self.server_user.pw_uid}", f"--regid={self.server_user.pw_gid}",
-                "--init-groups", "--reset-env"] + argv
+        return [
+            setpriv,
+            f"--reuid={self.server_user.pw_uid}",
+            f"--regid={self.server_user.pw_gid}",
+            "--init-groups",
+            "--reset-env",
+        ] + argv
 
     def _mkdir(self, name):
         path = os.path.join(self.root, name)
@@ -77,16 +88,28 @@ class Stack:
         return path
 
     def _run(self, argv, what):
-        result = subprocess.run(self._as_server_user(argv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, timeout=120, cwd=self.root)
+        result = subprocess.run(
+            self._as_server_user(argv),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=120,
+            cwd=self.root,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"{what} failed ({result.returncode}):\n{result.stdout}")
         return result.stdout
 
     def _spawn(self, name, argv, logfile, stop_signal=signal.SIGTERM):
         out = open(os.path.join(self.root, logfile), "ab")
-        proc = subprocess.Popen(self._as_server_user(argv), stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=self.root, start_new_session=True)
+        proc = subprocess.Popen(
+            self._as_server_user(argv),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=self.root,
+            start_new_session=True,
+        )
         out.close()
         self.procs.append((name, proc, stop_signal))
         return proc
@@ -101,7 +124,9 @@ class Stack:
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError(f"{name} did not listen on {port} within {seconds} s:\n{self.tail(logfile)}")
+        raise RuntimeError(
+            f"{name} did not listen on {port} within {seconds} s:\n{self.tail(logfile)}"
+        )
 
     def tail(self, logfile, lines=30):
         try:
@@ -119,26 +144,81 @@ class Stack:
         data = self._mkdir("pg-data")
         sockets = self._mkdir("pg-socket")
         started = time.monotonic()
-        self._run([os.path.join(pg_bin, "initdb"), "-D", data, "-U", "app", "--auth=trust", "-E", "UTF8",
-                   "--no-sync", "--no-instructions"], "initdb")
+        self._run(
+            [
+                os.path.join(pg_bin, "initdb"),
+                "-D",
+                data,
+                "-U",
+                "app",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            "initdb",
+        )
         self.pg_port = free_port()
-        proc = self._spawn("postgres", [os.path.join(pg_bin, "postgres"), "-D", data, "-p", str(self.pg_port),
-                                        "-k", sockets, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-                                        "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                                        "-c", "max_connections=60", "-c", "shared_buffers=16MB"], "postgres.log",
-                           signal.SIGINT)  # PostgreSQL's fast shutdown
+        proc = self._spawn(
+            "postgres",
+            [
+                os.path.join(pg_bin, "postgres"),
+                "-D",
+                data,
+                "-p",
+                str(self.pg_port),
+                "-k",
+                sockets,
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=60",
+                "-c",
+                "shared_buffers=16MB",
+            ],
+            "postgres.log",
+            signal.SIGINT,
+        )  # PostgreSQL's fast shutdown
         self._wait_port("postgres", proc, self.pg_port, "postgres.log")
         version = self.pg_query("show server_version")
         self.versions["PostgreSQL"] = version.split()[0]
-        self.log(f"PostgreSQL {self.versions['PostgreSQL']} on 127.0.0.1:{self.pg_port} "
-                 f"({time.monotonic() - started:.1f} s)")
+        self.log(
+            f"PostgreSQL {self.versions['PostgreSQL']} on 127.0.0.1:{self.pg_port} "
+            f"({time.monotonic() - started:.1f} s)"
+        )
 
     def pg_query(self, sql, database="postgres"):
         """One statement through psql, for setup only (the programs use their own drivers)."""
         psql = os.path.join(find_pg_bin(), "psql")
-        result = subprocess.run([psql, "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "app", "-d", database,
-                                 "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql], stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, timeout=60)
+        result = subprocess.run(
+            [
+                psql,
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.pg_port),
+                "-U",
+                "app",
+                "-d",
+                database,
+                "-XAtq",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                sql,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=60,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"psql {sql!r}: {result.stdout}")
         return result.stdout.strip()
@@ -161,10 +241,11 @@ class Stack:
         with open(auth, "w") as f:
             f.write('"app" ""\n')
         ini = os.path.join(conf_dir, "pgbouncer.ini")
-        # Transaction mode, as Supabase's 6543 and Neon's -pooler run it; a small pool per database so
-        # that server connections are reused by the next client and the next transaction (facts PA107).
+        # Transaction mode, as Supabase's 6543 and Neon's -pooler run it; a small pool per database
+        # so that server connections are reused by the next client and the next transaction.
         with open(ini, "w") as f:
-            f.write(f"""[databases]
+            f.write(
+                f"""[databases]
 * = host=127.0.0.1 port={self.pg_port} pool_size=2
 
 [pgbouncer]
@@ -180,15 +261,21 @@ server_reset_query =
 ignore_startup_parameters = extra_float_digits,statement_timeout
 logfile = {os.path.join(conf_dir, 'pgbouncer.log')}
 pidfile =
-""")
+"""
+            )
         if self.server_user is not None:
             for path in (auth, ini):
                 os.chown(path, self.server_user.pw_uid, self.server_user.pw_gid)
         proc = self._spawn("pgbouncer", [binary, ini], "pgbouncer.out")
         self._wait_port("pgbouncer", proc, self.bouncer_port, "pgbouncer.out")
-        version = subprocess.run([binary, "--version"], stdout=subprocess.PIPE, text=True).stdout.split()
+        version = subprocess.run(
+            [binary, "--version"], stdout=subprocess.PIPE, text=True
+        ).stdout.split()
         self.versions["PgBouncer"] = version[1] if len(version) > 1 else "?"
-        self.log(f"PgBouncer {self.versions['PgBouncer']} (transaction mode) on 127.0.0.1:{self.bouncer_port}")
+        self.log(
+            f"PgBouncer {self.versions['PgBouncer']} (transaction mode) "
+            f"on 127.0.0.1:{self.bouncer_port}"
+        )
 
     # -- MariaDB ---------------------------------------------------------------------------------
 
@@ -200,21 +287,48 @@ pidfile =
         data = self._mkdir("maria-data")
         started = time.monotonic()
         user = self.server_user.pw_name if self.server_user else pwd.getpwuid(os.geteuid()).pw_name
-        self._run([install_db, "--no-defaults", f"--datadir={data}", f"--user={user}", "--auth-root-authentication-method=normal",
-                   "--skip-test-db", "--skip-name-resolve"], "mariadb-install-db")
+        self._run(
+            [
+                install_db,
+                "--no-defaults",
+                f"--datadir={data}",
+                f"--user={user}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                "--skip-name-resolve",
+            ],
+            "mariadb-install-db",
+        )
         self.maria_port = free_port()
         sock = os.path.join(self.root, "maria.sock")
-        # wait_timeout=2: the server drops a connection idle for 2 s, as it does after 8 h by default.
-        proc = self._spawn("mariadb", [mysqld, "--no-defaults", f"--datadir={data}", f"--port={self.maria_port}",
-                                       "--bind-address=127.0.0.1", f"--socket={sock}", "--skip-grant-tables",
-                                       "--skip-name-resolve", "--wait-timeout=2", "--innodb-buffer-pool-size=16M",
-                                       "--skip-log-bin", f"--pid-file={os.path.join(self.root, 'maria.pid')}"],
-                           "mariadb.log")
+        # wait_timeout=2: the server drops a connection idle for 2 s (it does after 8 h by default).
+        proc = self._spawn(
+            "mariadb",
+            [
+                mysqld,
+                "--no-defaults",
+                f"--datadir={data}",
+                f"--port={self.maria_port}",
+                "--bind-address=127.0.0.1",
+                f"--socket={sock}",
+                "--skip-grant-tables",
+                "--skip-name-resolve",
+                "--wait-timeout=2",
+                "--innodb-buffer-pool-size=16M",
+                "--skip-log-bin",
+                f"--pid-file={os.path.join(self.root, 'maria.pid')}",
+            ],
+            "mariadb.log",
+        )
         self._wait_port("mariadb", proc, self.maria_port, "mariadb.log")
-        out = subprocess.run([mysqld, "--version"], stdout=subprocess.PIPE, text=True).stdout.split()
+        out = subprocess.run(
+            [mysqld, "--version"], stdout=subprocess.PIPE, text=True
+        ).stdout.split()
         self.versions["MariaDB"] = next((w.split("-")[0] for w in out if w[:1].isdigit()), "?")
-        self.log(f"MariaDB {self.versions['MariaDB']} (wait_timeout=2) on 127.0.0.1:{self.maria_port} "
-                 f"({time.monotonic() - started:.1f} s)")
+        self.log(
+            f"MariaDB {self.versions['MariaDB']} (wait_timeout=2) on 127.0.0.1:{self.maria_port} "
+            f"({time.monotonic() - started:.1f} s)"
+        )
 
     def create_maria_database(self, name):
         import pymysql

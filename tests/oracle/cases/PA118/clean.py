@@ -14,7 +14,10 @@ with engine.begin() as conn:
 def handle_request():
     try:
         with engine.connect() as conn:
-            print("items seen by the request thread:", conn.execute(text("select count(*) from items")).scalar())
+            print(
+                "items seen by the request thread:",
+                conn.execute(text("select count(*) from items")).scalar(),
+            )
     except Exception as exc:
         print(f"request failed: {type(exc).__name__}: {exc}".splitlines()[0])
 

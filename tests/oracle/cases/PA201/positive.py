@@ -1,13 +1,15 @@
 # A request handler that opens a session and returns without closing it.
-# A Session left open is released when the cyclic garbage collector runs; under load that is
-# too late. The collector is off so that the run does not depend on when it would run.
 import gc
-
-gc.disable()
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-engine = create_engine("postgresql://app@127.0.0.1:5432/app", pool_size=2, max_overflow=0, pool_timeout=1)
+# A Session left open is released when the cyclic garbage collector runs; under load that is
+# too late. The collector is off so that the run does not depend on when it would run.
+gc.disable()
+
+engine = create_engine(
+    "postgresql://app@127.0.0.1:5432/app", pool_size=2, max_overflow=0, pool_timeout=1
+)
 
 
 def get_user_count():

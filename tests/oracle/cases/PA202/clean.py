@@ -1,16 +1,18 @@
 # A FastAPI-style session dependency: the framework enters it as a context manager and throws the
 # handler's exception into it at the yield.
-# A Session left open is released when the cyclic garbage collector runs; under load that is
-# too late. The collector is off so that the run does not depend on when it would run.
 import gc
-
-gc.disable()
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
-engine = create_engine("postgresql://app@127.0.0.1:5432/app", pool_size=2, max_overflow=0, pool_timeout=1)
+# A Session left open is released when the cyclic garbage collector runs; under load that is
+# too late. The collector is off so that the run does not depend on when it would run.
+gc.disable()
+
+engine = create_engine(
+    "postgresql://app@127.0.0.1:5432/app", pool_size=2, max_overflow=0, pool_timeout=1
+)
 SessionLocal = sessionmaker(bind=engine)
 
 

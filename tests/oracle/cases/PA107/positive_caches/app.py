@@ -6,8 +6,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-engine = create_async_engine("postgresql+asyncpg://app@127.0.0.1:6432/app", poolclass=NullPool,
-                             connect_args={"statement_cache_size": 0, "prepared_statement_cache_size": 0})
+engine = create_async_engine(
+    "postgresql+asyncpg://app@127.0.0.1:6432/app",
+    poolclass=NullPool,
+    connect_args={"statement_cache_size": 0, "prepared_statement_cache_size": 0},
+)
 
 
 async def main():

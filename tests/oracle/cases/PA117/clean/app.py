@@ -2,7 +2,9 @@
 # (SQLAlchemy 2.0: the postgresql+psycopg dialect).
 from sqlalchemy import create_engine, text
 
-engine = create_engine("postgresql+psycopg://app@127.0.0.1:6432/app", connect_args={"prepare_threshold": None})
+engine = create_engine(
+    "postgresql+psycopg://app@127.0.0.1:6432/app", connect_args={"prepare_threshold": None}
+)
 
 
 def order_total(order_id):

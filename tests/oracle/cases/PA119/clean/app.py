@@ -3,8 +3,9 @@ from sqlalchemy import create_engine, text
 
 import oracle_probe
 
-engine = create_engine("postgresql://app@127.0.0.1:5432/app", pool_reset_on_return=None,
-                       isolation_level="AUTOCOMMIT")
+engine = create_engine(
+    "postgresql://app@127.0.0.1:5432/app", pool_reset_on_return=None, isolation_level="AUTOCOMMIT"
+)
 
 
 def latest_report():
