@@ -10,9 +10,9 @@ namespace rules {
 namespace {
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const bool concurrent = sqla::concurrent_workers(facts.deployment);
   for (const sqla::Budget& budget : sqla::connection_budgets(facts)) {
     if (!budget.exceeds() || budget.engines.empty()) continue;
+    const bool concurrent = sqla::concurrent_workers(budget.deployment ? *budget.deployment : facts.deployment);
     bool async_engine = false;
     for (const sqla::BudgetTerm& t : budget.engines) {
       for (const sqla::EngineConfig& c : t.site->configs) async_engine = async_engine || c.is_async;

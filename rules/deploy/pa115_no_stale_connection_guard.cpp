@@ -10,10 +10,12 @@ namespace rules {
 namespace {
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const bool servers_only = facts.deployment.serverless.empty() &&
-                            std::any_of(facts.deployment.processes.begin(), facts.deployment.processes.end(),
-                                        [](const sqla::ServerProcess& p) { return p.server != "multiprocessing"; });
   for (const sqla::FileFacts& file : facts.files) {
+    // The file's service runs only servers: no serverless evidence, a server process.
+    const sqla::DeploymentFacts& d = sqla::deployment_of(facts, file);
+    const bool servers_only = d.serverless.empty() && std::any_of(d.processes.begin(), d.processes.end(), [](const sqla::ServerProcess& p) {
+      return p.server != "multiprocessing";
+    });
     for (const sqla::EngineSite& site : file.engines) {
       if (!sqla::long_lived(file, site)) continue;
       for (const sqla::EngineConfig& config : site.configs) {

@@ -12,6 +12,9 @@ namespace {
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   if (facts.deployment.asgi_apps.empty()) return;
   for (const sqla::FileFacts& file : facts.files) {
+    // The app whose lifespan owns the engine runs in the engine's service.
+    const std::vector<sqla::Evidence>& apps = sqla::deployment_of(facts, file).asgi_apps;
+    if (apps.empty()) continue;
     for (const sqla::EngineSite& site : file.engines) {
       if (!sqla::long_lived(file, site) || site.assigned_to.empty()) continue;
       bool disposed = false;
@@ -29,8 +32,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
                                          "pooled connections are dropped unclosed (\"ResourceWarning: unclosed "
                                          "connection\"); await " + site.assigned_to + ".dispose() in the lifespan" +
                                              assumption_suffix(config.pool));
-        f.notes.push_back(core::Note{facts.deployment.asgi_apps.front().where,
-                                     facts.deployment.asgi_apps.front().what + " created here"});
+        f.notes.push_back(core::Note{apps.front().where, apps.front().what + " created here"});
         break;
       }
     }

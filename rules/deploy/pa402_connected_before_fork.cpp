@@ -48,8 +48,8 @@ std::string assumption_of(const sqla::EngineSite& site) {
   return {};
 }
 
-void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const sqla::DeploymentFacts& d = facts.deployment;
+/// The connects of one deployment (the project's, or a service's) before its forking process.
+void check_deployment(const sqla::ProjectFacts& facts, const sqla::DeploymentFacts& d, core::Sink& out) {
   if (!d.fork_hooks.empty()) return;  // a child-side dispose exists: trust it
   const sqla::ServerProcess* fork = nullptr;
   for (const sqla::ServerProcess& p : d.processes) {
@@ -96,6 +96,13 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
                                  fork->server + (fork->server == "gunicorn" ? " preloads the app here" : " forks here")});
     f.notes.push_back(core::Note{site->where, "the engine is created here"});
   }
+}
+
+void check(const sqla::ProjectFacts& facts, core::Sink& out) {
+  // A service's server forks its own code: a Celery prefork worker in worker/ says nothing about
+  // the Lambda beside it.
+  if (facts.services.size() < 2) return check_deployment(facts, facts.deployment, out);
+  for (const sqla::Service& service : facts.services) check_deployment(facts, service.deployment, out);
 }
 
 }  // namespace

@@ -31,9 +31,10 @@ bool surely_sync(const sqla::EngineSite& site, const sqla::EngineConfig& config)
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const std::optional<sqla::Version>& version = facts.context.sqlalchemy;
-  const bool old = version && *version < kRaises;
   for (const sqla::FileFacts& file : facts.files) {
+    // The version of the file's service (facts.h versions_of).
+    const std::optional<sqla::Version>& version = sqla::versions_of(facts, file).sqlalchemy;
+    const bool old = version && *version < kRaises;
     for (const sqla::EngineSite& site : file.engines) {
       for (const sqla::EngineConfig& config : site.configs) {
         const sqla::PoolChoice& pool = config.pool;

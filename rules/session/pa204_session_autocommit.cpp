@@ -8,8 +8,9 @@ namespace rules {
 namespace {
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
-  const bool pinned_2 = facts.context.sqlalchemy && *facts.context.sqlalchemy >= sqla::Version{2, 0, 0};
   for (const sqla::FileFacts& file : facts.files) {
+    const sqla::DependencyVersions& versions = sqla::versions_of(facts, file);
+    const bool pinned_2 = versions.sqlalchemy && *versions.sqlalchemy >= sqla::Version{2, 0, 0};
     for (const sqla::SessionAutocommit& a : file.session_autocommit) {
       std::string message = "creating a session with autocommit=True raises ArgumentError on SQLAlchemy 2.0 "
                             "(\"autocommit=True is no longer supported\")";
@@ -17,8 +18,8 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
       core::Finding& f = out.report(a.call, std::move(message));
       if (pinned_2) {
         f.severity = core::Severity::kError;
-        f.notes.push_back(core::Note{a.call, "the project targets SQLAlchemy " + facts.context.sqlalchemy->str() +
-                                                   (facts.context.sqlalchemy_origin.empty() ? "" : " (" + facts.context.sqlalchemy_origin + ")")});
+        f.notes.push_back(core::Note{a.call, "the project targets SQLAlchemy " + versions.sqlalchemy->str() +
+                                                   (versions.sqlalchemy_origin.empty() ? "" : " (" + versions.sqlalchemy_origin + ")")});
       }
       std::string note = "autocommit=True passed here";
       if (!a.via.empty()) note += " (through " + a.via + ")";

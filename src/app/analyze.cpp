@@ -224,6 +224,14 @@ bool dump_facts(const std::vector<std::string>& paths, std::ostream& out, std::s
   for (const sqla::IniFile& i : facts.ini_files) sqla::dump(i, out);
   sqla::dump(facts.dialect, out);
   sqla::dump(facts.deployment, out);
+  if (facts.services.size() > 1) {  // a repository of one service prints what it always printed
+    for (const sqla::Service& service : facts.services) {
+      out << "service " << (service.path.empty() ? "." : service.path) << ":";
+      for (const std::string& m : service.markers) out << " " << m;
+      out << "\n";
+      sqla::dump(service.deployment, out);
+    }
+  }
   return true;
 }
 

@@ -6,6 +6,8 @@
 #include "core/mask.h"
 #include "core/text.h"
 #include "sqla/deployment.h"
+#include "sqla/service_versions.h"
+#include "sqla/services.h"
 
 namespace app {
 namespace {
@@ -101,11 +103,69 @@ std::string teardown_of(const sqla::ProjectFacts& facts, const sqla::SessionFact
   return "never removed";
 }
 
+/// "gunicorn: 4 workers (Procfile:1 `--workers 4`), spawned ...": one process of the deployment.
+core::DeploymentEntry process_entry(const sqla::ServerProcess& p) {
+  std::string text = p.server == "configured" ? std::string("configured") : p.server;
+  if (p.workers) {
+    text += ": " + std::to_string(*p.workers) + (p.server == "celery" ? " pool processes" : *p.workers == 1 ? " worker" : " workers");
+    // The entry's own location is printed beside it: keep only the part of the origin after it.
+    std::string origin = p.workers_origin;
+    const std::string self = at(p.where) + " (";
+    if (origin.rfind(self, 0) == 0 && origin.back() == ')') origin = origin.substr(self.size(), origin.size() - self.size() - 1);
+    text += " (" + origin + ")";
+  } else if (p.server == "multiprocessing") {
+    text += ": " + p.command + "(...)";
+  } else {
+    text += ": worker count not known";
+  }
+  if (p.threads && *p.threads > 1) text += ", " + std::to_string(*p.threads) + " threads";
+  if (!p.worker_class.empty()) text += ", worker class " + p.worker_class;
+  if (sqla::spawns_workers(p)) text += ", spawned (nothing inherited from a parent)";
+  else if (p.forks && p.preload) text += ", the app is imported before the fork";
+  return {text, p.where};
+}
+
+/// The services of a repository that holds several: each with its platform, processes, versions
+/// and the database its own evidence names.
+std::vector<core::ServiceContext> service_contexts(const sqla::ProjectFacts& facts) {
+  std::vector<core::ServiceContext> out;
+  if (facts.services.size() < 2) return out;
+  for (size_t i = 0; i < facts.services.size(); ++i) {
+    const sqla::Service& s = facts.services[i];
+    core::ServiceContext c;
+    c.path = s.path.empty() ? "." : s.path;
+    for (const std::string& m : s.markers) c.markers += (c.markers.empty() ? "" : ", ") + m;
+    c.platform = sqla::platform_summary(facts, s.deployment);
+    for (const sqla::ServerProcess& p : s.deployment.processes) c.processes.push_back(process_entry(p));
+    const std::string root = sqla::audit_root_of(facts.context.audit_roots, s.path + "/-");
+    const std::optional<sqla::DependencyVersions> own = sqla::service_versions(s.path, root, facts.context);
+    const sqla::DependencyVersions& v = own && !own->empty() ? *own : facts.context;
+    if (v.sqlalchemy) c.versions.push_back({"SQLAlchemy " + v.sqlalchemy->str() + " (" + v.sqlalchemy_origin + ")", {}});
+    else c.versions.push_back({"SQLAlchemy not declared: the latest 2.0 is assumed", {}});
+    if (v.flask_sqlalchemy) {
+      c.versions.push_back({"Flask-SQLAlchemy " + v.flask_sqlalchemy->str() + " (" + v.flask_sqlalchemy_origin + ")", {}});
+    }
+    std::vector<std::string> families;
+    for (const sqla::DialectClue& clue : facts.dialect.clues) {
+      if (sqla::service_holding(facts.services, core::dirname(clue.where.path)) != i) continue;
+      if (std::find(families.begin(), families.end(), clue.family) == families.end()) families.push_back(clue.family);
+    }
+    std::sort(families.begin(), families.end());
+    if (families.size() == 1) c.dialect = families.front();
+    else if (families.size() > 1) {
+      for (const std::string& f : families) c.dialect += (c.dialect.empty() ? "several: " : ", ") + f;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 /// The "Deployment context" section: platform and evidence, processes, poolers, versions, budgets.
 core::DeploymentContext deployment_context(const sqla::ProjectFacts& facts, const std::vector<sqla::Budget>& budgets) {
   const sqla::DeploymentFacts& d = facts.deployment;
   const sqla::ProjectContext& ctx = facts.context;
   core::DeploymentContext out;
+  out.services = service_contexts(facts);
   out.platform = sqla::platform_summary(facts);
   const core::Location config_where{ctx.config_origin, {{1, 1}, {1, 1}}};
   if (ctx.config_serverless) {
@@ -117,26 +177,7 @@ core::DeploymentContext deployment_context(const sqla::ProjectFacts& facts, cons
   for (const sqla::Evidence& e : d.frontend_only) {
     out.evidence.push_back({"vercel.json without Python functions under api/ (a frontend): not serverless evidence", e.where});
   }
-  for (const sqla::ServerProcess& p : d.processes) {
-    std::string text = p.server == "configured" ? std::string("configured") : p.server;
-    if (p.workers) {
-      text += ": " + std::to_string(*p.workers) + (p.server == "celery" ? " pool processes" : *p.workers == 1 ? " worker" : " workers");
-      // The entry's own location is printed beside it: keep only the part of the origin after it.
-      std::string origin = p.workers_origin;
-      const std::string self = at(p.where) + " (";
-      if (origin.rfind(self, 0) == 0 && origin.back() == ')') origin = origin.substr(self.size(), origin.size() - self.size() - 1);
-      text += " (" + origin + ")";
-    } else if (p.server == "multiprocessing") {
-      text += ": " + p.command + "(...)";
-    } else {
-      text += ": worker count not known";
-    }
-    if (p.threads && *p.threads > 1) text += ", " + std::to_string(*p.threads) + " threads";
-    if (!p.worker_class.empty()) text += ", worker class " + p.worker_class;
-    if (sqla::spawns_workers(p)) text += ", spawned (nothing inherited from a parent)";
-    else if (p.forks && p.preload) text += ", the app is imported before the fork";
-    out.processes.push_back({text, p.where});
-  }
+  for (const sqla::ServerProcess& p : d.processes) out.processes.push_back(process_entry(p));
   for (const sqla::PoolerEndpoint& p : d.poolers) {
     std::string text = "PgBouncer " + (p.host.empty() ? std::string("(this host)") : p.host) + ":" + std::to_string(p.port);
     text += p.mode.empty() ? ", pool mode not stated (PgBouncer's default: session)" : ", pool_mode " + p.mode;
@@ -162,7 +203,9 @@ core::DeploymentContext deployment_context(const sqla::ProjectFacts& facts, cons
                             {}});
   }
   for (const sqla::Budget& b : budgets) {
-    out.budget.push_back({(b.server.empty() ? std::string() : b.server + ": ") + b.describe() + "; processes: " +
+    // With several services, each budget is its service's processes times its own engines.
+    const std::string service = facts.services.size() > 1 ? "service " + (b.service.empty() ? std::string(".") : b.service) + ": " : "";
+    out.budget.push_back({service + (b.server.empty() ? std::string() : b.server + ": ") + b.describe() + "; processes: " +
                               b.processes_origin,
                           b.processes_where});
     for (const sqla::BudgetTerm& t : b.engines) {

@@ -6,6 +6,7 @@
 #include "app/inputs.h"
 #include "core/text.h"
 #include "sqla/deployment.h"
+#include "sqla/services.h"
 
 namespace app {
 namespace fs = std::filesystem;
@@ -40,6 +41,15 @@ void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>&
       for (const std::string& alias : files[i].module_aliases) facts.other_modules.push_back(alias);
     }
   }
+  // The services, found before the deployment facts are merged: each gets its own.
+  std::vector<std::string> python_paths;
+  std::vector<std::string> deployment_paths;
+  for (const InputFile& file : files) {
+    if (file.kind == FileKind::kPython) python_paths.push_back(file.display_path);
+    if (file.kind == FileKind::kDeployment) deployment_paths.push_back(file.display_path);
+  }
+  facts.services = sqla::find_services(python_paths, roots, sqla::disk_markers(deployment_paths));
+  sqla::assign_files_to_services(facts);
   sqla::merge_deployment(facts, std::move(deployment_files), roots);
 }
 

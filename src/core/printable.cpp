@@ -183,6 +183,15 @@ Report printable_report(const Report& report) {
       escape_location(e.where);
     }
   }
+  for (ServiceContext& s : dep.services) {
+    for (std::string* t : {&s.path, &s.markers, &s.platform, &s.dialect}) escape_in_place(*t);
+    for (auto* group : {&s.processes, &s.versions}) {
+      for (DeploymentEntry& e : *group) {
+        escape_in_place(e.text);
+        escape_location(e.where);
+      }
+    }
+  }
   for (Check& c : r.checks) {
     escape_in_place(c.title);
     escape_in_place(c.detail);

@@ -68,6 +68,16 @@ struct DeploymentEntry {
   Location where;
 };
 
+/// One service of a repository that holds several: where its code runs, with what.
+struct ServiceContext {
+  std::string path;                        ///< its directory ("." for the current one)
+  std::string markers;                     ///< "serverless.yml, requirements.txt": why it is a service
+  std::string platform;                    ///< "AWS Lambda", "gunicorn server processes"; "" when unknown
+  std::vector<DeploymentEntry> processes;  ///< as in DeploymentContext
+  std::vector<DeploymentEntry> versions;   ///< "SQLAlchemy 1.4.52 (services/web/requirements.txt:1)"
+  std::string dialect;                     ///< the database its own evidence names ("" when none or several)
+};
+
 /// Where the code runs, as the project's files say: the "Deployment context" section.
 struct DeploymentContext {
   std::string platform;                   ///< "AWS Lambda", "gunicorn server processes", "" when unknown
@@ -76,6 +86,7 @@ struct DeploymentContext {
   std::vector<DeploymentEntry> poolers;   ///< "pgbouncer:6432 transaction mode"
   std::vector<DeploymentEntry> versions;  ///< "SQLAlchemy 2.0.28 (requirements.txt:3)"
   std::vector<DeploymentEntry> budget;    ///< connection budget arithmetic, one line per database server
+  std::vector<ServiceContext> services;   ///< the services, when the repository holds several
   bool empty() const {
     return platform.empty() && evidence.empty() && processes.empty() && poolers.empty() && versions.empty() && budget.empty();
   }

@@ -124,6 +124,18 @@ void write_json(const core::Report& report, std::ostream& out) {
   j["deployment"] = {{"platform", dep.platform},       {"evidence", entries(dep.evidence)},
                      {"processes", entries(dep.processes)}, {"poolers", entries(dep.poolers)},
                      {"versions", entries(dep.versions)},   {"budget", entries(dep.budget)}};
+  if (!dep.services.empty()) {  // a repository of one service prints what it always printed
+    ordered_json services = ordered_json::array();
+    for (const core::ServiceContext& service : dep.services) {
+      services.push_back({{"path", service.path},
+                          {"markers", service.markers},
+                          {"platform", service.platform},
+                          {"processes", entries(service.processes)},
+                          {"versions", entries(service.versions)},
+                          {"dialect", service.dialect}});
+    }
+    j["deployment"]["services"] = std::move(services);
+  }
   ordered_json checks = ordered_json::array();
   for (const core::Check& c : report.checks) {
     checks.push_back({{"id", c.id}, {"title", c.title}, {"status", core::check_status_name(c.status)},

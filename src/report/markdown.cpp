@@ -300,6 +300,21 @@ void write_deployment(const core::Report& report, std::ostream& out) {
           << (e.where.valid() ? place(report, e.where, false, true) : "—") << " |\n";
     }
   }
+  if (!dep.services.empty()) {
+    out << "\n| Service | Platform | Processes | Versions | Database |\n| --- | --- | --- | --- | --- |\n";
+    for (const core::ServiceContext& s : dep.services) {
+      std::string processes;
+      for (const core::DeploymentEntry& p : s.processes) {
+        processes += (processes.empty() ? "" : "<br>") + text(p.text, true) +
+                     (p.where.valid() ? " (" + place(report, p.where, false, true) + ")" : "");
+      }
+      std::string versions;
+      for (const core::DeploymentEntry& v : s.versions) versions += (versions.empty() ? "" : "<br>") + text(v.text, true);
+      out << "| " << code(s.path, true) << " (" << text(s.markers, true) << ") | "
+          << (s.platform.empty() ? "unknown" : text(s.platform, true)) << " | " << (processes.empty() ? "—" : processes)
+          << " | " << versions << " | " << (s.dialect.empty() ? "—" : text(s.dialect, true)) << " |\n";
+    }
+  }
   out << "\n</details>\n";
 }
 

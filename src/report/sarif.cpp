@@ -165,6 +165,20 @@ void write_sarif(const core::Report& report, std::ostream& out) {
        {{"%SRCROOT%", {{"description", {{"text", "The directory poolaudit ran in (the repository root in CI)"}}}}}}},
       {"columnKind", "unicodeCodePoints"},
       {"results", std::move(results)}};
+  if (!report.deployment.services.empty()) {
+    // A repository of several services: each one's context, as a run property bag (SARIF 3.8).
+    ordered_json services = ordered_json::array();
+    for (const core::ServiceContext& s : report.deployment.services) {
+      ordered_json versions = ordered_json::array();
+      for (const core::DeploymentEntry& v : s.versions) versions.push_back(v.text);
+      ordered_json processes = ordered_json::array();
+      for (const core::DeploymentEntry& p : s.processes) processes.push_back(p.text);
+      services.push_back({{"path", s.path}, {"markers", s.markers}, {"platform", s.platform},
+                          {"processes", std::move(processes)}, {"versions", std::move(versions)},
+                          {"dialect", s.dialect}});
+    }
+    run["properties"] = {{"services", std::move(services)}};
+  }
   ordered_json sarif{{"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"},
                      {"version", "2.1.0"},
                      {"runs", ordered_json::array({std::move(run)})}};

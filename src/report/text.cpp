@@ -104,6 +104,18 @@ void write_text(const core::Report& raw, const TextStyle& style, std::ostream& o
           out << "\n";
         }
       }
+      for (const core::ServiceContext& s : dep.services) {
+        out << "  service " << s.path << c.dim() << " (" << s.markers << ")" << c.reset() << ": "
+            << (s.platform.empty() ? "platform unknown" : s.platform);
+        for (const core::DeploymentEntry& v : s.versions) out << "; " << v.text;
+        if (!s.dialect.empty()) out << "; database " << s.dialect;
+        out << "\n";
+        for (const core::DeploymentEntry& p : s.processes) {
+          out << "    process: " << p.text;
+          if (p.where.valid()) out << c.dim() << " (" << p.where.path << ":" << p.where.range.begin.line << ")" << c.reset();
+          out << "\n";
+        }
+      }
     }
     const core::Inventory& inv = report.inventory;
     if (!inv.engines.empty() || !inv.session_factories.empty() || !inv.session_providers.empty() ||

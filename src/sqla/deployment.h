@@ -19,6 +19,10 @@ namespace sqla {
 /// True when a file with this name (or relative path) is a deployment file poolaudit reads.
 bool is_deployment_file(std::string_view path);
 
+/// True when the deployment file builds or runs a unit of code (serverless.yml, a Dockerfile, a
+/// Procfile, compose, ...): its directory is a service (services.h). Env files and scripts are not.
+bool defines_service(std::string_view path);
+
 /// Reads one deployment file. A file that cannot be parsed adds a PA003 diagnostic.
 DeploymentFacts read_deployment_file(const core::SourceFile& source, std::vector<core::Finding>& diagnostics);
 
@@ -72,12 +76,15 @@ struct Budget {
   std::optional<int> total;         ///< nullopt = unbounded
   int limit = 100;
   std::string limit_origin;         ///< "PostgreSQL's default max_connections"
+  std::string service;              ///< the service's directory, with several services ("" = the root)
+  const DeploymentFacts* deployment = nullptr;  ///< where its processes run (the service's)
   bool exceeds() const { return !total || *total > limit; }
   /// "4 processes × (5 + 10) = 60 ≤ 100 (PostgreSQL's default max_connections)"
   std::string describe() const;
 };
 
-/// The project's connection budgets (empty when no process count or no countable engine is known).
+/// The project's connection budgets (empty when no process count or no countable engine is known):
+/// one set per service, its processes times the pools of its own files' engines.
 std::vector<Budget> connection_budgets(const ProjectFacts& facts);
 
 /// Long-lived: created at module level (or through a project wrapper there) in application code.
@@ -88,5 +95,7 @@ void dump(const DeploymentFacts& deployment, std::ostream& out);
 
 /// "AWS Lambda", "server processes", "" when nothing is known.
 std::string platform_summary(const ProjectFacts& facts);
+/// The same for one service's deployment facts.
+std::string platform_summary(const ProjectFacts& facts, const DeploymentFacts& deployment);
 
 }  // namespace sqla

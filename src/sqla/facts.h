@@ -319,6 +319,9 @@ struct Evidence {
   core::Location where;
   std::string platform;   ///< "AWS Lambda", "Vercel", "Google Cloud Functions", "gunicorn" ...
   std::string scope;      ///< the directory it covers ("" = the whole audited tree)
+  /// The directory whose code it deploys when its file points elsewhere (a compose `build.context`,
+  /// a serverless.yml handler path, a SAM CodeUri): it decides the service (services.h); "" = its own.
+  std::string code_dir = {};
 };
 
 /// A PgBouncer (or other transaction-mode pooler) the project itself runs, e.g. a docker-compose service.
@@ -342,6 +345,7 @@ struct ServerProcess {
   core::Location preload_where;
   std::string command;             ///< the command as written (trimmed)
   std::string directory;           ///< directory of the file that declares it ("" = the audited root)
+  std::string code_dir = {};       ///< the directory whose code it runs when not `directory` (compose build)
 };
 
 /// An environment variable a project file sets (.env, docker-compose `environment`, serverless.yml).
@@ -350,6 +354,7 @@ struct EnvVariable {
   std::string value;
   core::Location where;
   bool example = false;            ///< from a template (.env.example, .env.sample, .env.template)
+  std::string code_dir = {};       ///< the directory whose code it is set for (compose build), "" = its file's
 };
 
 /// Code that runs in each forked child and drops inherited connections: gunicorn `post_fork`,
@@ -455,6 +460,7 @@ struct FileFacts {
   ModuleExports exports;
   EntryPointFacts entry;         ///< per-request / invocation / task functions (entry_points.cpp)
   DeploymentFacts deployment;    ///< what this module says about where it runs (deployment.cpp)
+  size_t service = 0;            ///< index in ProjectFacts::services (with several services)
   std::vector<ScopeSpan> scopes;  ///< every function and class, for Finding::scope
 };
 
@@ -472,9 +478,21 @@ struct IniFile {
   std::vector<IniEntry> entries;
 };
 
+/// A deployable unit of the repository: the nearest directory with its own manifest or deployment
+/// files above a file (services.h). Where its code runs is its own in a repository of several.
+struct Service {
+  std::string path;                  ///< the directory as displayed ("" = the current directory)
+  std::vector<std::string> markers;  ///< the files that make it a service ("serverless.yml", "requirements.txt")
+  DeploymentFacts deployment;        ///< the evidence that deploys its code, processes resolved
+};
+
 struct ProjectFacts {
   ProjectContext context;
+  /// Every deployment fact of the project. With several services, rules read a file's own
+  /// (deployment_of); poolers and the database server stay shared (one database, reached by all).
   DeploymentFacts deployment;
+  /// The repository's services; fewer than two: the project is one service and `deployment` is its.
+  std::vector<Service> services;
   std::vector<FileFacts> files;
   std::vector<IniFile> ini_files;
   /// Modules of the project that were not analysed (the pre-filter found nothing in them and no
@@ -488,6 +506,12 @@ struct ProjectFacts {
 /// The library versions that apply to `file`: its service's, else the project's.
 inline const DependencyVersions& versions_of(const ProjectFacts& facts, const FileFacts& file) {
   return file.versions ? *file.versions : facts.context;
+}
+
+/// Where `file`'s code runs: its service's deployment facts, or the project's when it is one service.
+inline const DeploymentFacts& deployment_of(const ProjectFacts& facts, const FileFacts& file) {
+  return facts.services.size() > 1 && file.service < facts.services.size() ? facts.services[file.service].deployment
+                                                                            : facts.deployment;
 }
 
 /// The project phase: resolves names across modules (settings objects, constants imported from

@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "sqla/project_context.h"
+#include "sqla/services.h"
 
 namespace sqla {
 namespace {
@@ -16,20 +17,6 @@ bool same(const DependencyVersions& a, const DependencyVersions& b) {
 }
 
 bool from_configuration(const std::string& origin) { return origin.rfind("config", 0) == 0; }
-
-/// The audit root that holds `path` (the deepest); "" (the current directory) when none does.
-std::string audit_root_of(const std::vector<std::string>& roots, std::string_view path) {
-  std::string best;
-  bool found = false;
-  for (const std::string& root : roots) {
-    const bool holds = root.empty() || (path.size() > root.size() && path.rfind(root, 0) == 0 && path[root.size()] == '/');
-    if (holds && (!found || root.size() > best.size())) {
-      best = root;
-      found = true;
-    }
-  }
-  return best;
-}
 
 }  // namespace
 

@@ -32,7 +32,7 @@ std::string Budget::describe() const {
 namespace {
 
 /// pool_size + max_overflow of one configuration; nullopt = uncountable, set `unbounded` for no limit.
-std::optional<int> capacity(const ProjectFacts& facts, const EngineSite& site, const EngineConfig& c, bool& unbounded,
+std::optional<int> capacity(const ProjectFacts& facts, const FileFacts& file, const EngineSite& site, const EngineConfig& c, bool& unbounded,
                             std::string& arithmetic) {
   // An assumed pool (URL not resolved) leaves the database's limit unknown too: not counted.
   if (!is_queue_pool(c.pool.kind) || c.pool.instance || c.pool.assumed || !c.complete) return std::nullopt;
@@ -40,8 +40,8 @@ std::optional<int> capacity(const ProjectFacts& facts, const EngineSite& site, c
   int overflow = 10;
   std::string size_origin = "SQLAlchemy's default";
   std::string overflow_origin = "SQLAlchemy's default";
-  const bool fsa2_mysql = site.flask_sqlalchemy && c.url && c.url->is_mysql() && facts.context.flask_sqlalchemy &&
-                          facts.context.flask_sqlalchemy->major < 3;
+  const std::optional<Version>& fsa = versions_of(facts, file).flask_sqlalchemy;
+  const bool fsa2_mysql = site.flask_sqlalchemy && c.url && c.url->is_mysql() && fsa && fsa->major < 3;
   if (fsa2_mysql) {
     size = 10;
     size_origin = "Flask-SQLAlchemy 2.x's default for MySQL";
@@ -61,10 +61,9 @@ std::optional<int> capacity(const ProjectFacts& facts, const EngineSite& site, c
   return unbounded ? 0 : size + overflow;
 }
 
-}  // namespace
-
-std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
-  const DeploymentFacts& d = facts.deployment;
+/// The budgets of the engines of `files` (a service's, or all) run by the processes of `d`.
+std::vector<Budget> budgets_of(const ProjectFacts& facts, const DeploymentFacts& d,
+                               const std::vector<const FileFacts*>& files) {
   // Alternative declarations of the web tier (Procfile, Dockerfile) are not added up: the largest
   // counts. Celery workers run beside it.
   int web = 0;
@@ -89,7 +88,8 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
   const int processes = web + others;
   if (processes == 0) return {};
   std::vector<Budget> out;
-  for (const FileFacts& file : facts.files) {
+  for (const FileFacts* in : files) {
+    const FileFacts& file = *in;
     for (const EngineSite& site : file.engines) {
       if (!long_lived(file, site) || site.configs.empty()) continue;
       std::optional<int> worst;
@@ -103,7 +103,7 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
         if (c.pool.kind == Pool::kNull) continue;  // one connection per concurrent operation, not per slot
         bool unbounded = false;
         std::string text;
-        auto cap = capacity(facts, site, c, unbounded, text);
+        auto cap = capacity(facts, file, site, c, unbounded, text);
         if (!cap) {
           countable = false;
           break;
@@ -125,6 +125,7 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
         b.processes = processes;
         b.processes_origin = web_origin + others_origin;
         b.processes_where = web_where;
+        b.deployment = &d;
         if (b.processes_origin.rfind(" + ", 0) == 0) b.processes_origin = b.processes_origin.substr(3);
         if (facts.context.config_max_connections) {
           b.limit = *facts.context.config_max_connections;
@@ -155,6 +156,28 @@ std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
       else sum += *t.per_process;
     }
     b.total = bounded ? std::optional<int>(sum * b.processes) : std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
+  std::vector<const FileFacts*> all;
+  for (const FileFacts& file : facts.files) all.push_back(&file);
+  if (facts.services.size() < 2) return budgets_of(facts, facts.deployment, all);
+  // Each service's processes open its own engines' pools (facts PA105): a Lambda's engines are not
+  // multiplied by the gunicorn workers of the service beside it.
+  std::vector<Budget> out;
+  for (size_t i = 0; i < facts.services.size(); ++i) {
+    std::vector<const FileFacts*> files;
+    for (const FileFacts* file : all) {
+      if (file->service == i) files.push_back(file);
+    }
+    for (Budget& b : budgets_of(facts, facts.services[i].deployment, files)) {
+      b.service = facts.services[i].path;
+      out.push_back(std::move(b));
+    }
   }
   return out;
 }

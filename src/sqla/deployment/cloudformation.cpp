@@ -3,6 +3,7 @@
 
 #include "core/text.h"
 #include "sqla/deployment/yaml_helpers.h"
+#include "sqla/services.h"
 
 namespace sqla::deploy {
 namespace {
@@ -19,10 +20,12 @@ bool is_template(std::string_view name, std::string_view) {
 void read_cloudformation(const YAML::Node& doc, const std::string& path, DeploymentFacts& out) {
   const YAML::Node resources = doc["Resources"];
   if (!resources || !resources.IsMap()) return;
+  std::string global_code;  // Globals.Function.CodeUri: the directory every function's code is in
   if (const YAML::Node globals = doc["Globals"]; globals && globals.IsMap() && globals["Function"] &&
-                                                 globals["Function"].IsMap() && globals["Function"]["Environment"]) {
+                                                 globals["Function"].IsMap()) {
     const YAML::Node e = globals["Function"]["Environment"];
-    if (e.IsMap()) read_yaml_env(e["Variables"], path, out);
+    if (e && e.IsMap()) read_yaml_env(e["Variables"], path, out);
+    global_code = scalar(globals["Function"]["CodeUri"]);
   }
   for (const auto& res : resources) {
     if (!res.second.IsMap()) continue;
@@ -33,12 +36,17 @@ void read_cloudformation(const YAML::Node& doc, const std::string& path, Deploym
                            : "CloudFormation template";
     what += " declares " + type + " `" + scalar(res.first) + "`";
     const YAML::Node props = res.second["Properties"];
+    std::string code = global_code;
     if (props && props.IsMap()) {
+      if (const std::string uri = scalar(props["CodeUri"]); !uri.empty()) code = uri;
       const std::string handler = scalar(props["Handler"]);
       if (!handler.empty()) what += " (handler " + handler + ")";
       if (props["Environment"] && props["Environment"].IsMap()) read_yaml_env(props["Environment"]["Variables"], path, out);
     }
-    out.serverless.push_back(Evidence{what, mark_location(path, res.first), "AWS Lambda", dirname(path)});
+    // `CodeUri: orders/`: the function runs that directory's code, the repository's service there.
+    Evidence e{what, mark_location(path, res.first), "AWS Lambda", dirname(path)};
+    e.code_dir = code_directory(dirname(path), code);
+    out.serverless.push_back(std::move(e));
   }
 }
 

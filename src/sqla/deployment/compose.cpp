@@ -5,6 +5,7 @@
 #include "sqla/deployment/command_line.h"
 #include "sqla/deployment/helpers.h"
 #include "sqla/deployment/yaml_helpers.h"
+#include "sqla/services.h"
 
 namespace sqla::deploy {
 namespace {
@@ -52,6 +53,23 @@ void read_compose(const YAML::Node& doc, const std::string& path, DeploymentFact
       // The project runs this database: evidence of its dialect (dialect_evidence.h).
       out.database_servers.push_back(Evidence{image, mark_location(path, body["image"]), {}, {}});
     }
+    // `build: ./api` (or `build: {context: ./api}`): the service runs the code of that directory,
+    // so what it sets and runs belongs to the repository's service there (services.h).
+    const YAML::Node build = body["build"];
+    const std::string code_dir =
+        code_directory(core::dirname(path), scalar(build && build.IsMap() ? build["context"] : build));
+    const size_t env_before = out.env.size();
+    const size_t processes_before = out.processes.size();
+    struct Target {  // marks what this compose service added, on every path out of this iteration
+      DeploymentFacts& d;
+      const std::string& dir;
+      size_t env, processes;
+      ~Target() {
+        if (dir.empty()) return;
+        for (size_t i = env; i < d.env.size(); ++i) d.env[i].code_dir = dir;
+        for (size_t i = processes; i < d.processes.size(); ++i) d.processes[i].code_dir = dir;
+      }
+    } target{out, code_dir, env_before, processes_before};
     read_yaml_env(body["environment"], path, out);
     const YAML::Node command = body["command"];
     std::string text;

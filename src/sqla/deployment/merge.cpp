@@ -6,6 +6,7 @@
 #include "sqla/deployment.h"
 #include "sqla/deployment/processes.h"
 #include "sqla/deployment/scope.h"
+#include "sqla/services.h"
 
 namespace sqla {
 
@@ -37,6 +38,19 @@ void resolve_imported_connects(DeploymentFacts& d) {
   }
   d.imported_calls.clear();
   d.connecting_functions.clear();
+}
+
+void sort_by_location(DeploymentFacts& d) {
+  auto by_where = [](const auto& a, const auto& b) {
+    return std::tie(a.where.path, a.where.range.begin) < std::tie(b.where.path, b.where.range.begin);
+  };
+  std::stable_sort(d.serverless.begin(), d.serverless.end(), by_where);
+  std::stable_sort(d.servers.begin(), d.servers.end(), by_where);
+  std::stable_sort(d.processes.begin(), d.processes.end(), by_where);
+  std::stable_sort(d.poolers.begin(), d.poolers.end(), by_where);
+  std::stable_sort(d.env.begin(), d.env.end(), by_where);
+  std::stable_sort(d.fork_hooks.begin(), d.fork_hooks.end(), by_where);
+  std::stable_sort(d.import_connects.begin(), d.import_connects.end(), by_where);
 }
 
 }  // namespace
@@ -90,17 +104,16 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
     }
   }
   resolve_imported_connects(d);
+  // Each service resolves its own processes: its gunicorn.conf.py, its WEB_CONCURRENCY.
+  if (facts.services.size() > 1) {
+    split_deployment(facts, d);
+    for (Service& s : facts.services) {
+      resolve_processes(s.deployment, facts.context);
+      sort_by_location(s.deployment);
+    }
+  }
   resolve_processes(d, facts.context);
-  auto by_where = [](const auto& a, const auto& b) {
-    return std::tie(a.where.path, a.where.range.begin) < std::tie(b.where.path, b.where.range.begin);
-  };
-  std::stable_sort(d.serverless.begin(), d.serverless.end(), by_where);
-  std::stable_sort(d.servers.begin(), d.servers.end(), by_where);
-  std::stable_sort(d.processes.begin(), d.processes.end(), by_where);
-  std::stable_sort(d.poolers.begin(), d.poolers.end(), by_where);
-  std::stable_sort(d.env.begin(), d.env.end(), by_where);
-  std::stable_sort(d.fork_hooks.begin(), d.fork_hooks.end(), by_where);
-  std::stable_sort(d.import_connects.begin(), d.import_connects.end(), by_where);
+  sort_by_location(d);
 }
 
 }  // namespace sqla

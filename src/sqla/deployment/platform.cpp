@@ -52,7 +52,7 @@ std::optional<bool> runs_serverless(const ProjectFacts& facts, const FileFacts& 
     }
     return facts.context.config_serverless;
   }
-  const DeploymentFacts& d = facts.deployment;
+  const DeploymentFacts& d = deployment_of(facts, file);
   int serverless_depth = -1;
   const Evidence* evidence = nullptr;
   for (const Evidence& e : d.serverless) {
@@ -73,8 +73,9 @@ std::optional<bool> runs_serverless(const ProjectFacts& facts, const FileFacts& 
   return std::nullopt;  // no evidence, or a server and a serverless deployment at the same level
 }
 
-std::string platform_summary(const ProjectFacts& facts) {
-  const DeploymentFacts& d = facts.deployment;
+std::string platform_summary(const ProjectFacts& facts) { return platform_summary(facts, facts.deployment); }
+
+std::string platform_summary(const ProjectFacts& facts, const DeploymentFacts& d) {
   if (facts.context.config_serverless == std::optional<bool>(true)) return "serverless (config)";
   std::vector<std::string> names;
   auto add = [&](const std::string& n) {

@@ -62,6 +62,18 @@ using deploy::DeploymentFormat;
 
 bool is_deployment_file(std::string_view path) { return deploy::format_of(path) != nullptr; }
 
+bool defines_service(std::string_view path) {
+  // Files that describe how a unit of code is built or run. Shell scripts, systemd units, env
+  // files, pgbouncer.ini and Terraform configure what is around the code, not a unit of it.
+  const deploy::DeploymentFormat* format = deploy::format_of(path);
+  using namespace deploy;
+  for (const DeploymentFormat* f : {&kServerlessYml, &kCloudFormation, &kZappaJson, &kZappaYaml, &kChalice, &kVercel,
+                                    &kProcfile, &kDockerfile, &kCompose, &kFlyToml, &kRender, &kAppYaml}) {
+    if (format == f) return true;
+  }
+  return false;
+}
+
 DeploymentFacts read_deployment_file(const core::SourceFile& source, std::vector<core::Finding>& diagnostics) {
   DeploymentFacts out;
   const DeploymentFormat* format = deploy::format_of(source.path());

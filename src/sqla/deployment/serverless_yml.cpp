@@ -3,6 +3,7 @@
 
 #include "core/text.h"
 #include "sqla/deployment/yaml_helpers.h"
+#include "sqla/services.h"
 
 namespace sqla::deploy {
 namespace {
@@ -27,12 +28,20 @@ void read_serverless_yml(const YAML::Node& doc, const std::string& path, Deploym
   if (functions && functions.IsMap() && functions.size() > 0) {
     for (const auto& fn : functions) {
       std::string what = "serverless.yml declares the " + platform + " function `" + scalar(fn.first) + "`";
+      // `handler: services/orders/handler.main` (or serverless-python-requirements' `module:`)
+      // deploys the code of that directory: the repository's service there (services.h).
+      std::string code_dir;
       if (fn.second.IsMap()) {
         const std::string handler = scalar(fn.second["handler"]);
         if (!handler.empty()) what += " (handler " + handler + ")";
         read_yaml_env(fn.second["environment"], path, out);
+        const std::string module = scalar(fn.second["module"]);
+        const std::string file = handler.substr(0, handler.rfind('.') == std::string::npos ? 0 : handler.rfind('.'));
+        code_dir = code_directory(dirname(path), module.empty() ? dirname(file) : module);
       }
-      out.serverless.push_back(Evidence{what, mark_location(path, fn.first), platform, dirname(path)});
+      Evidence e{what, mark_location(path, fn.first), platform, dirname(path)};
+      e.code_dir = std::move(code_dir);
+      out.serverless.push_back(std::move(e));
     }
   }
 }
