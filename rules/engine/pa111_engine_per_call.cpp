@@ -1,6 +1,12 @@
 // An Engine sits in reference cycles, so one created per call is freed only by the cyclic GC: in
 // the facts' experiment (e08) 20 handler calls left 20 server connections open with gc off, 4-5
 // with gc on; every call also pays a new connect handshake. dispose() releases them at once.
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
 #include "rules/common.h"
 #include "rules/rule.h"
 #include "sqla/module_table.h"
@@ -35,34 +41,75 @@ struct Caller {
   core::Location where;
 };
 
-std::optional<Caller> entry_caller(const sqla::ProjectFacts& facts,
-                                   const sqla::ModuleTable& modules, const sqla::FileFacts& file,
-                                   const std::string& function) {
-  for (const sqla::FileFacts& other : facts.files) {
-    if (other.is_test || other.is_script) continue;
-    for (const sqla::FunctionCall& c : other.entry.calls) {
-      bool hits = &other == &file && c.callee == function;
-      if (!hits && !c.symbol.empty()) {
+/// The calls of every production file's entry-point facts, by the function they reach: a call
+/// to a function of the same module by its name, another module's by its symbol resolved once
+/// (`home_of`). Built once per run: resolving every call of the project for every engine site
+/// made PA111 O(engine sites x calls) (issue #16: half the CPU of a real-code run). Calls are
+/// kept in project order, so the first caller found is the one a scan would find.
+class CallsByTarget {
+ public:
+  struct Call {
+    const sqla::FileFacts* file;
+    const sqla::FunctionCall* call;
+  };
+
+  CallsByTarget(const sqla::ProjectFacts& facts, const sqla::ModuleTable& modules) {
+    for (const sqla::FileFacts& other : facts.files) {
+      if (other.is_test || other.is_script) continue;
+      for (const sqla::FunctionCall& c : other.entry.calls) {
+        std::vector<Call>* same_module = nullptr;
+        if (!c.callee.empty()) {
+          same_module = &calls_[{&other, c.callee}];
+          same_module->push_back(Call{&other, &c});
+        }
+        if (c.symbol.empty()) continue;
         std::string_view rest;
-        hits = modules.home_of(c.symbol, other.path, rest) == &file && rest == function;
+        const sqla::FileFacts* home = modules.home_of(c.symbol, other.path, rest);
+        if (!home) continue;
+        std::vector<Call>& target = calls_[{home, std::string(rest)}];
+        if (&target != same_module) target.push_back(Call{&other, &c});
       }
-      if (!hits) continue;
-      const sqla::EntryPoint* e = other.entry.find(c.caller);
-      // A cached entry point runs once; one that disposes what it got back releases the pool.
-      if (!e || other.entry.cached(c.caller) || disposes(other, c.caller, "")) continue;
-      // A project wrapper called from the handler is reported at that call already.
-      const bool reported =
-          std::any_of(other.engines.begin(), other.engines.end(), [&](const sqla::EngineSite& s) {
-            return s.function == c.caller && s.through == function;
-          });
-      if (!reported) return Caller{&other, e, c.where};
     }
+  }
+
+  /// The calls that reach `function` of `file`, in project order.
+  const std::vector<Call>& to(const sqla::FileFacts& file, const std::string& function) const {
+    static const std::vector<Call> kNone;
+    const auto it = calls_.find({&file, function});
+    return it == calls_.end() ? kNone : it->second;
+  }
+
+ private:
+  struct KeyHash {
+    size_t operator()(const std::pair<const sqla::FileFacts*, std::string>& k) const {
+      return std::hash<const void*>()(k.first) ^ (std::hash<std::string>()(k.second) * 31);
+    }
+  };
+  std::unordered_map<std::pair<const sqla::FileFacts*, std::string>, std::vector<Call>, KeyHash>
+      calls_;
+};
+
+std::optional<Caller> entry_caller(const CallsByTarget& calls, const sqla::FileFacts& file,
+                                   const std::string& function) {
+  for (const CallsByTarget::Call& hit : calls.to(file, function)) {
+    const sqla::FileFacts& other = *hit.file;
+    const sqla::FunctionCall& c = *hit.call;
+    const sqla::EntryPoint* e = other.entry.find(c.caller);
+    // A cached entry point runs once; one that disposes what it got back releases the pool.
+    if (!e || other.entry.cached(c.caller) || disposes(other, c.caller, "")) continue;
+    // A project wrapper called from the handler is reported at that call already.
+    const bool reported =
+        std::any_of(other.engines.begin(), other.engines.end(), [&](const sqla::EngineSite& s) {
+          return s.function == c.caller && s.through == function;
+        });
+    if (!reported) return Caller{&other, e, c.where};
   }
   return std::nullopt;
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   const sqla::ModuleTable modules(facts);
+  std::optional<CallsByTarget> calls;  // built on the first site that needs it
   for (const sqla::FileFacts& file : facts.files) {
     if (file.is_test || file.is_script || file.is_alembic_env) continue;
     for (const sqla::EngineSite& site : file.engines) {
@@ -95,7 +142,8 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         continue;
       }
       if (site.function.empty()) continue;
-      if (auto caller = entry_caller(facts, modules, file, site.function)) {
+      if (!calls) calls.emplace(facts, modules);
+      if (auto caller = entry_caller(*calls, file, site.function)) {
         const sqla::EntryPoint& e = *caller->entry;
         core::Finding& f =
             out.report(site.where, factory + " in " + site.function +

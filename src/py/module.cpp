@@ -47,11 +47,36 @@ const Argument* ArgumentSet::get(std::string_view name, size_t index) const {
 
 Module::~Module() = default;
 
-const Alts* Module::global(std::string_view name) const {
-  for (const auto& [n, alts] : globals_) {
-    if (n == name) return &alts;
+void Module::build_indexes() {
+  global_index_.reserve(globals_.size());
+  for (size_t i = 0; i < globals_.size(); ++i) global_index_.emplace(globals_[i].first, i);
+  for (size_t i = 0; i < functions_.size(); ++i) {
+    const FunctionInfo& f = functions_[i];
+    if (f.parent_function < 0) top_level_index_[f.qualified_name] = i;
+    function_by_start_.emplace(f.node.start_byte(), i);
   }
-  return nullptr;
+}
+
+const Alts* Module::global(std::string_view name) const {
+  const auto it = global_index_.find(name);
+  return it == global_index_.end() ? nullptr : &globals_[it->second].second;
+}
+
+const FunctionInfo* Module::top_level_function(std::string_view qualified) const {
+  const auto it = top_level_index_.find(qualified);
+  return it == top_level_index_.end() ? nullptr : &functions_[it->second];
+}
+
+int Module::function_index(ts::Node definition) const {
+  // Functions are keyed by their first byte; two definitions never start at the same byte, but
+  // the node is compared anyway, and a miss falls back to the scan this index replaced.
+  const auto it = function_by_start_.find(definition.start_byte());
+  if (it == function_by_start_.end()) return -1;  // an equal node starts at the same byte
+  if (functions_[it->second].node == definition) return static_cast<int>(it->second);
+  for (size_t i = 0; i < functions_.size(); ++i) {
+    if (functions_[i].node == definition) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 std::string Module::describe(const Tags& tags) const {
@@ -73,6 +98,7 @@ std::unique_ptr<Module> Module::analyze(const core::SourceFile& source, ts::Node
   module->name_ = std::move(module_name);
   Interpreter interpreter(*module, observer, is_package);
   interpreter.run(root);
+  module->build_indexes();
   return module;
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/source_file.h"
@@ -140,6 +141,12 @@ class Module {
   /// Module-level bindings at the end of the module (in first-binding order).
   const std::vector<std::pair<std::string, Alts>>& globals() const { return globals_; }
   const Alts* global(std::string_view name) const;
+  /// The last module-level definition named `qualified` ("f", "C.m": parent_function < 0), or
+  /// nullptr. Indexed: rules ask per call and per parameter, and a scan of every function per
+  /// question made large modules quadratic.
+  const FunctionInfo* top_level_function(std::string_view qualified) const;
+  /// The index in functions() of the first function whose node is `definition`, or -1.
+  int function_index(ts::Node definition) const;
   /// Text of a node.
   std::string_view text(ts::Node node) const { return node.text(source_.text()); }
   core::Location location(ts::Node node) const {
@@ -157,6 +164,11 @@ class Module {
   std::vector<ClassInfo> classes_;
   std::vector<Condition> conditions_;
   std::vector<std::pair<std::string, Alts>> globals_;
+  // Lookups over the vectors above, built once they are final (after the interpreter ran).
+  void build_indexes();
+  std::unordered_map<std::string_view, size_t> global_index_;      ///< first binding of a name
+  std::unordered_map<std::string_view, size_t> top_level_index_;   ///< last definition
+  std::unordered_map<uint32_t, size_t> function_by_start_;         ///< first function at a byte
 };
 
 /// Union of two tag sets; nullopt when they contradict (same condition, opposite ways).

@@ -60,10 +60,8 @@ bool binds(ts::Node id) {
 const py::FunctionInfo* enclosing(const py::Module& m, ts::Node n) {
   for (ts::Node a = n.parent(); a; a = a.parent()) {
     if (kind_of(a) != Kind::kFunctionDefinition) continue;
-    for (const py::FunctionInfo& f : m.functions()) {
-      if (f.node == a) return &f;
-    }
-    return nullptr;
+    const int index = m.function_index(a);
+    return index < 0 ? nullptr : &m.functions()[static_cast<size_t>(index)];
   }
   return nullptr;
 }

@@ -39,11 +39,7 @@ struct Callee {
 namespace session_analysis {
 
 const py::FunctionInfo* module_function(const py::Module& m, std::string_view qualified) {
-  const py::FunctionInfo* found = nullptr;
-  for (const py::FunctionInfo& f : m.functions()) {
-    if (f.parent_function < 0 && f.qualified_name == qualified) found = &f;  // the last definition wins
-  }
-  return found;
+  return m.top_level_function(qualified);  // the last definition wins
 }
 
 /// The one project symbol a module-level name holds (an import from the project), or "".

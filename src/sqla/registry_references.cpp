@@ -3,6 +3,7 @@
 // reference does with it (release with remove()/close(), a closed call, register()), and releases
 // on any other receiver matched by name. Rules pair them per registry at project phase.
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -18,10 +19,7 @@ int enclosing_function(const py::Module& m, ts::Node node) {
   int depth = 0;
   for (ts::Node a = node.parent(); a && ++depth < kMaxClimb; a = a.parent()) {
     if (kind_of(a) != Kind::kFunctionDefinition) continue;
-    for (size_t i = 0; i < m.functions().size(); ++i) {
-      if (m.functions()[i].node == a) return static_cast<int>(i);
-    }
-    return -1;
+    return m.function_index(a);
   }
   return -1;
 }
@@ -89,22 +87,21 @@ bool is_binding_site(ts::Node id) {
 void collect_registry_references(const py::Module& m, ts::Node root, std::vector<RegistryReference>& out) {
   constexpr size_t kMaxReferences = 4096;
   // Module-level names that may be a registry: this module's scoped_session()s and project imports.
-  std::vector<std::pair<std::string, std::string>> candidates;  // (name, symbol)
+  // By name: asked for every identifier of the module (a scan per identifier was quadratic).
+  std::unordered_map<std::string, std::string> candidates;  // name -> symbol
   for (const auto& [name, alts] : m.globals()) {
     if (alts.size() != 1) continue;
     const py::Value& v = *alts[0].value;
     if (v.kind != ValueKind::kSymbol) continue;
     if (is_library(v.text) && last_component(v.text).find("scoped_session()") != std::string_view::npos) {
-      candidates.emplace_back(name, m.name() + "." + name);
+      candidates.emplace(name, m.name() + "." + name);
     } else if (std::string symbol = imported_symbol(m, name); !symbol.empty()) {
-      candidates.emplace_back(name, std::move(symbol));
+      candidates.emplace(name, std::move(symbol));
     }
   }
   auto candidate = [&](std::string_view name) -> const std::string* {
-    for (const auto& [n, symbol] : candidates) {
-      if (n == name) return &symbol;
-    }
-    return nullptr;
+    const auto it = candidates.find(std::string(name));
+    return it == candidates.end() ? nullptr : &it->second;
   };
   ts::walk_preorder(root, [&](ts::Node n) {
     if (out.size() >= kMaxReferences) return false;

@@ -53,7 +53,12 @@ class Node {
   const char* field_name_for_child(uint32_t i) const {
     return null() ? nullptr : ts_node_field_name_for_child(node_, i);
   }
-  Node parent() const { return null() ? Node() : Node(ts_node_parent(node_)); }
+  /// The parent (null for the root). tree-sitter finds a parent by descending from the root,
+  /// scanning each ancestor's children: O(siblings x depth) per call, so a node of a module with
+  /// thousands of statements cost thousands of steps, and climbing from every identifier made
+  /// the analysis quadratic in the module's size. Answered from a per-tree index (tree.cpp),
+  /// built on the first call in O(nodes).
+  Node parent() const;
   Node next_named_sibling() const {
     return null() ? Node() : Node(ts_node_next_named_sibling(node_));
   }
@@ -68,9 +73,12 @@ class Node {
     return source.substr(b, e - b);
   }
   bool operator==(const Node& other) const { return ts_node_eq(node_, other.node_); }
+  /// The same node with the same position and alias (operator== compares identity only).
+  bool identical(const Node& other) const;
 
  private:
   friend class Cursor;
+  friend Node slow_parent(Node node);
   bool null() const { return ts_node_is_null(node_); }
   static Point point(TSPoint p) { return Point{p.row, p.column}; }
   TSNode node_;
@@ -119,15 +127,21 @@ void walk_preorder(Node root, Visit&& visit) {
   }
 }
 
+/// Deletes a tree and the parent index built for it (tree.cpp).
+void delete_tree(TSTree* tree);
+
+/// The parent tree-sitter itself computes (a descent from the root): for tests of the index.
+Node slow_parent(Node node);
+
 /// An owned syntax tree.
 class Tree {
  public:
-  explicit Tree(TSTree* tree) : tree_(tree, &ts_tree_delete) {}
+  explicit Tree(TSTree* tree) : tree_(tree, &delete_tree) {}
   Node root() const { return tree_ ? Node(ts_tree_root_node(tree_.get())) : Node(); }
   explicit operator bool() const { return tree_ != nullptr; }
 
  private:
-  std::unique_ptr<TSTree, decltype(&ts_tree_delete)> tree_;
+  std::unique_ptr<TSTree, decltype(&delete_tree)> tree_;
 };
 
 /// An owned parser for one language; one per thread.
