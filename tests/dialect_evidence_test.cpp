@@ -10,31 +10,12 @@
 #include "sqla/facts.h"
 #include "sqla/project_context.h"
 #include "tests/temp_dir.h"
+#include "tests/project_of.h"
 #include "ts/tree.h"
 
 namespace {
 
-/// A project of Python modules (path -> code) with `context`, resolved.
-sqla::ProjectFacts project_of(const std::vector<std::pair<std::string, std::string>>& files,
-                              sqla::ProjectContext context = {}, sqla::DeploymentFacts deployment = {}) {
-  sqla::ProjectFacts project;
-  project.context = context;
-  project.deployment = std::move(deployment);
-  ts::Parser parser;
-  REQUIRE(parser.set_language(py::Grammar::get().language()));
-  for (const auto& [path, code] : files) {
-    core::SourceFile source(path, code);
-    ts::Tree tree = parser.parse(source.text());
-    std::string module = path.substr(0, path.size() - 3);
-    for (char& c : module) {
-      if (c == '/') c = '.';
-    }
-    project.files.push_back(sqla::analyze_python(source, tree.root(), module, false, context));
-    if (path.rfind("tests/", 0) == 0) sqla::set_role(project.files.back(), core::FileRole::kTest, "tests/");
-  }
-  sqla::resolve_project(project);
-  return project;
-}
+using tests::project_of;
 
 sqla::Dependency dependency(std::string name, uint32_t line) {
   return sqla::Dependency{std::move(name), core::Location{"requirements.txt", {{line, 1}, {line, 1}}}};

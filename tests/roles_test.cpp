@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "sqla/credentials.h"
+#include "sqla/facts.h"
 #include "sqla/roles.h"
 
 namespace {
@@ -165,4 +166,86 @@ TEST_CASE("credentials: patterns, sentinels and short passwords") {
   CHECK(*sqla::not_a_credential(*sqla::parse_database_url(
             "postgresql://u:p@db.invalid/app", false)) ==
         "placeholder or reserved host db.invalid");
+}
+
+TEST_CASE("credentials: weak words are placeholders only off the network") {
+  // The Victoria shape: `password` on an RDS endpoint is the deployed password.
+  CHECK(credential("mysql+pymysql://admin:password@mydb.cbyoyq0e6uzw.us-east-1"
+                   ".rds.amazonaws.com:3306/app"));
+  CHECK(credential("postgresql://app:secret@10.0.0.5/app"));
+  CHECK(credential("postgresql://app:test@db.internal/app"));
+  CHECK_FALSE(credential("postgresql://postgres:password@db/app"));
+  CHECK_FALSE(credential("postgresql://app:secret@pg.local/app"));
+  // A user naming the field documents the URL's shape, on any host.
+  CHECK_FALSE(credential("postgresql://user:password@prod.acme.io/app"));
+  CHECK_FALSE(credential("postgresql://username:pass@10.0.0.5/app"));
+  // Passwords that say they are placeholders stay placeholders everywhere.
+  CHECK_FALSE(credential("postgresql://admin:changeme@prod.acme.io/app"));
+  CHECK(sqla::is_network_host("10.0.0.5"));
+  CHECK(sqla::is_network_host("[2001:db8::1]"));
+  CHECK(sqla::is_network_host("pg.acme.io."));
+  CHECK_FALSE(sqla::is_network_host("db"));
+  CHECK_FALSE(sqla::is_network_host("nas.local"));
+}
+
+namespace {
+
+sqla::DeploymentFacts compose_project() {
+  sqla::DeploymentFacts d;
+  sqla::ComposeDatabase db;
+  db.hosts = {"db", "app-postgres"};
+  db.image = "postgres:16";
+  db.passwords = {"${POSTGRES_PASSWORD:-apppass}"};
+  db.where.path = "infra/compose/docker-compose.yml";
+  d.compose_databases.push_back(db);
+  d.env.push_back(sqla::EnvVariable{"POSTGRES_PASSWORD", "mevpass", {}, false});
+  return d;
+}
+
+bool credential_in(const sqla::DeploymentFacts &d, std::string_view text) {
+  const auto url = sqla::parse_database_url(text, false);
+  REQUIRE(url);
+  return !sqla::not_a_credential(*url, {}, &d);
+}
+
+} // namespace
+
+TEST_CASE("credentials: the project's own compose database") {
+  const sqla::DeploymentFacts d = compose_project();
+  // The env file's value and the compose default are the service's passwords.
+  CHECK_FALSE(credential_in(d, "postgresql+psycopg://mevuser:mevpass@db:5432/mevdb"));
+  CHECK_FALSE(credential_in(d, "postgresql://appuser:apppass@db/appdb"));
+  CHECK_FALSE(credential_in(d, "postgresql://appuser:apppass@app-postgres/appdb"));
+  CHECK(*sqla::compose_database_credential(
+            *sqla::parse_database_url("postgresql://u:mevpass@DB/x", false), d) ==
+        "the password the project's compose database service `db` "
+        "(infra/compose/docker-compose.yml) declares");
+  // Another password on that host may be the production one; the same password
+  // on another host is another server.
+  CHECK(credential_in(d, "postgresql://mevuser:Pr0d-s3cret@db/mevdb"));
+  CHECK(credential_in(d, "postgresql://mevuser:mevpass@db2/mevdb"));
+  CHECK(credential_in(d, "postgresql://mevuser:mevpass@db.acme.io/mevdb"));
+  // Without the project's compose facts the same URL is reported.
+  CHECK(credential("postgresql+psycopg://mevuser:mevpass@db:5432/mevdb"));
+}
+
+TEST_CASE("credentials: compose password settings") {
+  sqla::DeploymentFacts d;
+  sqla::ComposeDatabase db;
+  db.hosts = {"mysql"};
+  db.image = "mysql:8";
+  d.compose_databases.push_back(db);
+  // No password anywhere: the database image takes the one it is started with.
+  CHECK_FALSE(credential_in(d, "mysql://root:r00t-pw@mysql/shop"));
+  // An env file declares it: only that one is the service's.
+  d.env.push_back(sqla::EnvVariable{"MYSQL_ROOT_PASSWORD", "r00t-pw", {}, false});
+  CHECK_FALSE(credential_in(d, "mysql://root:r00t-pw@mysql/shop"));
+  CHECK(credential_in(d, "mysql://root:other-pw@mysql/shop"));
+  // `${VAR:?message}` has no default; a literal is itself.
+  d.compose_databases[0].passwords = {"${DB_PW:?set DB_PW}", "literal-pw"};
+  d.env.clear();
+  CHECK(credential_in(d, "mysql://root:set DB_PW@mysql/shop"));
+  CHECK_FALSE(credential_in(d, "mysql://root:literal-pw@mysql/shop"));
+  d.env.push_back(sqla::EnvVariable{"DB_PW", "from-env", {}, false});
+  CHECK_FALSE(credential_in(d, "mysql://root:from-env@mysql/shop"));
 }

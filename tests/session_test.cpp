@@ -10,6 +10,7 @@
 #include "py/grammar.h"
 #include "sqla/facts.h"
 #include "sqla/sessions.h"
+#include "tests/project_of.h"
 #include "ts/tree.h"
 
 namespace {
@@ -21,23 +22,7 @@ const char* const kHeader =
     "engine = create_engine('postgresql://h/db')\n"
     "SessionLocal = sessionmaker(bind=engine)\n";
 
-/// Analyses modules (path, module name, code) as one project.
-sqla::ProjectFacts project_of(const std::vector<std::pair<std::string, std::string>>& modules) {
-  sqla::ProjectFacts project;
-  std::vector<core::SourceFile> sources;
-  sources.reserve(modules.size());
-  ts::Parser parser;
-  REQUIRE(parser.set_language(py::Grammar::get().language()));
-  for (const auto& [name, code] : modules) {
-    std::string path = name;
-    for (char& c : path) c = c == '.' ? '/' : c;
-    sources.emplace_back(path + ".py", code);
-    ts::Tree tree = parser.parse(sources.back().text());
-    project.files.push_back(sqla::analyze_python(sources.back(), tree.root(), name, false, project.context));
-  }
-  sqla::resolve_project(project);
-  return project;
-}
+using tests::project_of;
 
 sqla::FileFacts facts_of(const std::string& body, const std::string& module = "app.db") {
   return std::move(project_of({{module, std::string(kHeader) + body}}).files[0]);

@@ -10,6 +10,7 @@
 #include "py/grammar.h"
 #include "sqla/deployment.h"
 #include "sqla/facts.h"
+#include "tests/project_of.h"
 #include "ts/tree.h"
 
 namespace {
@@ -54,24 +55,7 @@ const char* const kConfig =
     "    if os.environ.get('USE_DB'):\n"
     "        return 'postgresql://app@db/app'\n";
 
-/// Analyses modules (module name, code) as one project, resolved and merged.
-sqla::ProjectFacts project_of(const std::vector<std::pair<std::string, std::string>>& modules) {
-  sqla::ProjectFacts project;
-  std::vector<core::SourceFile> sources;
-  sources.reserve(modules.size());
-  ts::Parser parser;
-  REQUIRE(parser.set_language(py::Grammar::get().language()));
-  for (const auto& [name, code] : modules) {
-    std::string path = name;
-    for (char& c : path) c = c == '.' ? '/' : c;
-    sources.emplace_back(path + ".py", code);
-    ts::Tree tree = parser.parse(sources.back().text());
-    project.files.push_back(sqla::analyze_python(sources.back(), tree.root(), name, false, project.context));
-  }
-  sqla::resolve_project(project);
-  sqla::merge_deployment(project, {}, {});
-  return project;
-}
+using tests::project_of;
 
 /// The URL the single engine of `call` (written in app.db after importing app.config) resolves to:
 /// "<unresolved>" when it does not.

@@ -26,7 +26,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
     for (const sqla::IniEntry& entry : ini.entries) {
       if (!lower(entry.key).ends_with("url")) continue;
       const auto url = sqla::parse_database_url(entry.value, false);
-      if (!url || !url->password || sqla::not_a_credential(*url))
+      if (!url || !url->password || sqla::not_a_credential(*url, {}, &facts.deployment))
         continue;
       out.report(entry.where,
                  "[" + entry.section + "] " + entry.key + " carries a database password (" +
@@ -55,8 +55,10 @@ extern const Rule kPA303{
      "`driver://user:pass@localhost/dbname`, a "
      "ConfigParser interpolation (`%(DB_URL)s`, `%(DB_PASSWORD)s`), a "
      "placeholder password, a "
-     "local host, or a "
-     "SQLite URL; commented lines are not read. Other ini files are read only "
+     "local host, the password of the project's own docker-compose database "
+     "service on that service's host, or a "
+     "SQLite URL (the policy is PA113's: `poolaudit --explain PA113`); "
+     "commented lines are not read. Other ini files are read only "
      "when they hold "
      "`sqlalchemy.url`.",
      "Remove the URL from the ini and set it in env.py: "

@@ -15,7 +15,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
     // rule's roles.
     for (const sqla::UrlLiteral& literal : file.url_literals) {
       const sqla::DatabaseUrl& url = literal.url;
-      if (sqla::not_a_credential(url, literal.assigned_to))
+      if (sqla::not_a_credential(url, literal.assigned_to, &facts.deployment))
         continue;
       out.report(literal.where,
                  "A database password is hard-coded in " + url.masked() +
@@ -55,24 +55,35 @@ extern const Rule kPA113{
      "`fake` (`invalid.local`), `<host>`, or a word that describes a host "
      "(`host`, `hostname`, `server`, `database`); these never reach a real "
      "server, whatever the password;\n"
-     "5. a placeholder password: `pass`, `password`, `passwd`, `pwd`, "
-     "`secret`, `changeme`, `placeholder`, "
-     "`dummy`, `fake`, `example`, `redacted`, `test`, `foo`, "
-     "`your_password`... (so `username:password` and "
-     "`placeholder:placeholder`), `xxx` and `***` of any length, templates "
-     "(`<...>`, `${...}`, `$VAR`, `{...}`, "
-     "`%(...)s`), the Alembic template `user:pass` and SQLAlchemy's "
-     "`scott:tiger`;\n"
-     "6. a short password: fewer than 4 characters. Such a password protects "
+     "5. a placeholder password: one that says so (`changeme`, "
+     "`placeholder`, `dummy`, `fake`, `example`, `redacted`, "
+     "`your_password`...), `xxx` and `***` of any length, templates "
+     "(`<...>`, `${...}`, `$VAR`, `{...}`, `%(...)s`), a weak word beside a "
+     "user naming the field (the Alembic template `user:pass`, "
+     "`username:password`) and SQLAlchemy's `scott:tiger`;\n"
+     "6. a weak word (`password`, `pass`, `secret`, `test`, `foo`...) on a "
+     "host no network resolves: a single label such as a compose service "
+     "name (`db`) or a `.local` name. On an IP address or a dotted name (an "
+     "RDS endpoint, `db.internal`) it is reported: weak passwords are real "
+     "passwords there;\n"
+     "7. a short password: fewer than 4 characters. Such a password protects "
      "nothing and in practice only "
      "appears in URL-parsing test vectors; the decision is to leave it to a "
      "secret scanner;\n"
-     "7. a sentinel constant: the literal is assigned to a name containing "
+     "8. the project's own compose database: the host is a database service "
+     "of the project's docker-compose file (an official database image, or a "
+     "service setting `POSTGRES_PASSWORD`, `MYSQL_PASSWORD`, "
+     "`MARIADB_PASSWORD`...) and the password is one that service declares "
+     "(literally, as a `${VAR:-default}` default, or as VAR's value in the "
+     "project's env files), or the service declares none. That database "
+     "exists only on the compose network a developer starts;\n"
+     "9. a sentinel constant: the literal is assigned to a name containing "
      "`placeholder`, `dummy`, `sentinel`, "
      "`fake`, `example` or `invalid` (`DB_PLACEHOLDER_URL = ...`).\n\n"
-     "Anything else is reported, including default passwords on a compose "
-     "service (`postgres:postgres@db`): "
-     "they are real credentials of a real (if local) deployment. A host filled "
+     "Anything else is reported, including a compose service host the "
+     "project's compose file does not run as a database, or a password "
+     "other than the one its compose database declares (that may be the "
+     "production one). A host filled "
      "in at run time (`{host}`, "
      "`${DB_HOST}`) is a real host: a literal password beside it is reported. "
      "URLs in ini files are PA303's.",

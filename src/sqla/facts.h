@@ -381,6 +381,17 @@ struct ConnectingFunction {
   ImportTimeConnect connect;       ///< the connecting statement its body reaches
 };
 
+/// A database service of the project's docker-compose file. Its URL host is the service name (or
+/// its `hostname` / `container_name`), reachable only on the compose network the project starts.
+struct ComposeDatabase {
+  std::vector<std::string> hosts;      ///< "db" (the service), then hostname / container_name
+  std::string image;                   ///< "postgres:16" ("" when built from a Dockerfile)
+  /// Password settings as written (POSTGRES_PASSWORD, MYSQL_PASSWORD, ...): "apppass",
+  /// "${POSTGRES_PASSWORD:-apppass}".
+  std::vector<std::string> passwords;
+  core::Location where;
+};
+
 struct DeploymentFacts {
   std::vector<Evidence> serverless;        ///< empty: no serverless evidence
   std::vector<PoolerEndpoint> poolers;     ///< poolers the project configures
@@ -399,6 +410,7 @@ struct DeploymentFacts {
   std::vector<Evidence> frontend_only;     ///< files seen and judged not to be evidence (vercel.json without Python)
   std::vector<std::string> vercel_dirs;    ///< directories holding a vercel.json (api/*.py beside it = functions)
   std::vector<Evidence> database_servers;  ///< database services the project runs (compose image in `what`)
+  std::vector<ComposeDatabase> compose_databases;  ///< the project's compose database services
 };
 
 /// A function or class definition's lines: names a finding's enclosing scope after the tree is freed.

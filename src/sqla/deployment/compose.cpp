@@ -38,6 +38,36 @@ void read_compose_pooler(const std::string& service, const YAML::Node& body, con
   out.poolers.push_back(std::move(p));
 }
 
+// The official images' password variables: a service that sets one is a database server even when
+// it is built from the project's own Dockerfile.
+constexpr std::string_view kDatabasePasswordVariables[] = {
+    "postgres_password", "mysql_password", "mysql_root_password", "mariadb_password",
+    "mariadb_root_password"};
+
+/// A database service the project runs (an official database image, or a service setting one of
+/// the images' password variables), with the passwords its environment declares.
+void read_compose_database(const std::string& service, const YAML::Node& body, const std::string& image,
+                           const std::string& path, DeploymentFacts& out) {
+  DeploymentFacts env;
+  read_yaml_env(body["environment"], path, env);
+  ComposeDatabase db;
+  bool sets_database_password = false;
+  for (const EnvVariable& v : env.env) {
+    const std::string key = lower(v.name);
+    if (!key.ends_with("password")) continue;
+    db.passwords.push_back(v.value);
+    for (std::string_view known : kDatabasePasswordVariables) sets_database_password |= key == known;
+  }
+  if (image_family(image).empty() && !sets_database_password) return;
+  db.hosts.push_back(service);
+  for (const char* alias : {"hostname", "container_name"}) {
+    if (const std::string name = scalar(body[alias]); !name.empty()) db.hosts.push_back(name);
+  }
+  db.image = image;
+  db.where = mark_location(path, body);
+  out.compose_databases.push_back(std::move(db));
+}
+
 void read_compose(const YAML::Node& doc, const std::string& path, DeploymentFacts& out) {
   const YAML::Node services = doc["services"];
   if (!services || !services.IsMap()) return;
@@ -49,6 +79,7 @@ void read_compose(const YAML::Node& doc, const std::string& path, DeploymentFact
       read_compose_pooler(scalar(svc.first), body, image, path, out);
       continue;
     }
+    read_compose_database(scalar(svc.first), body, image, path, out);
     if (!image_family(image).empty()) {
       // The project runs this database: evidence of its dialect (dialect_evidence.h).
       out.database_servers.push_back(Evidence{image, mark_location(path, body["image"]), {}, {}});

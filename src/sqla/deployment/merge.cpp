@@ -79,6 +79,7 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
     for (ImportTimeConnect& c : part.imported_calls) d.imported_calls.push_back(std::move(c));
     for (std::string& s : part.vercel_dirs) d.vercel_dirs.push_back(std::move(s));
     for (Evidence& e : part.database_servers) d.database_servers.push_back(std::move(e));
+    for (ComposeDatabase& c : part.compose_databases) d.compose_databases.push_back(std::move(c));
     if (part.max_connections && !d.max_connections) {
       d.max_connections = part.max_connections;
       d.max_connections_where = part.max_connections_where;
