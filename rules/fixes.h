@@ -69,6 +69,21 @@ inline bool inside(const core::TextSpan& span, const core::TextSpan& arguments) 
   return arguments.valid() && span.valid() && span.begin >= arguments.begin && span.end <= arguments.end;
 }
 
+/// How safe deleting `removal` (written in the file at `path`) is at an engine call: nullopt when
+/// no fix can be offered. `passes(config)`: the configuration holds what `removal` deletes;
+/// `rejects(config)`: the rule reports it there. Safe needs every configuration that passes it
+/// rejected, the span inside the call's own parentheses and no project wrapper in between.
+template <typename Passes, typename Rejects>
+std::optional<core::Applicability> span_deletion(const sqla::EngineSite& site, const core::TextSpan& removal,
+                                                 const std::string& path, Passes&& passes, Rejects&& rejects) {
+  if (!removal.valid() || path != site.where.path) return std::nullopt;
+  if (!site.through.empty() || !inside(removal, site.arguments)) return core::Applicability::kUnsafe;
+  for (const sqla::EngineConfig& config : site.configs) {
+    if (passes(config) && !rejects(config)) return core::Applicability::kUnsafe;
+  }
+  return core::Applicability::kSafe;
+}
+
 /// How safe deleting where `arg` was written is, at an engine call: nullopt when no fix can be
 /// offered (see the header). `every_branch_rejects(config)` says whether a configuration of the
 /// call is one the rule reports for this keyword; the configurations that pass the same written
@@ -76,14 +91,13 @@ inline bool inside(const core::TextSpan& span, const core::TextSpan& arguments) 
 template <typename Rejects>
 std::optional<core::Applicability> engine_deletion(const sqla::EngineSite& site, const py::Argument& arg,
                                                    Rejects&& rejects) {
-  if (!arg.removal.valid() || arg.where.path != site.where.path) return std::nullopt;
-  if (!site.through.empty() || !inside(arg.removal, site.arguments)) return core::Applicability::kUnsafe;
-  for (const sqla::EngineConfig& config : site.configs) {
-    const bool passes = std::any_of(config.keywords.begin(), config.keywords.end(),
-                                    [&](const py::Argument& k) { return k.removal == arg.removal; });
-    if (passes && !rejects(config)) return core::Applicability::kUnsafe;
-  }
-  return core::Applicability::kSafe;
+  return span_deletion(
+      site, arg.removal, arg.where.path,
+      [&](const sqla::EngineConfig& config) {
+        return std::any_of(config.keywords.begin(), config.keywords.end(),
+                           [&](const py::Argument& k) { return k.removal == arg.removal; });
+      },
+      rejects);
 }
 
 /// The fix deleting `args` (keywords of one engine configuration) from `site`; nullopt when one of

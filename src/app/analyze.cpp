@@ -65,7 +65,9 @@ void use_audited_versions(const std::string& audited, sqla::ProjectContext& cont
 //   policy         apply_policy: configuration, suppressions, baseline (config.cpp, suppressions.cpp)
 //   report         take_file_results, keep_named_files (report_files.cpp), build_audit (audit_report.cpp)
 std::optional<core::Report> analyze(const Options& options, const std::vector<const rules::Rule*>& selected,
-                                    std::string& error, const Settings* settings) {
+                                    std::string& error, const Settings* settings,
+                                    const std::map<std::string, std::string>* texts,
+                                    std::vector<InputFile>* files) {
   const py::Grammar& grammar = py::Grammar::get();
   if (!grammar.missing().empty()) {
     error = "internal error: the Python grammar lacks " + grammar.missing().front();
@@ -80,6 +82,12 @@ std::optional<core::Report> analyze(const Options& options, const std::vector<co
     error = walked.error;
     return std::nullopt;
   }
+  if (texts) {
+    for (InputFile& file : walked.files) {
+      if (const auto text = texts->find(file.display_path); text != texts->end()) file.text = text->second;
+    }
+  }
+  if (files) *files = walked.files;
   const std::string project_root = sqla::find_project_root(paths[0]);
   sqla::ProjectContext context = sqla::read_project_context(project_root, walked.diagnostics);
   use_audited_versions(paths[0], context, walked.diagnostics);
