@@ -96,6 +96,10 @@ int main(int argc, char** argv) {
   cli.add_flag("--no-prefilter", no_prefilter, "Parse and analyse every file, not only those that can hold facts");
   cli.add_flag("--files-only", options.files_only,
                "Audit the named files alone, without the project around them (its root, its other modules)");
+  cli.add_flag("--fix", options.fix, "Apply safe fixes in place (path -: print the fixed source)");
+  cli.add_flag("--unsafe-fixes", options.unsafe_fixes, "Also offer and apply fixes that may change behaviour");
+  cli.add_flag("--diff", options.diff, "Print the diff --fix would apply and change nothing (exit 1 when there is one)");
+  cli.add_flag("--fix-only", options.fix_only, "Apply fixes and report nothing else (exit 0)");
   cli_docs::add_doc_generators(cli);  // last: the man page and completions list every option above
   try {
     cli.parse(argc, argv);

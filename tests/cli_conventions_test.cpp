@@ -80,7 +80,8 @@ TEST_CASE("cli conventions: --list-rules --format json") {
   CHECK(first["name"] == "nullpool-pool-sizing");
   CHECK(first["severity"] == "error");
   CHECK(first["default"] == true);
-  CHECK(first["fixable"] == false);
+  CHECK(first["fixable"] == true);
+  CHECK(first["fix"] == "sometimes");
   CHECK(first["roles"].is_array());
   CHECK(first["url"].get<std::string>().size() > 10);
   CHECK(first["url"].get<std::string>().find("PA101.md") != std::string::npos);
@@ -114,7 +115,7 @@ TEST_CASE("cli conventions: --statistics counts findings per rule, most frequent
   const nlohmann::json counts = nlohmann::json::parse(json.out);
   CHECK(counts[0]["code"] == "PA101");
   CHECK(counts[0]["count"] == 2);
-  CHECK(counts[0]["fixable"] == false);
+  CHECK(counts[0]["fixable"] == true);  // pool_size at the NullPool call: a safe deletion
   CHECK(poolaudit("--statistics --format sarif " + path).code == 2);
   CHECK(poolaudit("--select PA101 --statistics --exit-zero " + path).code == 0);
 }

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "rules/common.h"
+#include "rules/fixes.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -13,23 +14,30 @@ namespace {
 constexpr std::array<std::string_view, 4> kQueueSizing = {"pool_size", "max_overflow", "pool_timeout",
                                                          "pool_use_lifo"};
 
+/// The keywords of `config` that its pool class rejects (what the finding names).
+std::vector<const py::Argument*> rejected(const sqla::EngineConfig& config) {
+  const sqla::PoolChoice& pool = config.pool;
+  std::vector<const py::Argument*> given;
+  if (pool.instance) {
+    for (const py::Argument& a : config.keywords) {
+      if (sqla::is_pool_keyword(a.name)) given.push_back(config.arg(a.name));
+    }
+  } else if (pool.kind == sqla::Pool::kNull || pool.kind == sqla::Pool::kStatic ||
+             pool.kind == sqla::Pool::kAssertion || pool.kind == sqla::Pool::kSingletonThread) {
+    for (std::string_view name : kQueueSizing) {
+      if (pool.kind == sqla::Pool::kSingletonThread && name == "pool_size") continue;
+      if (const py::Argument* a = config.arg(name)) given.push_back(a);
+    }
+  }
+  return given;
+}
+
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
     for (const sqla::EngineSite& site : file.engines) {
       for (const sqla::EngineConfig& config : site.configs) {
         const sqla::PoolChoice& pool = config.pool;
-        std::vector<const py::Argument*> given;
-        if (pool.instance) {
-          for (const py::Argument& a : config.keywords) {
-            if (sqla::is_pool_keyword(a.name)) given.push_back(config.arg(a.name));
-          }
-        } else if (pool.kind == sqla::Pool::kNull || pool.kind == sqla::Pool::kStatic ||
-                   pool.kind == sqla::Pool::kAssertion || pool.kind == sqla::Pool::kSingletonThread) {
-          for (std::string_view name : kQueueSizing) {
-            if (pool.kind == sqla::Pool::kSingletonThread && name == "pool_size") continue;
-            if (const py::Argument* a = config.arg(name)) given.push_back(a);
-          }
-        }
+        const std::vector<const py::Argument*> given = rejected(config);
         if (given.empty()) continue;
         std::vector<std::string> names;
         for (const py::Argument* a : given) {
@@ -44,6 +52,12 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         core::Finding& f = report_engine(out, site, config, std::move(message));
         for (const py::Argument* a : given) note_argument(f, *a, show(*a) + " passed here");
         note_pool(f, pool);
+        // The keywords only raise: deleting them changes nothing else, unless another branch of the
+        // same call passes them to a pool that uses them.
+        f.autofix = engine_arguments_fix(site, given, [](const sqla::EngineConfig& other, const py::Argument& a) {
+          const std::vector<const py::Argument*> also = rejected(other);
+          return std::any_of(also.begin(), also.end(), [&](const py::Argument* b) { return b->removal == a.removal; });
+        });
       }
     }
   }
@@ -84,7 +98,14 @@ extern const Rule kPA101{
      "pool_size=5)` raises the TypeError quoted above; without `pool_size` "
      "the engine connects. On 2.0 the same raise is at "
      "lib/sqlalchemy/engine/create.py:719-732@rel_2_0_52 (verified from "
-     "source)."},
+     "source).",
+     core::FixAvailability::kSometimes,
+     "safe when the keywords are written at the engine call (directly or in a dict inside its "
+     "parentheses) and every branch of the call that passes them has a pool that rejects them: "
+     "they only raise, so deleting them changes nothing else. Unsafe when they come from a `**` "
+     "dict elsewhere in the file or through a project wrapper (the edit is made there and changes "
+     "every other engine built from it) or when another branch uses them. None when they are "
+     "written in another file."},
     check};
 
 }  // namespace rules

@@ -4,6 +4,7 @@
 // StaticPool / SingletonThreadPool reuse connections, so their pre-ping does run.
 #include "core/text.h"
 #include "rules/common.h"
+#include "rules/fixes.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -44,6 +45,10 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         if (pings_fresh) f.severity = core::Severity::kWarning;
         note_argument(f, *ping, show(*ping) + " passed here");
         note_pool(f, config.pool);
+        // Dead with NullPool: deleting it changes nothing, unless another branch pools connections.
+        f.autofix = engine_arguments_fix(site, {ping}, [](const sqla::EngineConfig& other, const py::Argument&) {
+          return other.pool.kind == sqla::Pool::kNull && !other.pool.instance;
+        });
       }
     }
   }
@@ -80,7 +85,13 @@ extern const Rule kPA102{
      "Not run by the oracle: nothing fails, the option is redundant. "
      "Verified from source: lib/sqlalchemy/pool/base.py:1299-1324@rel_2_0_52"
      " skips the ping for a connection that was just created (since "
-     "1.4.0b1)."},
+     "1.4.0b1).",
+     core::FixAvailability::kSometimes,
+     "safe when `pool_pre_ping` is written at the engine call and every branch of the call that "
+     "passes it uses NullPool: the option does nothing there, so deleting it changes nothing. "
+     "Unsafe when it comes from a `**` dict elsewhere in the file or through a project wrapper "
+     "(other engines built from it may pool connections) or when another branch pools "
+     "connections. None when it is written in another file."},
     check};
 
 }  // namespace rules

@@ -3,6 +3,7 @@
 // (facts PA103). pool_recycle=-1 is SQLAlchemy's "off". Flask-SQLAlchemy 3 injects
 // pool_recycle=7200 on every MySQL engine: only a keyword the user wrote is a finding.
 #include "rules/common.h"
+#include "rules/fixes.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -29,6 +30,10 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         core::Finding& f = report_engine(out, site, config, std::move(message));
         note_argument(f, *recycle, show(*recycle) + " passed here");
         note_pool(f, config.pool);
+        // Dead with NullPool: deleting it changes nothing, unless another branch pools connections.
+        f.autofix = engine_arguments_fix(site, {recycle}, [](const sqla::EngineConfig& other, const py::Argument&) {
+          return other.pool.kind == sqla::Pool::kNull && !other.pool.instance;
+        });
       }
     }
   }
@@ -62,7 +67,13 @@ extern const Rule kPA103{
      "Not run by the oracle: nothing fails, the option is unused. Verified "
      "from source: `recycle` is a `Pool.__init__` parameter "
      "(lib/sqlalchemy/pool/base.py:171@rel_2_0_52) checked only when a "
-     "pooled connection is checked out again."},
+     "pooled connection is checked out again.",
+     core::FixAvailability::kSometimes,
+     "safe when `pool_recycle` is written at the engine call and every branch of the call that "
+     "passes it uses NullPool: the option does nothing there, so deleting it changes nothing. "
+     "Unsafe when it comes from a `**` dict elsewhere in the file or through a project wrapper "
+     "(other engines built from it may pool connections) or when another branch pools "
+     "connections. None when it is written in another file."},
     check};
 
 }  // namespace rules

@@ -3,6 +3,7 @@
 // option only: every other driver rejects it, and since create_engine() opens no connection the
 // failure comes on the first checkout, not at start-up.
 #include "rules/common.h"
+#include "rules/fixes.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -33,6 +34,30 @@ std::string driver_error(const sqla::DatabaseUrl& url) {
   return "";
 }
 
+/// Deletes the `check_same_thread` entry, or the whole `connect_args=` keyword when the entry is all
+/// it holds. Safe at the call when every branch passing the entry has a non-SQLite URL written in
+/// this file; a URL from settings or the environment may be SQLite elsewhere (tests, development).
+std::optional<core::Fix> drop_entry(const sqla::EngineSite& site, const py::Argument& args,
+                                    const py::DictEntry& entry) {
+  auto passes = [&](const sqla::EngineConfig& config) {
+    const py::Argument* a = config.arg("connect_args");
+    if (!a || a->value->kind != py::ValueKind::kDict || !a->value->dict) return false;
+    const py::DictEntry* e = a->value->dict->find("check_same_thread");
+    return e && e->removal == entry.removal;
+  };
+  auto rejects = [&](const sqla::EngineConfig& config) {
+    return !branch_tests_dialect(config, "sqlite") && known_non_sqlite(config) &&
+           config.url_origin.path == site.where.path;
+  };
+  const py::DictValue& dict = *args.value->dict;
+  const bool alone = dict.entries.size() == 1 && dict.complete && dict.pending.empty() && args.via.empty();
+  const core::TextSpan& span = alone ? args.removal : entry.removal;
+  const std::string& path = alone ? args.where.path : entry.where.path;
+  const auto applicability = span_deletion(site, span, path, passes, rejects);
+  if (!applicability) return std::nullopt;
+  return deletion_fix({Deletion{alone ? "connect_args" : "check_same_thread", span, *applicability}});
+}
+
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
     for (const sqla::EngineSite& site : file.engines) {
@@ -52,6 +77,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         f.notes.push_back(core::Note{entry->where, "check_same_thread set here"});
         note_argument(f, *args, "connect_args passed here");
         if (config.url_origin.valid()) f.notes.push_back(core::Note{config.url_origin, "URL " + url.masked()});
+        f.autofix = drop_entry(site, *args, *entry);
       }
     }
   }
@@ -86,7 +112,14 @@ extern const Rule kPA120{
      "Proven by the oracle on SQLAlchemy 1.4.46, psycopg2 2.9.5 and "
      "PostgreSQL 15: the first connection fails with `invalid dsn: invalid "
      "connection option \"check_same_thread\"`; the same option on a SQLite "
-     "URL connects."},
+     "URL connects.",
+     core::FixAvailability::kSometimes,
+     "safe when `check_same_thread` is written at the engine call and every branch passing it has "
+     "a non-SQLite URL written in the same file: the driver only rejects it. Deletes the whole "
+     "`connect_args=` when the entry is all it holds. Unsafe when the URL comes from settings or "
+     "the environment (it may be SQLite in tests or development), when the dict is defined "
+     "elsewhere in the file or the call goes through a project wrapper. None when the dict is "
+     "written in another file."},
     check};
 
 }  // namespace rules

@@ -8,6 +8,7 @@
 #include <array>
 
 #include "rules/common.h"
+#include "rules/fixes.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -23,6 +24,7 @@ struct Problem {
   std::string message;
   bool breaks_on_2 = false;   ///< raises at start-up on 2.0
   bool breaks_on_14 = false;  ///< raises at start-up on 1.4 already
+  bool deletable = true;      ///< deleting the keyword is the fix (not for strategy='mock')
   std::vector<const py::Argument*> args;
 };
 
@@ -52,6 +54,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
           if (v.kind == py::ValueKind::kString && !v.partial) {
             Problem p;
             p.args.push_back(a);
+            p.deletable = false;  // a mock engine is create_mock_engine(), not a keyword fewer
             if (v.text == "mock") {
               p.message = "strategy='mock' is deprecated since SQLAlchemy 1.4: call create_mock_engine() instead";
             } else {
@@ -88,6 +91,13 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
             f.severity = core::Severity::kError;
           }
           for (const py::Argument* a : p.args) note_argument(f, *a, show(*a) + " passed here");
+          if (!p.deletable) continue;
+          // On 2.0 the keyword only raises or is ignored: deleting it is safe when the project
+          // targets 2.0; on 1.x `encoding` / `convert_unicode` / `implicit_returning` still act.
+          const bool targets_2 = version && *version >= sqla::Version{2, 0, 0};
+          f.autofix = engine_arguments_fix(site, p.args, [&](const sqla::EngineConfig&, const py::Argument&) {
+            return targets_2;
+          });
         }
       }
     }
@@ -127,7 +137,14 @@ extern const Rule kPA121{
      "Not proven by the oracle: the keywords were removed in SQLAlchemy 2.0 "
      "and Debian ships 1.4.46, which accepts them. Verified from source: on "
      "2.0 a keyword nobody consumes makes create_engine() raise TypeError "
-     "(lib/sqlalchemy/engine/create.py:719-732@rel_2_0_52)."},
+     "(lib/sqlalchemy/engine/create.py:719-732@rel_2_0_52).",
+     core::FixAvailability::kSometimes,
+     "safe when the project targets SQLAlchemy 2.0 (its dependency files or `sqlalchemy-version`) "
+     "and the keyword is written at the engine call: there it only raises or is ignored. Unsafe "
+     "when the target version is not known or older (1.4 still honours `encoding`, "
+     "`convert_unicode` and `implicit_returning`), or the keyword comes from a `**` dict elsewhere "
+     "in the file or through a project wrapper. None for `strategy=` (a mock engine is "
+     "`create_mock_engine()`) and for keywords written in another file."},
     check};
 
 }  // namespace rules

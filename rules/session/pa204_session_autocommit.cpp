@@ -24,6 +24,11 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
       std::string note = "autocommit=True passed here";
       if (!a.via.empty()) note += " (through " + a.via + ")";
       f.notes.push_back(core::Note{a.where, std::move(note)});
+      // Without autocommit the session opens a transaction that needs a commit(): code written
+      // for autocommit mode would lose its writes, so the deletion is never safe.
+      if (a.removal.valid() && a.where.path == a.call.path) {
+        f.autofix = core::Fix{"Remove `autocommit=True`", core::Applicability::kUnsafe, {core::Edit{a.removal, {}}}};
+      }
     }
   }
 }
@@ -61,7 +66,14 @@ extern const Rule kPA204{
      "Session.autocommit parameter is deprecated` (with "
      "`SQLALCHEMY_WARN_20=1`); `autocommit=False` does not. The "
      "ArgumentError is SQLAlchemy 2.0's: verified from source, "
-     "lib/sqlalchemy/orm/session.py:1751-1754@rel_2_0_52."},
+     "lib/sqlalchemy/orm/session.py:1751-1754@rel_2_0_52.",
+     core::FixAvailability::kSometimes,
+     "unsafe, when `autocommit=True` is written in the same file as the session factory call: "
+     "without it the session begins a transaction that must be committed, so code written for "
+     "autocommit mode loses its writes until `commit()` or `session.begin()` blocks are added. "
+     "(`autocommit=False` is valid on 2.0 and never reported, so nothing deletes it.) None when "
+     "the keyword is set in a subclass's `__init__`, stored into `**kwargs`, or written in "
+     "another file."},
     check};
 
 }  // namespace rules

@@ -84,14 +84,18 @@ bool load_file_settings(SettingsTree& tree, const Options& options, Inputs& inpu
 //   policy         apply_policy: configuration, suppressions, baseline (config.cpp, suppressions.cpp)
 //   report         take_file_results, keep_named_files (report_files.cpp), build_audit (audit_report.cpp)
 std::optional<core::Report> analyze(const Options& options, const std::vector<const rules::Rule*>& selected,
-                                    std::string& error, const Settings* settings) {
+                                    std::string& error, const Settings* settings,
+                                    const std::map<std::string, std::string>* texts,
+                                    std::vector<InputFile>* files) {
   SettingsTree tree = SettingsTree::single(settings ? *settings : Settings(), selected);
   std::vector<const rules::Rule*> ran;
-  return analyze(options, tree, ran, error);
+  return analyze(options, tree, ran, error, texts, files);
 }
 
 std::optional<core::Report> analyze(const Options& options, SettingsTree& tree,
-                                    std::vector<const rules::Rule*>& selected, std::string& error) {
+                                    std::vector<const rules::Rule*>& selected, std::string& error,
+                                    const std::map<std::string, std::string>* texts,
+                                    std::vector<InputFile>* files) {
   const py::Grammar& grammar = py::Grammar::get();
   if (!grammar.missing().empty()) {
     error = "internal error: the Python grammar lacks " + grammar.missing().front();
@@ -111,6 +115,12 @@ std::optional<core::Report> analyze(const Options& options, SettingsTree& tree,
   const Settings* settings = &tree.project();
   const std::string common = common_directory(paths);
   const std::string project_root = sqla::find_project_root(common);
+  if (texts) {
+    for (InputFile& file : walked.files) {
+      if (const auto text = texts->find(file.display_path); text != texts->end()) file.text = text->second;
+    }
+  }
+  if (files) *files = walked.files;
   sqla::ProjectContext context = sqla::read_project_context(project_root, walked.diagnostics);
   use_audited_versions(common, context, walked.diagnostics);
   apply_settings(*settings, context);

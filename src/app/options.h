@@ -51,7 +51,12 @@ struct Options {
   // Output conventions shared with ruff (run.cpp, src/report/).
   bool statistics = false;                 ///< a count per rule instead of the findings
   bool concise = false;                    ///< text: one line per finding, no source excerpt
-  std::string rule_docs_url = kDefaultRuleDocsUrl;  ///< rule pages: "{code}" replaced, or dir + "/PA101.md"
+  std::string rule_docs_url = kDefaultRuleDocsUrl;
+  // Autofix (fix_run.cpp).
+  bool fix = false;                        ///< apply safe fixes in place ("-": print the fixed source)
+  bool unsafe_fixes = false;               ///< also offer and apply fixes that may change behaviour
+  bool diff = false;                       ///< print the diff --fix would apply, change nothing
+  bool fix_only = false;                   ///< apply fixes, report nothing else  ///< rule pages: "{code}" replaced, or dir + "/PA101.md"
 };
 
 }  // namespace app

@@ -29,7 +29,8 @@ void list_rules(bool json, const std::string& docs_url, std::ostream& out) {
                     {"severity", std::string(core::severity_name(r->info.severity))},
                     {"default", r->info.default_on},
                     {"roles", std::move(roles)},
-                    {"fixable", false},  // poolaudit reports; it does not rewrite code (yet)
+                    {"fixable", r->info.fix_availability != core::FixAvailability::kNone},
+                    {"fix", std::string(core::fix_availability_name(r->info.fix_availability))},
                     {"url", core::rule_doc_url(docs_url, r->info.code)}});
   }
   out << list.dump(2) << "\n";
@@ -52,6 +53,7 @@ bool explain_rule(const std::string& code_or_name, bool markdown, const std::str
   if (!r->info.roles_reason.empty()) out << ". " << r->info.roles_reason;
   if (!r->info.evidence.empty()) out << "\n\nEvidence: " << r->info.evidence;
   out << "\n\nFix: " << r->info.fix << "\n";
+  out << "Autofix: " << report::autofix_line(r->info) << "\n";
   const std::string url = core::rule_doc_url(docs_url, r->info.code);
   if (!url.empty()) out << "\nDocs: " << url << "\n";
   return true;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -9,6 +10,8 @@
 #include "app/config_tree.h"
 #include "app/inputs.h"
 #include "app/diagnostics.h"
+#include "app/fix_run.h"
+#include "app/unified_diff.h"
 #include "app/output_file.h"
 #include "app/rule_commands.h"
 #include "app/walk.h"
@@ -126,8 +129,11 @@ std::vector<const core::Finding*> named_but_unread(const Options& options,
 
 namespace {
 
-/// Everything run() does; what it writes to `out` and `err` is masked by run() on the way out.
-int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, bool out_is_tty) {
+/// Everything run() does; what it writes to `out` and `err` is masked by run() on the way out. The
+/// one exception is `source`: with `--fix -` the fixed source read from stdin goes back to the
+/// editor as written (masking a URL's password there would overwrite the user's code with `***`).
+int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, bool out_is_tty,
+                 std::optional<std::string>* source = nullptr) {
   if (options.version) {
     out << version() << "\n";
     return kExitClean;
@@ -190,12 +196,57 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
   }
   const Settings* settings = &tree->project();
   std::vector<const rules::Rule*> ran;
-  auto report = analyze(settings->options, *tree, ran, error);
   const std::vector<const rules::Rule*>* selected = &ran;
+  const bool fixing = options.fix || options.diff || options.fix_only;
+  if (fixing && !options.write_baseline.empty()) {
+    err << "poolaudit: --write-baseline records findings; it does not combine with --fix or --diff\n";
+    return kExitUsage;
+  }
+  std::optional<core::Report> report;
+  // With --fix on stdin ("-"), standard output carries the fixed source: the report goes to stderr.
+  bool source_on_stdout = false;
+  if (fixing) {
+    std::optional<FixOutcome> fixed = fix_project(settings->options, *tree, ran, error);
+    if (!fixed) {
+      err << "poolaudit: " << error << "\n";
+      return kExitUsage;
+    }
+    for (const std::string& dropped : fixed->dropped) err << "poolaudit: " << dropped << "\n";
+    const size_t applied = fixed->applied;
+    if (options.diff) {
+      for (const auto& [path, file] : fixed->changed) out << unified_diff(file.before, file.after, path);
+      err << "poolaudit: " << (applied == 0 ? "no fixes" : "would fix " + std::to_string(applied) +
+                                                              (applied == 1 ? " finding" : " findings"))
+          << "\n";
+      return fixed->changed.empty() ? kExitClean : kExitFindings;
+    }
+    if (!write_fixed_files(*fixed, error)) {
+      err << "poolaudit: " << error << "\n";
+      return kExitUsage;
+    }
+    const bool from_stdin = std::find(options.paths.begin(), options.paths.end(), "-") != options.paths.end();
+    if (from_stdin) {
+      // The editor's buffer comes back fixed, or unchanged when nothing applied.
+      std::string text = fixed->stdin_text;
+      for (const auto& [path, file] : fixed->changed) {
+        if (file.from_stdin) text = file.after;
+      }
+      if (source) *source = std::move(text);
+      else out << text;
+      source_on_stdout = true;
+    }
+    err << "poolaudit: fixed " << applied << (applied == 1 ? " finding" : " findings") << " in "
+        << fixed->changed.size() << (fixed->changed.size() == 1 ? " file" : " files") << "\n";
+    if (options.fix_only) return kExitClean;
+    report = std::move(fixed->report);
+  } else {
+    report = analyze(settings->options, *tree, ran, error);
+  }
   if (!report) {
     err << "poolaudit: " << error << "\n";
     return kExitUsage;
   }
+  std::ostream& report_out = source_on_stdout ? err : out;
   report->version = POOLAUDIT_VERSION;
   const std::vector<const core::Finding*> unread = named_but_unread(options, *report);
   if (!options.write_baseline.empty()) {
@@ -222,7 +273,9 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
     report->blob_url = ci_blob_url();
     report::write_markdown(*report, report::MarkdownStyle{options.quiet}, rendered);
   } else if (options.format == "text") {
-    report::write_text(*report, report::TextStyle{use_color(options, out_is_tty), options.quiet, options.concise},
+    report::write_text(*report,
+                       report::TextStyle{use_color(options, out_is_tty && !source_on_stdout), options.quiet,
+                                         options.concise, options.unsafe_fixes},
                        rendered);
   } else {
     report::write_format(options.format, *report, rendered);
@@ -230,9 +283,9 @@ int run_unmasked(const Options& options, std::ostream& out, std::ostream& err, b
   // Masked here too because -o writes the report to a file, not through run()'s choke point.
   const std::string text = core::mask_secrets(rendered.str());
   if (options.output.empty()) {
-    out << text;
-    out.flush();
-    if (!out) {  // a full disk or a closed pipe: the report is incomplete, and the exit code says so
+    report_out << text;
+    report_out.flush();
+    if (!report_out) {  // a full disk or a closed pipe: the report is incomplete, and the exit code says so
       err << "poolaudit: cannot write the report to standard output\n";
       return kExitUsage;
     }
@@ -264,10 +317,11 @@ int run(const Options& options, std::ostream& out, std::ostream& err, bool out_i
   // exact values earlier (a URL literal's password runs to its last '@'); this pass catches the rest.
   std::ostringstream out_buffer;
   std::ostringstream err_buffer;
-  const int code = run_unmasked(options, out_buffer, err_buffer, out_is_tty);
+  std::optional<std::string> source;
+  const int code = run_unmasked(options, out_buffer, err_buffer, out_is_tty, &source);
   err << core::mask_secrets(err_buffer.str());
   err.flush();
-  out << core::mask_secrets(out_buffer.str());
+  out << (source ? *source : core::mask_secrets(out_buffer.str()));
   out.flush();
   if (!out) {  // a full disk or a closed pipe: the output is incomplete, and the exit code says so
     err << "poolaudit: cannot write to standard output\n";

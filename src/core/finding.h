@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fix.h"
 #include "core/location.h"
 #include "core/role.h"
 
@@ -31,6 +32,7 @@ struct Finding {
   Location where;        ///< anchored on the first line of the offending statement or call
   std::string message;   ///< one sentence: the consequence; no trailing period
   std::string fix;       ///< how to fix it
+  std::optional<Fix> autofix;  ///< the edits that fix it (core/fix.h), when the rule can offer them
   std::vector<Note> notes;
   // Stable identity for baselines and SARIF fingerprints (no line numbers): filled centrally
   // after the rules ran, from the facts' function ranges and the finding's first note.
@@ -70,6 +72,10 @@ struct RuleInfo {
   /// How the claim was checked: "Proven by the oracle on ..." (tests/oracle/cases/PAnnn runs it),
   /// "Verified from source: ..." or why it is not run (rendered in --explain and the docs).
   std::string_view evidence = {};
+  FixAvailability fix_availability = FixAvailability::kNone;  ///< what the rule's autofix offers
+  /// "Safe when ...; unsafe when ...; none when ..., because ...": rendered as the documentation's
+  /// autofix line ("" with kNone: the page says no autofix is offered).
+  std::string_view fix_safety = {};
 };
 
 /// Collects the findings of one rule for one file (or the project); a rule cannot mis-tag them.

@@ -27,6 +27,21 @@ ordered_json finding_json(const core::Finding& f, const std::string& docs_url) {
                     {"message", n.message}});
   }
   j["notes"] = std::move(notes);
+  if (f.autofix) {
+    ordered_json edits = ordered_json::array();
+    for (const core::Edit& e : f.autofix->edits) {
+      edits.push_back({{"start_byte", e.span.begin},
+                       {"end_byte", e.span.end},
+                       {"line", e.span.range.begin.line},
+                       {"column", e.span.range.begin.column},
+                       {"end_line", e.span.range.end.line},
+                       {"end_column", e.span.range.end.column},
+                       {"content", e.replacement}});
+    }
+    j["autofix"] = {{"title", f.autofix->title},
+                    {"applicability", std::string(core::applicability_name(f.autofix->applicability))},
+                    {"edits", std::move(edits)}};
+  }
   if (const std::string url = core::rule_doc_url(docs_url, f.code); !url.empty()) j["url"] = url;
   j["suppressed"] = f.suppressed;
   if (f.suppressed && !f.suppression.empty()) j["suppression"] = f.suppression;

@@ -1,6 +1,7 @@
 #pragma once
 // Renderers of the one result model. Each takes a finished core::Report and only formats it.
 #include <ostream>
+#include <string>
 #include <string_view>
 
 #include "core/report.h"
@@ -11,6 +12,7 @@ struct TextStyle {
   bool color = false;  ///< ANSI colours (a TTY, --color always)
   bool quiet = false;  ///< findings and the summary line only
   bool concise = false;  ///< one line per finding: no source excerpt
+  bool unsafe_fixes = false;  ///< --unsafe-fixes: unsafe fixes count as applicable (`[*]`)
 };
 
 /// gcc-style finding lines, then the audit report (checks, inventory, summary).
@@ -37,6 +39,8 @@ bool known_format(std::string_view format);
 bool write_format(std::string_view format, const core::Report& report, std::ostream& out);
 /// `--statistics`: the count of findings per rule, most frequent first; text or a JSON array.
 void write_statistics(const core::Report& report, bool json, std::ostream& out);
+/// "none: ..." / "sometimes (`--fix`): safe when ...": what the rule's autofix offers and why.
+std::string autofix_line(const core::RuleInfo& rule);
 /// A rule's documentation page in Markdown (docs/rules/PAnnn.md, SARIF help, --explain --format markdown).
 void write_rule_markdown(const core::RuleInfo& rule, std::ostream& out);
 

@@ -134,6 +134,22 @@ void write_sarif(const core::Report& report, std::ostream& out) {
       }
       r["relatedLocations"] = std::move(related);
     }
+    if (f.autofix) {
+      // SARIF 2.1.0 §3.55 fix: one artifactChange in the finding's file, a replacement per edit.
+      ordered_json replacements = ordered_json::array();
+      for (const core::Edit& e : f.autofix->edits) {
+        const core::SourceRange& s = e.span.range;
+        ordered_json replacement{{"deletedRegion", {{"startLine", s.begin.line}, {"startColumn", s.begin.column},
+                                                    {"endLine", s.end.line}, {"endColumn", s.end.column}}}};
+        if (!e.replacement.empty()) replacement["insertedContent"] = {{"text", e.replacement}};
+        replacements.push_back(std::move(replacement));
+      }
+      r["fixes"] = ordered_json::array(
+          {{{"description", {{"text", f.autofix->title + " (" +
+                                          std::string(core::applicability_name(f.autofix->applicability)) + ")"}}},
+            {"artifactChanges", ordered_json::array({{{"artifactLocation", artifact(f.where.path)},
+                                                      {"replacements", std::move(replacements)}}})}}});
+    }
     r["partialFingerprints"] = {{"poolaudit/v1", prints[i]}};
     if (f.suppressed) r["suppressions"] = ordered_json::array({{{"kind", "inSource"}}});
     results.push_back(std::move(r));

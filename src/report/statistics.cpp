@@ -15,6 +15,7 @@ struct RuleCount {
   std::string code;
   std::string name;
   size_t count = 0;
+  bool fixable = false;  ///< one of them carries a safe fix (`--fix` would apply it)
 };
 
 std::vector<RuleCount> count_by_rule(const core::Report& report) {
@@ -24,6 +25,7 @@ std::vector<RuleCount> count_by_rule(const core::Report& report) {
     c.code = f.code;
     c.name = f.name;
     ++c.count;
+    if (f.autofix && f.autofix->applicability == core::Applicability::kSafe) c.fixable = true;
   };
   for (const core::Finding& f : report.findings) {
     if (!f.suppressed) add(f);
@@ -46,7 +48,7 @@ void write_statistics(const core::Report& report, bool json, std::ostream& out) 
       list.push_back({{"code", c.code},
                       {"name", c.name},
                       {"count", c.count},
-                      {"fixable", false},
+                      {"fixable", c.fixable},
                       {"url", core::rule_doc_url(report.rule_docs_url, c.code)}});
     }
     out << list.dump(2) << "\n";

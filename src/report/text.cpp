@@ -31,11 +31,17 @@ const std::string* source_line(const core::Report& report, const core::Finding& 
   return line == file->second.end() ? nullptr : &line->second;
 }
 
-void write_finding(const core::Finding& f, const std::string* line, const Colors& c, std::ostream& out) {
+/// The finding carries a fix that --fix applies (unsafe ones with --unsafe-fixes).
+bool applicable(const core::Finding& f, bool unsafe_fixes) {
+  return f.autofix && (unsafe_fixes || f.autofix->applicability == core::Applicability::kSafe);
+}
+
+void write_finding(const core::Finding& f, const std::string* line, const Colors& c, bool unsafe_fixes,
+                   std::ostream& out) {
   const auto& b = f.where.range.begin;
   out << c.bold() << f.where.path << ":" << b.line << ":" << b.column << ":" << c.reset() << " "
       << c.severity(f.severity) << core::severity_name(f.severity) << ":" << c.reset() << " " << f.message
-      << " [" << f.code << "]\n";
+      << " [" << f.code << "]" << (applicable(f, unsafe_fixes) ? " [*]" : "") << "\n";
   if (line && f.where.valid()) {
     const core::SourceRange& r = f.where.range;
     const uint32_t end = r.end.line == r.begin.line ? r.end.column : 0;  // 0: to the end of the line
@@ -64,11 +70,15 @@ void write_text(const core::Report& raw, const TextStyle& style, std::ostream& o
   const Colors c{style.color};
   bool printed = !report.diagnostics.empty();
   auto line_of = [&](const core::Finding& f) { return style.concise ? nullptr : source_line(report, f); };
-  for (const core::Finding& d : report.diagnostics) write_finding(d, line_of(d), c, out);
+  for (const core::Finding& d : report.diagnostics) write_finding(d, line_of(d), c, style.unsafe_fixes, out);
+  size_t fixable = 0;
+  size_t hidden = 0;  // unsafe fixes --unsafe-fixes would enable
   for (const core::Finding& f : report.findings) {
     if (f.suppressed) continue;
-    write_finding(f, line_of(f), c, out);
+    write_finding(f, line_of(f), c, style.unsafe_fixes, out);
     printed = true;
+    if (applicable(f, style.unsafe_fixes)) ++fixable;
+    else if (f.autofix) ++hidden;
   }
   if (!style.quiet) {
     out << (printed ? "\n" : "") << c.bold() << report.tool << " "
@@ -166,6 +176,16 @@ void write_text(const core::Report& raw, const TextStyle& style, std::ostream& o
   out << " in " << plural(s.files, "file");
   if (s.skipped) out << " (" << s.skipped << " skipped)";
   out << "\n";
+  // ruff's closing line: what --fix would do, and what --unsafe-fixes would add.
+  const std::string hint = hidden == 0 ? "" : " (" + std::to_string(hidden) + " hidden " +
+                                                  (hidden == 1 ? "fix" : "fixes") +
+                                                  " can be enabled with --unsafe-fixes)";
+  if (fixable > 0) {
+    out << "[*] " << fixable << " fixable with --fix" << (style.unsafe_fixes ? " --unsafe-fixes" : "") << hint
+        << "\n";
+  } else if (hidden > 0) {
+    out << "No fixes available" << hint << "\n";
+  }
 }
 
 }  // namespace report
