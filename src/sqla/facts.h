@@ -16,6 +16,7 @@
 #include "core/source_file.h"
 #include "py/module.h"
 #include "sqla/dialect_evidence.h"
+#include "sqla/edit_anchors.h"
 #include "sqla/entry_points.h"
 #include "sqla/knowledge.h"
 #include "sqla/url.h"
@@ -456,6 +457,7 @@ struct FileFacts {
   EntryPointFacts entry;         ///< per-request / invocation / task functions (entry_points.cpp)
   DeploymentFacts deployment;    ///< what this module says about where it runs (deployment.cpp)
   std::vector<ScopeSpan> scopes;  ///< every function and class, for Finding::scope
+  EditAnchors anchors;           ///< where fixes can edit the file (edit_anchors.h)
 };
 
 struct IniEntry {
