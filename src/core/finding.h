@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fix.h"
 #include "core/location.h"
 #include "core/role.h"
 
@@ -31,6 +32,7 @@ struct Finding {
   Location where;        ///< anchored on the first line of the offending statement or call
   std::string message;   ///< one sentence: the consequence; no trailing period
   std::string fix;       ///< how to fix it
+  std::optional<Fix> autofix;  ///< the edits that fix it (core/fix.h), when the rule can offer them
   std::vector<Note> notes;
   // Stable identity for baselines and SARIF fingerprints (no line numbers): filled centrally
   // after the rules ran, from the facts' function ranges and the finding's first note.
@@ -67,6 +69,10 @@ struct RuleInfo {
                                  ///< finding is anchored in)
   std::string_view roles_reason =
       {}; ///< why those roles (rendered in the rule's documentation)
+  FixAvailability fix_availability = FixAvailability::kNone;  ///< what the rule's autofix offers
+  /// "Safe when ...; unsafe when ...; none when ..., because ...": rendered as the documentation's
+  /// autofix line ("" with kNone: the page says no autofix is offered).
+  std::string_view fix_safety = {};
 };
 
 /// Collects the findings of one rule for one file (or the project); a rule cannot mis-tag them.

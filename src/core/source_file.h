@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fix.h"
 #include "core/location.h"
 
 namespace core {
@@ -24,6 +25,10 @@ class SourceFile {
   }
   Location location(uint32_t begin_byte, uint32_t end_byte) const {
     return {path_, range(begin_byte, end_byte)};
+  }
+  /// A byte range with its line/column range (a fix's edit span).
+  TextSpan span(uint32_t begin_byte, uint32_t end_byte) const {
+    return {begin_byte, end_byte, range(begin_byte, end_byte)};
   }
   /// The byte offset where the line holding `byte_offset` starts.
   uint32_t line_start(uint32_t byte_offset) const;

@@ -41,6 +41,10 @@ struct Argument {
   ValuePtr value;
   core::Location where;      ///< the keyword argument, or the dict entry it came from
   std::string via;           ///< "**opts" when it came through a dict splat
+  /// The bytes that delete it where it was written (py/removal.h): a keyword of the call's argument
+  /// list, or, with `via`, the dict entry it came from. Invalid when no deletion removes it (a
+  /// positional argument, `d[k] = v`, a `functools.partial` binding). In `where.path`'s file.
+  core::TextSpan removal;
 };
 
 /// The arguments of one call on one combination of branches.

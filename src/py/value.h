@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fix.h"
 #include "core/location.h"
 
 namespace py {
@@ -35,6 +36,9 @@ struct DictEntry {
   std::string key;
   std::shared_ptr<const Value> value;
   core::Location where;  ///< the entry (or `d[k] = v` statement) that set it
+  /// The bytes that delete the entry from its dict display or dict(...) call (py/removal.h);
+  /// invalid for `d[k] = v`, `d.update(...)` and the like.
+  core::TextSpan removal;
 };
 
 /// An ordered dict with string keys. `complete` is false when entries may exist that are not

@@ -22,6 +22,13 @@ namespace {
 using core::last_component;
 using py::ValueKind;
 
+/// The argument list of a call node, parentheses included (EngineSite::arguments).
+core::TextSpan argument_list_span(const py::Module& module, ts::Node call) {
+  const ts::Node list = py::field(call, py::Field::kArguments);
+  if (py::kind_of(list) != py::Kind::kArgumentList) return {};
+  return module.source().span(list.start_byte(), list.end_byte());
+}
+
 bool is_session_factory(std::string_view qualified) {
   if (qualified.rfind("sqlalchemy.", 0) != 0 && qualified.rfind("sqlmodel.", 0) != 0) return false;
   const std::string_view last = last_component(qualified);
@@ -264,7 +271,7 @@ class FactsBuilder : public py::CallObserver {
         const bool session_subclass = std::any_of(c.bases.begin(), c.bases.end(), [](const py::Value& b) {
           return b.kind == ValueKind::kSymbol && is_session_instance(b.text + "()");
         });
-        if (session_subclass) facts_.session_autocommit.push_back(SessionAutocommit{use.call, where, use.callee, c.name + ".__init__", use.branch});
+        if (session_subclass) facts_.session_autocommit.push_back(SessionAutocommit{use.call, where, use.callee, c.name + ".__init__", use.branch, {}});
       }
     }
     // An engine made in a loop body is one per iteration unless it is kept (stored, passed on, returned).
@@ -349,6 +356,7 @@ class FactsBuilder : public py::CallObserver {
     const size_t index = site_at(call.node, [&] {
       EngineSite site;
       site.where = call.module.location(call.node);
+      site.arguments = argument_list_span(call.module, call.node);
       site.factory = w.site.factory;
       site.callee = std::string(call.module.text(call.callee_node));
       site.assigned_to = std::string(call.assigned_to);
@@ -375,14 +383,14 @@ class FactsBuilder : public py::CallObserver {
         // **kwargs: the call's keywords that are not named parameters.
         for (const py::Argument& k : call.args.keywords) {
           if (std::find(w.site.parameters.begin(), w.site.parameters.end(), k.name) == w.site.parameters.end()) {
-            out.push_back(py::Argument{k.name, k.value, k.where, "**" + param});
+            out.push_back(py::Argument{k.name, k.value, k.where, "**" + param, k.removal});
           }
         }
         if (!call.args.complete) complete = false;
         return;
       }
       if (const py::Argument* given = param_value(param)) {
-        out.push_back(py::Argument{a.name, given->value, given->where, a.via});
+        out.push_back(py::Argument{a.name, given->value, given->where, a.via, {}});
         return;
       }
       // Left out of a call whose arguments are all known: the parameter's default.
@@ -393,7 +401,7 @@ class FactsBuilder : public py::CallObserver {
       const py::ValuePtr fallback =
           all_known && pos < w.site.parameter_defaults.size() ? w.site.parameter_defaults[pos] : nullptr;
       if (fallback) {
-        out.push_back(py::Argument{a.name, fallback, a.where, a.via});
+        out.push_back(py::Argument{a.name, fallback, a.where, a.via, {}});
       } else {
         out.push_back(a);  // resolves to Unknown later
       }
@@ -436,6 +444,7 @@ class FactsBuilder : public py::CallObserver {
     const size_t index = site_at(anchor, [&] {
       EngineSite site;
       site.where = call.module.location(anchor);
+      site.arguments = argument_list_span(call.module, anchor);
       site.factory = factory;
       site.callee = std::string(call.module.text(wrapped ? py::field(anchor, py::Field::kFunction) : call.callee_node));
       site.assigned_to = wrapped ? std::string() : std::string(call.assigned_to);
@@ -483,13 +492,13 @@ class FactsBuilder : public py::CallObserver {
       if (!store || !seen_autocommit_.insert(call.node.start_byte()).second) return;
       facts_.session_autocommit.push_back(SessionAutocommit{call.module.location(call.node), store->where,
                                                             std::string(call.module.text(call.callee_node)),
-                                                            store->via, call.module.describe(call.args.tags)});
+                                                            store->via, call.module.describe(call.args.tags), {}});
       return;
     }
     if (!seen_autocommit_.insert(call.node.start_byte()).second) return;
     facts_.session_autocommit.push_back(SessionAutocommit{call.module.location(call.node), a->where,
                                                           std::string(call.module.text(call.callee_node)), a->via,
-                                                          call.module.describe(call.args.tags)});
+                                                          call.module.describe(call.args.tags), a->removal});
   }
 
   /// `super().__init__(autocommit=True)` in a class's __init__, and uses of this module's classes

@@ -108,6 +108,9 @@ struct RawEngineCall {
 
 struct EngineSite {
   core::Location where;          ///< the whole call; findings anchor on its first line
+  /// The call's argument list, parentheses included (where a fix inserts or rewrites arguments);
+  /// invalid for engines built by Flask-SQLAlchemy from configuration.
+  core::TextSpan arguments;
   Factory factory = Factory::kCreateEngine;
   std::string callee;            ///< as written: "sa.create_engine"
   std::string assigned_to;       ///< "engine", "self.engine", "" when not assigned
@@ -235,6 +238,9 @@ struct SessionAutocommit {
   std::string callee;
   std::string via;               ///< "**opts"
   std::string branch;
+  /// Deletes the keyword (or, with `via`, its dict entry) where it was written (core/fix.h);
+  /// invalid when no deletion removes it (a subclass's __init__, a store into **kwargs).
+  core::TextSpan removal;
 };
 
 /// `x.dispose()`, for Alembic env.py and lifecycle rules.

@@ -78,7 +78,7 @@ class Resolver {
       }
       for (const py::DictEntry& e : value->dict->entries) {
         std::erase_if(dict->entries, [&](const py::DictEntry& d) { return d.key == e.key; });
-        dict->entries.push_back(py::DictEntry{e.key, resolve(e.value, depth + 1), e.where});
+        dict->entries.push_back(py::DictEntry{e.key, resolve(e.value, depth + 1), e.where, e.removal});
       }
       py::Value copy = *value;
       copy.dict = std::move(dict);
@@ -225,7 +225,7 @@ EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const P
       for (const py::DictEntry& e : dict.entries) {
         if (e.key.rfind(prefix, 0) != 0) continue;
         std::string key = e.key.substr(prefix.size());
-        config.keywords.push_back(py::Argument{key, coerce(key, e.value), e.where, "configuration"});
+        config.keywords.push_back(py::Argument{key, coerce(key, e.value), e.where, "configuration", {}});
       }
     } else {
       config.complete = false;
@@ -353,7 +353,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
         c.label = "config class " + cls;
         c.notes.push_back(core::Note{alts[0].value->origin, "configuration when the app uses config class " + cls});
       }
-      c.keys[name.substr(dot + 1)] = py::Argument{name.substr(dot + 1), v, v->origin, {}};
+      c.keys[name.substr(dot + 1)] = py::Argument{name.substr(dot + 1), v, v->origin, {}, {}};
     }
     for (auto& [cls, c] : by_class) candidates.push_back(std::move(c));
   }
@@ -361,7 +361,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
   for (const FileFacts& f : facts.files) {
     for (const FlaskConfigWrite& w : f.flask_config) {
       for (FlaskCandidate& c : candidates) {
-        c.keys[w.key] = py::Argument{w.key, resolver.resolve(w.value), w.where, {}};
+        c.keys[w.key] = py::Argument{w.key, resolver.resolve(w.value), w.where, {}, {}};
         for (const core::Note& n : w.branch_notes) c.notes.push_back(n);
       }
     }
@@ -378,7 +378,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
     raw.branch_notes = std::move(c.notes);
     auto uri = c.keys.find("SQLALCHEMY_DATABASE_URI");
     raw.args.positional.push_back(uri != c.keys.end() ? uri->second
-                                                      : py::Argument{{}, std::make_shared<const py::Value>(py::Value::unknown()), {}, {}});
+                                                      : py::Argument{{}, std::make_shared<const py::Value>(py::Value::unknown()), {}, {}, {}});
     const DependencyVersions& versions = versions_of(facts, *home);
     const bool v2 = versions.flask_sqlalchemy && versions.flask_sqlalchemy->major < 3;
     auto add_options = [&](const py::ValuePtr& options, const std::string& via) {
@@ -390,7 +390,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
       // 3.x builds the engine with engine_from_config(options, prefix=""): strings of the coerced
       // keys become numbers (extension.py:667); 2.x calls create_engine() with them unchanged.
       for (const py::DictEntry& e : v->dict->entries) {
-        raw.args.keywords.push_back(py::Argument{e.key, v2 ? e.value : coerce(e.key, e.value), e.where, via});
+        raw.args.keywords.push_back(py::Argument{e.key, v2 ? e.value : coerce(e.key, e.value), e.where, via, e.removal});
       }
       if (!v->dict->complete || !v->dict->pending.empty()) raw.args.complete = false;
     };
@@ -407,7 +407,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
       for (const auto& [key, keyword] : kLegacy) {
         auto it = c.keys.find(std::string(key));
         if (it != c.keys.end()) {
-          raw.args.keywords.push_back(py::Argument{std::string(keyword), it->second.value, it->second.where, std::string(key)});
+          raw.args.keywords.push_back(py::Argument{std::string(keyword), it->second.value, it->second.where, std::string(key), {}});
         }
       }
       const bool has_size = std::any_of(raw.args.keywords.begin(), raw.args.keywords.end(),
@@ -415,7 +415,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
       if (parsed && parsed->is_mysql() && !has_size) {
         raw.args.keywords.push_back(py::Argument{
             "pool_size", std::make_shared<const py::Value>(py::Value::of_int(10, extension->where)), extension->where,
-            "Flask-SQLAlchemy 2.x's default for MySQL"});
+            "Flask-SQLAlchemy 2.x's default for MySQL", {}});
       }
       if (options != c.keys.end()) add_options(options->second.value, "SQLALCHEMY_ENGINE_OPTIONS");
       if (extension->engine_options) add_options(extension->engine_options, "SQLAlchemy(engine_options=...)");
@@ -430,7 +430,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
       if (parsed && parsed->is_sqlite_memory() && !has_pool && raw.args.complete) {
         raw.args.keywords.push_back(py::Argument{
             "poolclass", std::make_shared<const py::Value>(py::Value::symbol("sqlalchemy.pool.StaticPool", extension->where)),
-            extension->where, "Flask-SQLAlchemy's default for SQLite :memory:"});
+            extension->where, "Flask-SQLAlchemy's default for SQLite :memory:", {}});
       }
     }
     site.raw.push_back(std::move(raw));
@@ -453,7 +453,7 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
         py::ValuePtr v = resolver.resolve(extension->engine_options);
         if (v->kind == ValueKind::kDict && v->dict) {
           for (const py::DictEntry& e : v->dict->entries) {
-            bind_raw.args.keywords.push_back(py::Argument{e.key, e.value, e.where, "SQLAlchemy(engine_options=...)"});
+            bind_raw.args.keywords.push_back(py::Argument{e.key, e.value, e.where, "SQLAlchemy(engine_options=...)", {}});
           }
         } else {
           bind_raw.args.complete = false;
@@ -462,14 +462,14 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
       py::ValuePtr value = resolver.resolve(bind.value);
       if (value->kind == ValueKind::kDict && value->dict) {
         const py::DictEntry* url_entry = value->dict->find("url");
-        bind_raw.args.positional.push_back(url_entry ? py::Argument{{}, url_entry->value, url_entry->where, {}}
-                                                     : py::Argument{{}, std::make_shared<const py::Value>(py::Value::unknown()), {}, {}});
+        bind_raw.args.positional.push_back(url_entry ? py::Argument{{}, url_entry->value, url_entry->where, {}, {}}
+                                                     : py::Argument{{}, std::make_shared<const py::Value>(py::Value::unknown()), {}, {}, {}});
         for (const py::DictEntry& e : value->dict->entries) {
-          if (e.key != "url") bind_raw.args.keywords.push_back(py::Argument{e.key, e.value, e.where, "SQLALCHEMY_BINDS"});
+          if (e.key != "url") bind_raw.args.keywords.push_back(py::Argument{e.key, e.value, e.where, "SQLALCHEMY_BINDS", {}});
         }
         if (!value->dict->complete) bind_raw.args.complete = false;
       } else {
-        bind_raw.args.positional.push_back(py::Argument{{}, value, bind.where, {}});
+        bind_raw.args.positional.push_back(py::Argument{{}, value, bind.where, {}, {}});
       }
       bind_site.raw.push_back(std::move(bind_raw));
     }
@@ -500,18 +500,18 @@ void resolve_project(ProjectFacts& facts) {
         args.complete = raw.args.complete;
         args.tags = raw.args.tags;
         for (const py::Argument& a : raw.args.positional) {
-          args.positional.push_back(py::Argument{a.name, resolver.resolve(a.value), a.where, a.via});
+          args.positional.push_back(py::Argument{a.name, resolver.resolve(a.value), a.where, a.via, a.removal});
         }
         for (const py::Argument& a : raw.args.keywords) {
           if (a.name != "**") {
-            args.keywords.push_back(py::Argument{a.name, resolver.resolve(a.value), a.where, a.via});
+            args.keywords.push_back(py::Argument{a.name, resolver.resolve(a.value), a.where, a.via, a.removal});
             continue;
           }
           // `**settings.ENGINE_OPTIONS`: another module's dict, expanded now.
           py::ValuePtr source = resolver.resolve(a.value);
           if (source->kind == ValueKind::kDict && source->dict) {
             for (const py::DictEntry& e : source->dict->entries) {
-              args.keywords.push_back(py::Argument{e.key, e.value, e.where, a.via});
+              args.keywords.push_back(py::Argument{e.key, e.value, e.where, a.via, e.removal});
             }
             if (!source->dict->complete) args.complete = false;
           } else {

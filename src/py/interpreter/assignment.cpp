@@ -161,13 +161,14 @@ Value Interpreter::dict_value(std::shared_ptr<const DictValue> dict, core::Locat
   return v;
 }
 
-void Interpreter::set_entry(DictValue& d, const std::string& key, ValuePtr value, core::Location where) {
+void Interpreter::set_entry(DictValue& d, const std::string& key, ValuePtr value, core::Location where,
+                            core::TextSpan removal) {
   remove_entry(d, key);
   if (d.entries.size() >= kMaxDictEntries) {
     d.complete = false;
     return;
   }
-  d.entries.push_back(DictEntry{key, std::move(value), std::move(where)});
+  d.entries.push_back(DictEntry{key, std::move(value), std::move(where), removal});
 }
 
 void Interpreter::remove_entry(DictValue& d, std::string_view key) {
@@ -186,7 +187,7 @@ void Interpreter::merge_into(DictValue& d, const Value& source) {
     return;
   }
   for (const ValuePtr& p : source.dict->pending) d.pending.push_back(p);
-  for (const DictEntry& e : source.dict->entries) set_entry(d, e.key, e.value, e.where);
+  for (const DictEntry& e : source.dict->entries) set_entry(d, e.key, e.value, e.where, e.removal);
   if (!source.dict->complete) d.complete = false;
 }
 

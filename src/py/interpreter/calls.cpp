@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "core/text.h"
+#include "py/removal.h"
 
 namespace py {
 
@@ -15,21 +16,25 @@ std::vector<ArgumentSet> Interpreter::eval_arguments(ts::Node list) {
   std::vector<ArgumentSet> sets(1);
   sets[0].tags = path_;
   if (!list) return sets;
+  const Removals removals(m_.source(), list);
+  size_t element = 0;  // index among the list's elements (comments not counted)
   for (uint32_t i = 0; i < list.named_child_count(); ++i) {
     ts::Node c = list.named_child(i);
     const Kind k = kind_of(c);
     if (k == Kind::kComment) continue;
+    const size_t index = element++;
     std::vector<ArgumentSet> next;
     if (k == Kind::kKeywordArgument) {
       std::string name(m_.text(field(c, Field::kName)));
       Alts values = eval(field(c, Field::kValue));
+      const core::TextSpan removal = removals.span(index);
       for (const ArgumentSet& s : sets) {
         for (const Alt& v : values) {
           auto t = merge_tags(s.tags, v.tags);
           if (!t || next.size() >= kMaxAlts) continue;
           ArgumentSet copy = s;
           copy.tags = std::move(*t);
-          copy.keywords.push_back(Argument{name, v.value, m_.location(c), {}});
+          copy.keywords.push_back(Argument{name, v.value, m_.location(c), {}, removal});
           next.push_back(std::move(copy));
         }
       }
@@ -45,13 +50,13 @@ std::vector<ArgumentSet> Interpreter::eval_arguments(ts::Node list) {
           copy.tags = std::move(*t);
           if (src.value->kind == ValueKind::kDict && src.value->dict) {
             for (const DictEntry& e : src.value->dict->entries) {
-              copy.keywords.push_back(Argument{e.key, e.value, e.where, via});
+              copy.keywords.push_back(Argument{e.key, e.value, e.where, via, e.removal});
             }
-            for (const ValuePtr& p : src.value->dict->pending) copy.keywords.push_back(Argument{"**", p, m_.location(c), via});
+            for (const ValuePtr& p : src.value->dict->pending) copy.keywords.push_back(Argument{"**", p, m_.location(c), via, {}});
             if (!src.value->dict->complete) copy.complete = false;
           } else if (src.value->kind == ValueKind::kSymbol) {
             // Another module's dict: expanded when the project is resolved.
-            copy.keywords.push_back(Argument{"**", src.value, m_.location(c), via});
+            copy.keywords.push_back(Argument{"**", src.value, m_.location(c), via, {}});
           } else {
             copy.complete = false;
           }
@@ -69,7 +74,7 @@ std::vector<ArgumentSet> Interpreter::eval_arguments(ts::Node list) {
           copy.tags = std::move(*t);
           if (src.value->kind == ValueKind::kList) {
             for (const ValuePtr& item : src.value->items) {
-              copy.positional.push_back(Argument{{}, item, m_.location(c), {}});
+              copy.positional.push_back(Argument{{}, item, m_.location(c), {}, {}});
             }
           } else {
             copy.complete = false;
@@ -85,7 +90,7 @@ std::vector<ArgumentSet> Interpreter::eval_arguments(ts::Node list) {
           if (!t || next.size() >= kMaxAlts) continue;
           ArgumentSet copy = s;
           copy.tags = std::move(*t);
-          copy.positional.push_back(Argument{{}, v.value, m_.location(c), {}});
+          copy.positional.push_back(Argument{{}, v.value, m_.location(c), {}, {}});
           next.push_back(std::move(copy));
         }
       }
@@ -142,10 +147,10 @@ Alts Interpreter::eval_call(ts::Node n) {
         ArgumentSet merged;
         merged.tags = s.tags;
         merged.complete = s.complete && bound.boolean;
-        for (size_t i = 1; i < bound.items.size(); ++i) merged.positional.push_back(Argument{{}, bound.items[i], bound.origin, {}});
+        for (size_t i = 1; i < bound.items.size(); ++i) merged.positional.push_back(Argument{{}, bound.items[i], bound.origin, {}, {}});
         for (Argument& a : s.positional) merged.positional.push_back(std::move(a));
         if (bound.dict) {
-          for (const DictEntry& e : bound.dict->entries) merged.keywords.push_back(Argument{e.key, e.value, e.where, {}});
+          for (const DictEntry& e : bound.dict->entries) merged.keywords.push_back(Argument{e.key, e.value, e.where, {}, {}});
         }
         for (Argument& a : s.keywords) merged.keywords.push_back(std::move(a));
         s = std::move(merged);
@@ -229,7 +234,7 @@ std::optional<Value> Interpreter::inline_wrapper(const Value& callee, const Argu
     for (const Argument& k : call_args.keywords) {
       if (std::find(f.parameters.begin(), f.parameters.end(), k.name) != f.parameters.end()) continue;
       if (k.name == "**") merge_into(*extra, *k.value);
-      else set_entry(*extra, k.name, k.value, k.where);
+      else set_entry(*extra, k.name, k.value, k.where, k.removal);
     }
     bind_local(f.kwargs_parameter, single(dict_value(std::move(extra), m_.location(call))));
   }
@@ -274,7 +279,7 @@ Value Interpreter::call_result(const Value& callee, const ArgumentSet& s, ts::No
     auto bound = std::make_shared<DictValue>();
     for (const Argument& k : s.keywords) {
       if (k.name == "**") v.boolean = false;
-      else bound->entries.push_back(DictEntry{k.name, k.value, k.where});
+      else bound->entries.push_back(DictEntry{k.name, k.value, k.where, {}});
     }
     v.dict = std::move(bound);
     return v;
@@ -331,7 +336,7 @@ Value Interpreter::dict_from_call(const ArgumentSet& s, ts::Node n) {
   if (s.positional.size() > 1) dict->complete = false;
   for (const Argument& k : s.keywords) {
     if (k.name == "**") merge_into(*dict, *k.value);
-    else set_entry(*dict, k.name, k.value, k.where);
+    else set_entry(*dict, k.name, k.value, k.where, k.removal);
   }
   return dict_value(std::move(dict), m_.location(n));
 }

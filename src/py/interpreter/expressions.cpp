@@ -7,6 +7,7 @@
 
 #include "core/budget.h"
 #include "core/text.h"
+#include "py/removal.h"
 
 namespace py {
 
@@ -381,10 +382,14 @@ Alts Interpreter::eval_dict(ts::Node n) {
     Tags tags;
   };
   std::vector<Partial> partials{Partial{std::make_shared<DictValue>(), {}}};
+  const Removals removals(m_.source(), n);
+  size_t element = 0;  // index among the display's elements (comments not counted)
   for (uint32_t i = 0; i < n.named_child_count(); ++i) {
     ts::Node c = n.named_child(i);
     const Kind k = kind_of(c);
+    if (k != Kind::kComment) ++element;
     if (k == Kind::kPair) {
+      const core::TextSpan removal = removals.span(element - 1);
       Alts keys = eval(field(c, Field::kKey));
       Alts values = eval(field(c, Field::kValue));
       std::vector<Partial> next;
@@ -396,7 +401,7 @@ Alts Interpreter::eval_dict(ts::Node n) {
             if (!t2 || next.size() >= kMaxAlts) continue;
             auto dict = std::make_shared<DictValue>(*p.dict);
             if (key.value->kind == ValueKind::kString && !key.value->partial) {
-              set_entry(*dict, key.value->text, v.value, m_.location(c));
+              set_entry(*dict, key.value->text, v.value, m_.location(c), removal);
             } else {
               dict->complete = false;
             }

@@ -105,7 +105,9 @@ class Interpreter {
 
   static Value dict_value(std::shared_ptr<const DictValue> dict, core::Location origin);
 
-  static void set_entry(DictValue& d, const std::string& key, ValuePtr value, core::Location where);
+  /// `removal`: the bytes that delete the entry where it was written (py/removal.h), if any.
+  static void set_entry(DictValue& d, const std::string& key, ValuePtr value, core::Location where,
+                        core::TextSpan removal = {});
 
   static void remove_entry(DictValue& d, std::string_view key);
 
