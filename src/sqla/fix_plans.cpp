@@ -119,9 +119,11 @@ std::optional<std::vector<TextEdit>> yield_wrap(const py::Module& module, const 
   std::string between;
   uint32_t end = body_end;
   if (close) {
-    release = std::string(module.text(close));
     const uint32_t close_end = next_line_after(text, close.end_byte(), &eof);
     if (close_end == 0 || eof) return std::nullopt;
+    // The close with its own comment, without the line ending.
+    release = std::string(text.substr(close.start_byte(), close_end - close.start_byte()));
+    while (!release.empty() && (release.back() == '\n' || release.back() == '\r')) release.pop_back();
     // Only blank lines between the body and the close: they stay above `finally`.
     between = std::string(text.substr(body_end, source.line_start(close.start_byte()) - body_end));
     for (char c : between) {
