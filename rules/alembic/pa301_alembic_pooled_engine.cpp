@@ -6,6 +6,7 @@
 
 #include "rules/alembic/env_pool.h"
 #include "rules/common.h"
+#include "rules/pool_fix.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -41,6 +42,11 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
           f.notes.push_back(core::Note{*in_process, "migrations run inside the application here"});
         }
         if (pool.chosen) note_argument(f, *pool.chosen, show(*pool.chosen) + " chosen here");
+        // As the templates write it; the keywords NullPool refuses or ignores go with the pool.
+        if (auto edits = pool_edits(file, site, config, "sqlalchemy.pool.NullPool", nullpool_unfit_keywords())) {
+          f.autofix = anchored_fix("Use `poolclass=NullPool`, as the Alembic templates do", core::Applicability::kSafe,
+                                   *edits);
+        }
       }
     }
   }
@@ -92,7 +98,15 @@ extern const Rule kPA301{
      "Proven by the oracle on SQLAlchemy 1.4.46, Alembic 1.8.1, psycopg2 "
      "2.9.5 and PostgreSQL 15: after `command.upgrade()` in the app's "
      "process the env.py engine's connection stays open (`idle`); with "
-     "`poolclass=pool.NullPool` none does."},
+     "`poolclass=pool.NullPool` none does.",
+     core::FixAvailability::kSometimes,
+     "Safe when the pool class (if any) and the keywords NullPool refuses or ignores (`pool_size`, "
+     "`max_overflow`, `pool_timeout`, `pool_use_lifo`, `pool_pre_ping`, `pool_recycle`) are written "
+     "at the call: `poolclass=NullPool` is added (or replaces the class) and those keywords are "
+     "removed, spelled through env.py's imports (`pool.NullPool` with `from sqlalchemy import "
+     "pool`), else `from sqlalchemy.pool import NullPool` is added. None when any of them comes "
+     "from alembic.ini (`sqlalchemy.pool_size = 5` would make NullPool raise TypeError: the ini is "
+     "the place to edit), a `**` dict or another module, or for a pool instance."},
     check};
 
 }  // namespace rules

@@ -8,6 +8,7 @@
 
 #include "rules/alembic/env_pool.h"
 #include "rules/common.h"
+#include "rules/pool_fix.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -23,6 +24,29 @@ bool disposed(const sqla::FileFacts& file, const sqla::EngineSite& site) {
         file.engines.begin(), file.engines.end(),
         [&](const sqla::EngineSite& other) { return other.assigned_to == d.receiver; });
   });
+}
+
+/// `await <engine>.dispose()` after the last `async with <engine>.connect()` block of the function
+/// that builds the engine, at the block's indentation (the async template's shape).
+std::optional<core::Fix> dispose_fix(const sqla::FileFacts& file, const sqla::EngineSite& site) {
+  if (site.assigned_to.empty() || !site.through.empty()) return std::nullopt;
+  // A dispose() already written without await: adding the awaited one would leave that one's
+  // "coroutine was never awaited" behind; the edit belongs at that call.
+  for (const sqla::DisposeCall& d : file.disposals) {
+    if (d.receiver == site.assigned_to) return std::nullopt;
+  }
+  const sqla::BlockEnd* last = nullptr;
+  for (const sqla::BlockEnd& b : file.anchors.with_blocks) {
+    if (b.receiver != site.assigned_to || (b.method != "connect" && b.method != "begin")) continue;
+    if (!b.async_with || !b.in_async_function || b.function != site.function) continue;
+    last = &b;
+  }
+  if (!last) return std::nullopt;
+  const std::string text = (last->needs_newline ? "\n" : "") + last->indent + "await " + site.assigned_to + ".dispose()\n";
+  const core::Position at{last->insert_line, 1};
+  return anchored_fix("Add `await " + site.assigned_to + ".dispose()` after the migrations",
+                      core::Applicability::kSafe,
+                      {sqla::TextEdit{last->insert_at, last->insert_at, text, {at, at}}});
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
@@ -49,6 +73,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
                 d.where, "dispose() is called here without await: the coroutine never runs"});
           }
         }
+        f.autofix = dispose_fix(file, site);
         break;  // one finding per engine
       }
     }
@@ -97,7 +122,13 @@ extern const Rule kPA302{
      "Proven by the oracle on SQLAlchemy 1.4.46, Alembic 1.8.1, asyncpg 0.27"
      " and PostgreSQL 15: after the upgrade the connection stays open and "
      "Python warns `ResourceWarning: unclosed connection`; with `await "
-     "connectable.dispose()` none stays open."},
+     "connectable.dispose()` none stays open.",
+     core::FixAvailability::kSometimes,
+     "Safe when the engine is bound to a name and an `async with <name>.connect()` (or `.begin()`) "
+     "block of the same async function uses it: `await <name>.dispose()` is added after the last "
+     "such block, at its indentation, as the async template does. None otherwise (a helper that "
+     "receives the engine, a connection used without `async with`): where the migrations end is "
+     "not known."},
     check};
 
 }  // namespace rules

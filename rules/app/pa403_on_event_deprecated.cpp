@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "rules/pool_fix.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -47,6 +48,22 @@ std::optional<sqla::DatabaseUse> database_use(const sqla::ProjectFacts& facts, c
   return std::nullopt;
 }
 
+/// The file's lifespan plan (edit_anchors.h), unless a handler elsewhere in the project may be
+/// registered on this app (Starlette runs either the lifespan or the event handlers): one on an app
+/// other modules import, or on a router that may be included into it. Handlers of apps built in
+/// their own module (another example app of the repository) are not this app's.
+std::optional<core::Fix> lifespan_fix(const sqla::ProjectFacts& facts, const sqla::FileFacts& file) {
+  if (!file.anchors.lifespan) return std::nullopt;
+  for (const sqla::FileFacts& other : facts.files) {
+    if (&other == &file) continue;
+    for (const sqla::EventHandler& h : other.event_handlers) {
+      if (h.receiver.rfind("fastapi.FastAPI(", 0) != 0) return std::nullopt;
+    }
+  }
+  return anchored_fix("Move the on_event handlers into a lifespan context manager", core::Applicability::kUnsafe,
+                      file.anchors.lifespan->edits);
+}
+
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::FileFacts& file : facts.files) {
     const std::optional<sqla::Version>& fastapi = sqla::versions_of(facts, file).fastapi;
@@ -63,6 +80,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
                             "manager (FastAPI(lifespan=...))";
       core::Finding& f = out.report(handler.where, std::move(message));
       f.notes.push_back(core::Note{use->where, "the handler " + use->what + " here"});
+      f.autofix = lifespan_fix(facts, file);
     }
   }
 }
@@ -97,7 +115,16 @@ extern const Rule kPA403{
      "examples others copy; a test's handler goes with the app it tests: every "
      "role but test.",
      "Not run by the oracle: a deprecation of FastAPI 0.93+ (Debian ships "
-     "0.92)."},
+     "0.92).",
+     core::FixAvailability::kSometimes,
+     "Unsafe (--unsafe-fixes), because the handlers then run from the lifespan (a start-up error "
+     "now also skips the shutdown half), in the simple shape only: one FastAPI app built at module "
+     "level without `lifespan`, `on_startup`, `on_shutdown` or `**`, every on_event handler a "
+     "module-level function of the same file without parameters, and no handler of another file "
+     "on an imported app or a router. The decorators are removed, `async def lifespan(app)` (with "
+     "`@asynccontextmanager`, imported when needed) calls the start-up handlers, yields, then calls "
+     "the shutdown handlers, and the app gets `lifespan=lifespan`. None otherwise: a router's or "
+     "another module's handler would silently stop running."},
     check};
 
 }  // namespace rules

@@ -5,6 +5,7 @@
 // instance holds its idle connection against the database's limit (facts PA104). A SQLite file
 // has no server: nothing closes its connection while frozen and there is no connection limit.
 #include "rules/common.h"
+#include "rules/pool_fix.h"
 #include "rules/rule.h"
 #include "sqla/deployment.h"
 #include "sqla/engine_uses.h"
@@ -48,6 +49,12 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         core::Finding& f = report_engine(out, site, config, std::move(message));
         if (pinged || unknown) f.severity = core::Severity::kInfo;
         note_pool(f, config.pool);
+        // Unsafe: the instance opens a connection per checkout from now on (slower without a
+        // proxy), and the sizing the user chose goes.
+        if (auto edits = pool_edits(file, site, config, "sqlalchemy.pool.NullPool", nullpool_unfit_keywords())) {
+          f.autofix = anchored_fix("Use `poolclass=NullPool` and drop the pool's sizing", core::Applicability::kUnsafe,
+                                   *edits);
+        }
         if (ping) note_argument(f, *ping, show(*ping) + " passed here");
         for (core::Note& n : why) {
           if (std::find(f.notes.begin(), f.notes.end(), n) == f.notes.end()) f.notes.push_back(std::move(n));
@@ -117,7 +124,15 @@ extern const Rule kPA104{
      "production only.",
      "Not run by the oracle: freeze/thaw needs a serverless runtime. Its "
      "failure, a server closing an idle pooled connection, is the one PA110 "
-     "proves."},
+     "proves.",
+     core::FixAvailability::kSometimes,
+     "Unsafe (--unsafe-fixes), because NullPool opens a connection per checkout, which costs "
+     "latency without a proxy in front of the database, and the alternative fix (one pre-pinged "
+     "connection) may be the one wanted: `poolclass=NullPool` is added (or replaces the class) and "
+     "the keywords NullPool refuses or ignores (`pool_size`, `max_overflow`, `pool_timeout`, "
+     "`pool_use_lifo`, `pool_pre_ping`, `pool_recycle`) are removed, when all of them are written "
+     "at the engine call. None when one comes from a `**` dict (often shared by several engines), "
+     "settings or another module, or for an engine built by a project wrapper."},
     check};
 
 }  // namespace rules

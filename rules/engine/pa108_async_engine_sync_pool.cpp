@@ -6,6 +6,8 @@
 // makes any factory an asyncio engine (facts PA108). Before 2.0.28 the pair is accepted and a
 // sync pool's blocking wait freezes the event loop under contention.
 #include "rules/common.h"
+#include "rules/engine/engine_options.h"
+#include "rules/pool_fix.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -28,6 +30,34 @@ bool surely_sync(const sqla::EngineSite& site, const sqla::EngineConfig& config)
   const std::string& dialect = config.url->dialect;
   return !dialect.empty() && config.url->driver.find('{') == std::string::npos &&
          dialect.find('{') == std::string::npos;
+}
+
+/// The pool class the engine kind wants, written at the call: an asyncio engine on a known
+/// non-SQLite URL drops `poolclass` (AsyncAdaptedQueuePool is its default); with the URL unknown
+/// QueuePool becomes AsyncAdaptedQueuePool (same sizing keywords); a sync engine gets QueuePool.
+/// SQLite keeps its choice: which pool suits a memory database is the user's call.
+std::optional<core::Fix> fix_for(const sqla::FileFacts& file, const sqla::EngineSite& site,
+                                 const sqla::EngineConfig& config) {
+  const sqla::PoolChoice& pool = config.pool;
+  if (!pool.explicit_class || pool.instance) return std::nullopt;
+  const std::string name(sqla::pool_name(pool.kind));
+  std::optional<std::vector<sqla::TextEdit>> edits;
+  std::string title;
+  if (config.is_async) {
+    if (config.url && config.url->is_sqlite()) return std::nullopt;
+    if (literal_url(config)) {
+      edits = pool_edits(file, site, config, "", {});
+      title = "Remove `poolclass=" + name + "` (an asyncio engine defaults to AsyncAdaptedQueuePool)";
+    } else if (pool.kind == sqla::Pool::kQueue && !config.url) {
+      edits = pool_edits(file, site, config, "sqlalchemy.pool.AsyncAdaptedQueuePool", {});
+      title = "Replace " + name + " with AsyncAdaptedQueuePool";
+    }
+  } else {
+    edits = pool_edits(file, site, config, "sqlalchemy.pool.QueuePool", {});
+    title = "Replace AsyncAdaptedQueuePool with QueuePool";
+  }
+  if (!edits) return std::nullopt;
+  return anchored_fix(std::move(title), core::Applicability::kSafe, *edits);
 }
 
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
@@ -71,6 +101,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         core::Finding& f = report_engine(out, site, config, std::move(message));
         f.severity = severity;
         note_pool(f, pool);
+        f.autofix = fix_for(file, site, config);
         if (config.is_async && !sqla::is_async_factory(site.factory) && !site.wrapped_async && config.url_origin.valid()) {
           f.notes.push_back(core::Note{config.url_origin, "the +" + config.url->driver + " driver makes it an asyncio engine"});
         }
@@ -115,7 +146,16 @@ extern const Rule kPA108{
      "Not proven by the oracle: the ArgumentError exists from SQLAlchemy "
      "2.0.28 and Debian ships 1.4.46. Verified from source: "
      "lib/sqlalchemy/engine/create.py:690-699@rel_2_0_52 raises when "
-     "`pool._is_asyncio is not dialect.is_async`."},
+     "`pool._is_asyncio is not dialect.is_async`.",
+     core::FixAvailability::kSometimes,
+     "Safe when `poolclass=` is written at the engine call: on an asyncio engine whose URL names "
+     "a database other than SQLite the keyword is removed (AsyncAdaptedQueuePool is the default), "
+     "with the URL unresolved QueuePool is replaced by AsyncAdaptedQueuePool (the same sizing "
+     "keywords apply), and on a sync engine AsyncAdaptedQueuePool is replaced by QueuePool; the "
+     "name is written through the module's own imports, or `from sqlalchemy.pool import ...` is "
+     "added. None when the class comes from a `**` dict, a settings object or another module "
+     "(other engines may read it), for a pool instance, or for SQLite (whether a memory database "
+     "wants StaticPool is the user's call)."},
     check};
 
 }  // namespace rules

@@ -2,6 +2,7 @@
 // `yield`, so code after the yield runs on the success path only (facts PA202: 40 of 60 failing
 // requests got the pool TimeoutError). pytest resumes fixtures normally: not reported there.
 #include "rules/common.h"
+#include "rules/pool_fix.h"
 #include "rules/rule.h"
 
 namespace rules {
@@ -25,6 +26,12 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
                     " from " + use.callee + "() is " + (r == sqla::Release::kNever ? "never closed" : "not closed") +
                     stays + " after a few failing requests)";
       core::Finding& f = out.report(use.where, std::move(message));
+      for (const sqla::PlannedEdits& plan : file.anchors.yield_wraps) {
+        if (plan.at != use.where.range.begin) continue;
+        // Unsafe: the close now also runs when the request failed, and code after the yield moves
+        // into the try body (it still runs only on success).
+        f.autofix = anchored_fix("Close `" + use.name + "` in `finally`", core::Applicability::kUnsafe, plan.edits);
+      }
       if (use.release_where.valid()) {
         f.notes.push_back(core::Note{use.release_where, r == sqla::Release::kHappyPathOnly ? "closed here, on the success path only"
                                                         : r == sqla::Release::kExceptOnly ? "closed here, only on the exception path"
@@ -72,7 +79,14 @@ extern const Rule kPA202{
      " that throws the handler's exception in at the `yield`) never closes "
      "its session, and the third request fails with `QueuePool limit of size"
      " 2 overflow 0 reached` (cyclic garbage collector off); with "
-     "`try/finally` every request gets its 404."},
+     "`try/finally` every request gets its 404.",
+     core::FixAvailability::kSometimes,
+     "Unsafe (--unsafe-fixes), because the close then also runs when the request failed: the yield "
+     "and the statements after it in its block go into `try:`, and a trailing `<name>.close()` (or "
+     "`<name>.close()` added; `await <name>.close()` in an async generator that awaits the "
+     "object's methods) into `finally:`, at the block's own indentation. None when the object is "
+     "closed only in an `except` clause, closed elsewhere than at the end of the yield's block, "
+     "yielded more than once or not bound to a name, or a multi-line string would be re-indented."},
     check};
 
 }  // namespace rules

@@ -755,6 +755,7 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
   FactsBuilder builder(facts, context, wrappers);
   auto module = py::Module::analyze(source, root, module_name, is_package, &builder);
   builder.finish(*module, root);
+  collect_edit_anchors(source, *module, root, facts);
   if (named_env) {
     // env.py is Alembic's when it imports alembic's context.
     bool imports_alembic = false;

@@ -16,6 +16,7 @@
 #include "core/source_file.h"
 #include "py/module.h"
 #include "sqla/dialect_evidence.h"
+#include "sqla/edit_anchors.h"
 #include "sqla/entry_points.h"
 #include "sqla/knowledge.h"
 #include "sqla/url.h"
@@ -480,6 +481,7 @@ struct FileFacts {
   DeploymentFacts deployment;    ///< what this module says about where it runs (deployment.cpp)
   size_t service = 0;            ///< index in ProjectFacts::services (with several services)
   std::vector<ScopeSpan> scopes;  ///< every function and class, for Finding::scope
+  EditAnchors anchors;           ///< where fixes can edit the file (edit_anchors.h)
 };
 
 struct IniEntry {
