@@ -39,7 +39,8 @@ bool parses(const std::string& text) {
 /// Unsuppressed findings per (path, rule) in a JSON report.
 std::map<std::pair<std::string, std::string>, int> counts(const std::string& json) {
   std::map<std::pair<std::string, std::string>, int> out;
-  for (const auto& f : nlohmann::json::parse(json)["findings"]) {
+  const nlohmann::json report = nlohmann::json::parse(json);  // a range-for over parse(...)[...] dangles
+  for (const auto& f : report["findings"]) {
     if (!f["suppressed"].get<bool>()) ++out[{f["path"].get<std::string>(), f["rule"].get<std::string>()}];
   }
   return out;
