@@ -20,6 +20,7 @@ void read_app_yaml(const YAML::Node& doc, const std::string& path, DeploymentFac
 
 }  // namespace
 
-extern const DeploymentFormat kAppYaml{"app.yaml", is_app_yaml, read_app_yaml, nullptr, nullptr};
+extern const DeploymentFormat kAppYaml{"app.yaml", Describes::kService,
+    is_app_yaml, read_app_yaml, nullptr, nullptr};
 
 }  // namespace sqla::deploy

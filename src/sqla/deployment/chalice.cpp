@@ -29,6 +29,7 @@ void read_chalice(const nlohmann::json& doc, const core::SourceFile& source, Dep
 
 }  // namespace
 
-extern const DeploymentFormat kChalice{".chalice/config.json", is_chalice, nullptr, read_chalice, nullptr};
+extern const DeploymentFormat kChalice{".chalice/config.json", Describes::kService,
+    is_chalice, nullptr, read_chalice, nullptr};
 
 }  // namespace sqla::deploy

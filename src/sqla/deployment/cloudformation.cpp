@@ -52,6 +52,7 @@ void read_cloudformation(const YAML::Node& doc, const std::string& path, Deploym
 
 }  // namespace
 
-extern const DeploymentFormat kCloudFormation{"SAM / CloudFormation template", is_template, read_cloudformation, nullptr, nullptr};
+extern const DeploymentFormat kCloudFormation{"SAM / CloudFormation template", Describes::kService,
+    is_template, read_cloudformation, nullptr, nullptr};
 
 }  // namespace sqla::deploy

@@ -127,6 +127,7 @@ void read_compose(const YAML::Node& doc, const std::string& path, DeploymentFact
 
 }  // namespace
 
-extern const DeploymentFormat kCompose{"docker-compose file", is_compose, read_compose, nullptr, nullptr};
+extern const DeploymentFormat kCompose{"docker-compose file", Describes::kService,
+    is_compose, read_compose, nullptr, nullptr};
 
 }  // namespace sqla::deploy

@@ -90,6 +90,7 @@ void read_dockerfile(const core::SourceFile& source, DeploymentFacts& out, std::
 
 }  // namespace
 
-extern const DeploymentFormat kDockerfile{"Dockerfile", is_dockerfile, nullptr, nullptr, read_dockerfile};
+extern const DeploymentFormat kDockerfile{"Dockerfile", Describes::kService,
+    is_dockerfile, nullptr, nullptr, read_dockerfile};
 
 }  // namespace sqla::deploy

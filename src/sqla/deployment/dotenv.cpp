@@ -54,7 +54,9 @@ void read_env_file(const core::SourceFile& source, DeploymentFacts& out, std::ve
 
 }  // namespace
 
-extern const DeploymentFormat kEnvTemplate{".env template", is_env_template, nullptr, nullptr, read_env_template};
-extern const DeploymentFormat kEnvFile{".env", is_real_env_file, nullptr, nullptr, read_env_file};
+extern const DeploymentFormat kEnvTemplate{".env template", Describes::kSurroundings,
+    is_env_template, nullptr, nullptr, read_env_template};
+extern const DeploymentFormat kEnvFile{".env", Describes::kSurroundings,
+    is_real_env_file, nullptr, nullptr, read_env_file};
 
 }  // namespace sqla::deploy

@@ -59,6 +59,7 @@ void read_fly_toml(const core::SourceFile& source, DeploymentFacts& out, std::ve
 
 }  // namespace
 
-extern const DeploymentFormat kFlyToml{"fly.toml", is_fly_toml, nullptr, nullptr, read_fly_toml};
+extern const DeploymentFormat kFlyToml{"fly.toml", Describes::kService,
+    is_fly_toml, nullptr, nullptr, read_fly_toml};
 
 }  // namespace sqla::deploy

@@ -42,6 +42,7 @@ void read_pgbouncer_ini(const core::SourceFile& source, DeploymentFacts& out, st
 
 }  // namespace
 
-extern const DeploymentFormat kPgbouncerIni{"pgbouncer.ini", is_pgbouncer_ini, nullptr, nullptr, read_pgbouncer_ini};
+extern const DeploymentFormat kPgbouncerIni{"pgbouncer.ini", Describes::kSurroundings,
+    is_pgbouncer_ini, nullptr, nullptr, read_pgbouncer_ini};
 
 }  // namespace sqla::deploy

@@ -29,6 +29,7 @@ void read_procfile(const core::SourceFile& source, DeploymentFacts& out, std::ve
 
 }  // namespace
 
-extern const DeploymentFormat kProcfile{"Procfile", is_procfile, nullptr, nullptr, read_procfile};
+extern const DeploymentFormat kProcfile{"Procfile", Describes::kService,
+    is_procfile, nullptr, nullptr, read_procfile};
 
 }  // namespace sqla::deploy

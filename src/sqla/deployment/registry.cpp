@@ -2,8 +2,9 @@
 // claims a file reads it: `dockerfile.sh` is a Dockerfile, `app.template.yaml` a SAM template).
 //
 // Adding a format touches three places: a reader file in this directory that defines one
-// `extern const DeploymentFormat kName{label, matches, reader}` (see format.h), one line in the list
-// below (and the CMake source list), and fixtures under fixtures/ that show the facts it yields.
+// `extern const DeploymentFormat kName{label, describes, matches, reader}` (see format.h), one line
+// in the list below (and the CMake source list), and fixtures under fixtures/ that show the facts it
+// yields. Whether its files define a service is part of the format, not a second list.
 #include "sqla/deployment.h"
 
 #include <yaml-cpp/yaml.h>
@@ -63,15 +64,8 @@ using deploy::DeploymentFormat;
 bool is_deployment_file(std::string_view path) { return deploy::format_of(path) != nullptr; }
 
 bool defines_service(std::string_view path) {
-  // Files that describe how a unit of code is built or run. Shell scripts, systemd units, env
-  // files, pgbouncer.ini and Terraform configure what is around the code, not a unit of it.
   const deploy::DeploymentFormat* format = deploy::format_of(path);
-  using namespace deploy;
-  for (const DeploymentFormat* f : {&kServerlessYml, &kCloudFormation, &kZappaJson, &kZappaYaml, &kChalice, &kVercel,
-                                    &kProcfile, &kDockerfile, &kCompose, &kFlyToml, &kRender, &kAppYaml}) {
-    if (format == f) return true;
-  }
-  return false;
+  return format && format->describes == deploy::Describes::kService;
 }
 
 DeploymentFacts read_deployment_file(const core::SourceFile& source, std::vector<core::Finding>& diagnostics) {

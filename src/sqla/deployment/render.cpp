@@ -31,6 +31,7 @@ void read_render(const YAML::Node& doc, const std::string& path, DeploymentFacts
 
 }  // namespace
 
-extern const DeploymentFormat kRender{"render.yaml", is_render, read_render, nullptr, nullptr};
+extern const DeploymentFormat kRender{"render.yaml", Describes::kService,
+    is_render, read_render, nullptr, nullptr};
 
 }  // namespace sqla::deploy

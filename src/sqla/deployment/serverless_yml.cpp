@@ -48,6 +48,7 @@ void read_serverless_yml(const YAML::Node& doc, const std::string& path, Deploym
 
 }  // namespace
 
-extern const DeploymentFormat kServerlessYml{"serverless.yml", is_serverless_yml, read_serverless_yml, nullptr, nullptr};
+extern const DeploymentFormat kServerlessYml{"serverless.yml", Describes::kService,
+    is_serverless_yml, read_serverless_yml, nullptr, nullptr};
 
 }  // namespace sqla::deploy

@@ -52,7 +52,9 @@ void read_systemd_unit(const core::SourceFile& source, DeploymentFacts& out, std
 
 }  // namespace
 
-extern const DeploymentFormat kShellScript{"shell script", is_shell_script, nullptr, nullptr, read_shell_script};
-extern const DeploymentFormat kSystemdUnit{"systemd unit", is_systemd_unit, nullptr, nullptr, read_systemd_unit};
+extern const DeploymentFormat kShellScript{"shell script", Describes::kSurroundings,
+    is_shell_script, nullptr, nullptr, read_shell_script};
+extern const DeploymentFormat kSystemdUnit{"systemd unit", Describes::kSurroundings,
+    is_systemd_unit, nullptr, nullptr, read_systemd_unit};
 
 }  // namespace sqla::deploy

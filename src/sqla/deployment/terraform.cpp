@@ -37,6 +37,7 @@ void read_terraform(const core::SourceFile& source, DeploymentFacts& out, std::v
 
 }  // namespace
 
-extern const DeploymentFormat kTerraform{"Terraform", is_terraform, nullptr, nullptr, read_terraform};
+extern const DeploymentFormat kTerraform{"Terraform", Describes::kSurroundings,
+    is_terraform, nullptr, nullptr, read_terraform};
 
 }  // namespace sqla::deploy

@@ -46,6 +46,7 @@ void read_vercel(const nlohmann::json& doc, const core::SourceFile& source, Depl
 
 }  // namespace
 
-extern const DeploymentFormat kVercel{"vercel.json", is_vercel, nullptr, read_vercel, nullptr};
+extern const DeploymentFormat kVercel{"vercel.json", Describes::kService,
+    is_vercel, nullptr, read_vercel, nullptr};
 
 }  // namespace sqla::deploy

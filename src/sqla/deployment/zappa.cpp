@@ -40,7 +40,9 @@ void read_zappa_json(const nlohmann::json& doc, const core::SourceFile& source, 
 
 }  // namespace
 
-extern const DeploymentFormat kZappaJson{"zappa_settings.json", is_zappa_json, nullptr, read_zappa_json, nullptr};
-extern const DeploymentFormat kZappaYaml{"zappa_settings.yml", is_zappa_yaml, read_zappa_yaml, nullptr, nullptr};
+extern const DeploymentFormat kZappaJson{"zappa_settings.json", Describes::kService,
+    is_zappa_json, nullptr, read_zappa_json, nullptr};
+extern const DeploymentFormat kZappaYaml{"zappa_settings.yml", Describes::kService,
+    is_zappa_yaml, read_zappa_yaml, nullptr, nullptr};
 
 }  // namespace sqla::deploy
