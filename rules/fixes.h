@@ -5,11 +5,17 @@
 // Where a keyword is written decides the applicability of deleting it (issue 15, and each rule's
 // "Autofix" line):
 //   - at the engine call itself, directly or in a dict display inside the call's parentheses
-//     (`connect_args={...}`, `**{...}`): safe, when every branch of the call that passes it is one
-//     the rule reports (an `if` choosing QueuePool in another branch keeps its meaning);
-//   - anywhere else in the finding's file (a module-level `OPTS = {...}` given by `**OPTS`, a
-//     keyword at a call of a project wrapper): unsafe, the edit is made at that shared place and
-//     changes every other call that uses it;
+//     (`connect_args={...}`, `**{...}`), or in a dict only this call reads (`OPTS = {...}` whose
+//     one read is the call's `**OPTS`, in a module no other file imports: sqla::OwnDict): safe,
+//     when every branch of the call that passes it is one the rule reports (an `if` choosing
+//     QueuePool in another branch keeps its meaning);
+//   - at a call of a project wrapper that forwards its `**kwargs` to the engine call and reads them
+//     nowhere else (`make_engine(URL, pool_size=5)` over `def make_engine(url, **kw): return
+//     create_engine(url, **kw)`): safe on the same branch condition, the keyword reaches only the
+//     engine that call builds;
+//   - anywhere else in the finding's file (a dict other code also reads, or in a module other
+//     files import, a keyword at a call of a wrapper that reads its keywords): unsafe, the edit is made at that
+//     shared place and changes every other call that uses it;
 //   - in another file (settings modules, a dict imported from elsewhere) or not deletable
 //     (`d[k] = v`, `functools.partial`): no fix.
 #include <algorithm>
@@ -69,15 +75,47 @@ inline bool inside(const core::TextSpan& span, const core::TextSpan& arguments) 
   return arguments.valid() && span.valid() && span.begin >= arguments.begin && span.end <= arguments.end;
 }
 
+/// `span` lies in a dict only this engine call reads: the call's `**NAME` carries the bytes of
+/// `NAME = {...}` as its value when nothing else in the file reads NAME and no other file may
+/// import the module (sqla/edit_anchors.cpp collect_own_dicts, app/project_facts.cpp).
+inline bool in_own_dict(const sqla::FileFacts& file, const sqla::EngineSite& site, const core::TextSpan& span) {
+  const sqla::CallLayout* call = file.anchors.call_at(site.where.range.begin);
+  if (!call || !span.valid()) return false;
+  return std::any_of(call->args.begin(), call->args.end(), [&](const sqla::ArgumentSpan& a) {
+    return a.name == "**" && a.value_begin != a.begin && span.begin >= a.value_begin && span.end <= a.value_end;
+  });
+}
+
+/// The wrapper `site` goes through (`make_engine(URL, pool_size=5)`) hands the keywords that reach
+/// it by `via` ("**kw") to its engine call and nothing else reads them: the wrapper's `**kw` splat
+/// carries its parameter's bytes as its value (sqla/edit_anchors.cpp mark_forwarded_kwargs).
+inline bool forwarded_only(const sqla::ProjectFacts& project, const sqla::EngineSite& site, const std::string& via) {
+  if (site.through.empty() || via.rfind("**", 0) != 0) return false;
+  for (const sqla::FileFacts& f : project.files) {
+    if (f.path != site.wrapped_site.path) continue;
+    const sqla::CallLayout* call = f.anchors.call_at(site.wrapped_site.range.begin);
+    if (!call) return false;
+    return std::any_of(call->args.begin(), call->args.end(), [&](const sqla::ArgumentSpan& a) {
+      return a.name == "**" && a.value_begin != a.begin && call->text.compare(a.begin - call->begin, a.end - a.begin, via) == 0;
+    });
+  }
+  return false;
+}
+
 /// How safe deleting `removal` (written in the file at `path`) is at an engine call: nullopt when
 /// no fix can be offered. `passes(config)`: the configuration holds what `removal` deletes;
 /// `rejects(config)`: the rule reports it there. Safe needs every configuration that passes it
 /// rejected, the span inside the call's own parentheses and no project wrapper in between.
 template <typename Passes, typename Rejects>
-std::optional<core::Applicability> span_deletion(const sqla::EngineSite& site, const core::TextSpan& removal,
-                                                 const std::string& path, Passes&& passes, Rejects&& rejects) {
+std::optional<core::Applicability> span_deletion(const sqla::ProjectFacts& project, const sqla::FileFacts& file,
+                                                 const sqla::EngineSite& site, const core::TextSpan& removal,
+                                                 const std::string& path, Passes&& passes, Rejects&& rejects,
+                                                 const std::string& via = {}) {
   if (!removal.valid() || path != site.where.path) return std::nullopt;
-  if (!site.through.empty() || !inside(removal, site.arguments)) return core::Applicability::kUnsafe;
+  const bool own = site.through.empty()
+                       ? inside(removal, site.arguments) || in_own_dict(file, site, removal)
+                       : inside(removal, site.arguments) && forwarded_only(project, site, via);
+  if (!own) return core::Applicability::kUnsafe;
   for (const sqla::EngineConfig& config : site.configs) {
     if (passes(config) && !rejects(config)) return core::Applicability::kUnsafe;
   }
@@ -89,26 +127,28 @@ std::optional<core::Applicability> span_deletion(const sqla::EngineSite& site, c
 /// call is one the rule reports for this keyword; the configurations that pass the same written
 /// keyword must all be, for the deletion to be safe.
 template <typename Rejects>
-std::optional<core::Applicability> engine_deletion(const sqla::EngineSite& site, const py::Argument& arg,
+std::optional<core::Applicability> engine_deletion(const sqla::ProjectFacts& project, const sqla::FileFacts& file,
+                                                   const sqla::EngineSite& site, const py::Argument& arg,
                                                    Rejects&& rejects) {
   return span_deletion(
-      site, arg.removal, arg.where.path,
+      project, file, site, arg.removal, arg.where.path,
       [&](const sqla::EngineConfig& config) {
         return std::any_of(config.keywords.begin(), config.keywords.end(),
                            [&](const py::Argument& k) { return k.removal == arg.removal; });
       },
-      rejects);
+      rejects, arg.via);
 }
 
 /// The fix deleting `args` (keywords of one engine configuration) from `site`; nullopt when one of
 /// them cannot be deleted in the finding's file: a partial fix would leave the failure in place.
 template <typename Rejects>
-std::optional<core::Fix> engine_arguments_fix(const sqla::EngineSite& site, const std::vector<const py::Argument*>& args,
-                                              Rejects&& rejects) {
+std::optional<core::Fix> engine_arguments_fix(const sqla::ProjectFacts& project, const sqla::FileFacts& file,
+                                              const sqla::EngineSite& site,
+                                              const std::vector<const py::Argument*>& args, Rejects&& rejects) {
   std::vector<Deletion> deletions;
   for (const py::Argument* a : args) {
     const std::optional<core::Applicability> applicability =
-        engine_deletion(site, *a, [&](const sqla::EngineConfig& config) { return rejects(config, *a); });
+        engine_deletion(project, file, site, *a, [&](const sqla::EngineConfig& config) { return rejects(config, *a); });
     if (!applicability) return std::nullopt;
     deletions.push_back(Deletion{a->name, a->removal, *applicability});
   }

@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
                "Audit the named files alone, without the project around them (its root, its other modules)");
   cli.add_flag("--fix", options.fix, "Apply safe fixes in place (path -: print the fixed source)");
   cli.add_flag("--unsafe-fixes", options.unsafe_fixes, "Also offer and apply fixes that may change behaviour");
-  cli.add_flag("--diff", options.diff, "Print the diff --fix would apply and change nothing (exit 1 when there is one)");
+  cli.add_flag("--diff", options.diff, "Print the diff --fix would apply and change nothing (exit 1 when there is one); secrets in it "
+               "(a URL's password) are masked as ***, so such a hunk shows but does not apply as a patch");
   cli.add_flag("--fix-only", options.fix_only, "Apply fixes and report nothing else (exit 0)");
   cli_docs::add_doc_generators(cli);  // last: the man page and completions list every option above
   try {

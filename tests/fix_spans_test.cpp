@@ -14,6 +14,7 @@ namespace {
 struct Analysed {
   std::string text;
   sqla::FileFacts facts;
+  sqla::ProjectFacts project;  ///< the other files (none): no wrapper to look up
 };
 
 Analysed analyse(const std::string& code) {
@@ -24,7 +25,7 @@ Analysed analyse(const std::string& code) {
   sqla::ProjectFacts project;
   project.files.push_back(sqla::analyze_python(source, tree.root(), "app.db", false, project.context));
   sqla::resolve_project(project);
-  return {code, std::move(project.files[0])};
+  return {code, std::move(project.files[0]), {}};
 }
 
 std::string without(const std::string& text, const core::TextSpan& span) {
@@ -101,21 +102,57 @@ TEST_CASE("removal span: a **dict argument carries its dict entry's deletion; th
   const std::string code =
       "from sqlalchemy import create_engine\n"
       "OPTS = {\n    \"pool_size\": 5,\n    \"echo\": True,\n}\n"
-      "e = create_engine(URL, **OPTS)\n";
+      "e = create_engine(URL, **OPTS)\nprint(OPTS)\n";
   const Analysed a = analyse(code);
   const sqla::EngineSite& site = a.facts.engines.at(0);
   const py::Argument* arg = site.configs.at(0).arg("pool_size");
   REQUIRE(arg != nullptr);
   CHECK(arg->via == "**OPTS");
   CHECK(without(code, arg->removal) ==
-        "from sqlalchemy import create_engine\nOPTS = {\n    \"echo\": True,\n}\ne = create_engine(URL, **OPTS)\n");
+        "from sqlalchemy import create_engine\nOPTS = {\n    \"echo\": True,\n}\ne = create_engine(URL, **OPTS)\n"
+        "print(OPTS)\n");
   REQUIRE(site.arguments.valid());
   CHECK(code.substr(site.arguments.begin, site.arguments.end - site.arguments.begin) == "(URL, **OPTS)");
-  // The dict is written outside the call: deleting its entry changes every user of OPTS.
+  // The dict is written outside the call and printed too: deleting its entry changes that reader.
   CHECK(!rules::inside(arg->removal, site.arguments));
-  const auto applicability = rules::engine_deletion(site, *arg, [](const sqla::EngineConfig&) { return true; });
+  CHECK(!rules::in_own_dict(a.facts, site, arg->removal));
+  const auto applicability =
+      rules::engine_deletion(a.project, a.facts, site, *arg, [](const sqla::EngineConfig&) { return true; });
   REQUIRE(applicability.has_value());
   CHECK(*applicability == core::Applicability::kUnsafe);
+}
+
+TEST_CASE("own dicts: a dict only one engine call reads is that call's; any other read shares it") {
+  auto applicability = [](const std::string& code, const char* keyword = "pool_size") {
+    const Analysed a = analyse(code);
+    REQUIRE(!a.facts.engines.empty());
+    const sqla::EngineSite& site = a.facts.engines.at(0);
+    const py::Argument* arg = site.configs.at(0).arg(keyword);
+    REQUIRE(arg != nullptr);
+    return rules::engine_deletion(a.project, a.facts, site, *arg, [](const sqla::EngineConfig&) { return true; });
+  };
+  const std::string head = "from sqlalchemy import create_engine\n";
+  const auto safe = core::Applicability::kSafe;
+  const auto unsafe = core::Applicability::kUnsafe;
+  // Read once, by the call: module level, a dict(...) call, a function's local, nested in the dict.
+  CHECK(applicability(head + "OPTS = {'pool_size': 5}\ne = create_engine(URL, **OPTS)\n") == safe);
+  CHECK(applicability(head + "OPTS = dict(pool_size=5)\ne = create_engine(URL, **OPTS)\n") == safe);
+  CHECK(applicability(head + "def make(url):\n    o = {'pool_size': 5}\n    return create_engine(url, **o)\n") ==
+        safe);
+  CHECK(applicability(head + "O = {'connect_args': {'timeout': 5}}\ne = create_engine(URL, **O)\n", "connect_args") ==
+        safe);
+  // Any other read or write of the name, a second engine, reflection, a second assignment.
+  CHECK(applicability(head + "OPTS = {'pool_size': 5}\ne = create_engine(URL, **OPTS)\nOPTS['echo'] = 1\n") ==
+        unsafe);
+  CHECK(applicability(head + "OPTS = {'pool_size': 5}\ne = create_engine(URL, **OPTS)\nr = create_engine(U, **OPTS)\n") ==
+        unsafe);
+  CHECK(applicability(head + "OPTS = {'pool_size': 5}\ne = create_engine(URL, **OPTS)\nx = globals()\n") == unsafe);
+  CHECK(applicability(head + "OPTS = {'pool_size': 5}\nOPTS = {'pool_size': 6}\ne = create_engine(URL, **OPTS)\n") ==
+        unsafe);
+  CHECK(applicability(head + "OPTS = {'pool_size': 5}\n__all__ = ['engine']\ne = create_engine(URL, **OPTS)\n") ==
+        unsafe);
+  // A dict the call reaches through another name: only the splatted name's own dict counts.
+  CHECK(applicability(head + "BASE = {'pool_size': 5}\nOPTS = BASE\ne = create_engine(URL, **OPTS)\n") == unsafe);
 }
 
 TEST_CASE("removal span: entries of a dict display inside the call, and of dict(...)") {
@@ -155,8 +192,8 @@ TEST_CASE("engine deletion: safe only when every branch passing the keyword is r
   const py::Argument* arg = site.configs[0].arg("pool_size");
   REQUIRE(arg != nullptr);
   auto null_only = [](const sqla::EngineConfig& c) { return c.pool.kind == sqla::Pool::kNull; };
-  CHECK(rules::engine_deletion(site, *arg, null_only) == core::Applicability::kUnsafe);
-  CHECK(rules::engine_deletion(site, *arg, [](const sqla::EngineConfig&) { return true; }) ==
+  CHECK(rules::engine_deletion(a.project, a.facts, site, *arg, null_only) == core::Applicability::kUnsafe);
+  CHECK(rules::engine_deletion(a.project, a.facts, site, *arg, [](const sqla::EngineConfig&) { return true; }) ==
         core::Applicability::kSafe);
 }
 

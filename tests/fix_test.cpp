@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "app/text_edits.h"
@@ -179,4 +181,112 @@ TEST_CASE("--fix --unsafe-fixes over every fixture: Python still parses, no find
   const tests::CliResult again = in_dir(dir.path(), "--diff --unsafe-fixes --select ALL --isolated fixtures");
   CHECK(again.out.empty());
   CHECK(again.code == 0);
+}
+
+TEST_CASE("a module-level dict only one engine reads: safe unless another file may import the module") {
+  tests::TempDir dir;
+  const std::string db =
+      "from sqlalchemy import create_engine\nfrom sqlalchemy.pool import NullPool\n"
+      "OPTS = {\"poolclass\": NullPool, \"pool_size\": 5}\n"
+      "engine = create_engine(\"postgresql://db/app\", **OPTS)\n";
+  dir.write("app/__init__.py", "");
+  dir.write("app/db.py", db);
+  const tests::CliResult alone = in_dir(dir.path(), "--diff --select PA101 .");
+  CHECK(alone.code == 1);
+  CHECK(alone.out.find("-OPTS = {\"poolclass\": NullPool, \"pool_size\": 5}\n+OPTS = {\"poolclass\": NullPool}\n") !=
+        std::string::npos);
+  // A module that imports app.db may read OPTS (here it does; a bare `import app.db` counts too):
+  // the deletion is unsafe, so safe --fix leaves the file.
+  dir.write("app/main.py", "from app.db import OPTS\nprint(OPTS)\n");
+  const tests::CliResult shared = in_dir(dir.path(), "--diff --select PA101 .");
+  CHECK(shared.out.empty());
+  CHECK(shared.code == 0);
+  const tests::CliResult json = in_dir(dir.path(), "--select PA101 --format json .");
+  CHECK(nlohmann::json::parse(json.out)["findings"][0]["autofix"]["applicability"] == "unsafe");
+  dir.write("app/main.py", "import os\nimport app.db\n");
+  CHECK(in_dir(dir.path(), "--diff --select PA101 .").out.empty());
+  // Without the pre-filter nobody knows the importers: unsafe too.
+  fs::remove(dir.path() / "app" / "main.py");
+  CHECK(in_dir(dir.path(), "--diff --no-prefilter --select PA101 .").out.empty());
+}
+
+TEST_CASE("PA121: a removed keyword given its 1.x default is deleted safely without a target version") {
+  tests::TempDir dir;
+  dir.write("db.py",
+            "from sqlalchemy import create_engine\n"
+            "a = create_engine(URL, encoding=\"utf-8\", future=False)\n"
+            "b = create_engine(URL, encoding=\"latin1\")\n"
+            "c = create_engine(URL, convert_unicode=True, case_sensitive=True)\n"
+            "d = create_engine(URL, empty_in_strategy=\"static\")\n"
+            "e = create_engine(URL, empty_in_strategy=\"dynamic\")\n");
+  const tests::CliResult fixed = in_dir(dir.path(), "--fix --exit-zero --isolated --select PA121 db.py");
+  INFO(fixed.err);
+  CHECK(tests::slurp(dir.path() / "db.py") ==
+        "from sqlalchemy import create_engine\n"
+        "a = create_engine(URL)\n"
+        "b = create_engine(URL, encoding=\"latin1\")\n"
+        "c = create_engine(URL, convert_unicode=True, case_sensitive=True)\n"
+        "d = create_engine(URL)\n"
+        "e = create_engine(URL, empty_in_strategy=\"dynamic\")\n");
+}
+
+namespace {
+
+/// True when every hunk's header counts match its body (the lines a patch tool reads).
+bool well_formed(const std::string& diff) {
+  std::istringstream in(diff);
+  std::string line;
+  long old_left = 0, new_left = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("@@ ", 0) == 0) {
+      if (old_left != 0 || new_left != 0) return false;
+      // `-start[,count] +start[,count]`: a count of 1 is left out.
+      auto count = [&](char sign) {
+        const size_t at = line.find(sign, 2);
+        const size_t end = line.find(' ', at);
+        const size_t comma = line.find(',', at);
+        return comma < end ? std::stol(line.substr(comma + 1, end - comma - 1)) : 1L;
+      };
+      old_left = count('-');
+      new_left = count('+');
+    } else if (line.rfind("---", 0) == 0 || line.rfind("+++", 0) == 0 || line.rfind("\\", 0) == 0) {
+      continue;
+    } else if (!line.empty() && line[0] == '-') {
+      --old_left;
+    } else if (!line.empty() && line[0] == '+') {
+      --new_left;
+    } else if (!line.empty() && line[0] == ' ') {
+      --old_left;
+      --new_left;
+    } else {
+      return false;
+    }
+  }
+  return old_left == 0 && new_left == 0;
+}
+
+}  // namespace
+
+TEST_CASE("--diff: git headers for a relative path, the path as given for an absolute one; masked, well-formed") {
+  tests::TempDir dir;
+  const std::string text =
+      "from sqlalchemy import create_engine\nfrom sqlalchemy.pool import NullPool\n\n\n"
+      "engine = create_engine(\n    'postgresql://app:hunter2@db/app',\n    poolclass=NullPool,\n"
+      "    pool_size=5,\n)\n\n\nother = 1\n";
+  dir.write("app.py", text);
+  const tests::CliResult relative = in_dir(dir.path(), "--diff --select PA101 app.py");
+  CHECK(relative.out.find("--- a/app.py\n+++ b/app.py\n") == 0);
+  const std::string absolute_path = (dir.path() / "app.py").string();
+  // A file outside the working directory is shown by its absolute path.
+  tests::TempDir elsewhere;
+  const tests::CliResult absolute = in_dir(elsewhere.path(), "--diff --select PA101 " + tests::shell_quote(absolute_path));
+  INFO(absolute.out);
+  CHECK(absolute.out.find("--- " + absolute_path + "\n+++ " + absolute_path + "\n") == 0);
+  CHECK(absolute.out.find("a//") == std::string::npos);
+  // The hunk shows the URL line as context, masked: still a well-formed diff.
+  CHECK(relative.out.find("hunter2") == std::string::npos);
+  CHECK(relative.out.find("'postgresql://app:***@db/app',") != std::string::npos);
+  CHECK(well_formed(relative.out));
+  CHECK(well_formed(absolute.out));
+  CHECK(tests::slurp(dir.path() / "app.py") == text);
 }

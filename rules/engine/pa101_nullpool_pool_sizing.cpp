@@ -54,7 +54,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         note_pool(f, pool);
         // The keywords only raise: deleting them changes nothing else, unless another branch of the
         // same call passes them to a pool that uses them.
-        f.autofix = engine_arguments_fix(site, given, [](const sqla::EngineConfig& other, const py::Argument& a) {
+        f.autofix = engine_arguments_fix(facts, file, site, given, [](const sqla::EngineConfig& other, const py::Argument& a) {
           const std::vector<const py::Argument*> also = rejected(other);
           return std::any_of(also.begin(), also.end(), [&](const py::Argument* b) { return b->removal == a.removal; });
         });
@@ -100,10 +100,11 @@ extern const Rule kPA101{
      "lib/sqlalchemy/engine/create.py:719-732@rel_2_0_52 (verified from "
      "source).",
      core::FixAvailability::kSometimes,
-     "safe when the keywords are written at the engine call (directly or in a dict inside its "
-     "parentheses) and every branch of the call that passes them has a pool that rejects them: "
+     "safe when the keywords are written at the engine call (directly, in a dict inside its "
+     "parentheses, or in a dict only that call reads: `OPTS = {...}` whose one read is the call's "
+     "`**OPTS`, in a module no other file imports) and every branch of the call that passes them has a pool that rejects them: "
      "they only raise, so deleting them changes nothing else. Unsafe when they come from a `**` "
-     "dict elsewhere in the file or through a project wrapper (the edit is made there and changes "
+     "dict other code of the file reads or other files import, or through a project wrapper (the edit is made there and changes "
      "every other engine built from it) or when another branch uses them. None when they are "
      "written in another file."},
     check};

@@ -46,7 +46,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         note_argument(f, *ping, show(*ping) + " passed here");
         note_pool(f, config.pool);
         // Dead with NullPool: deleting it changes nothing, unless another branch pools connections.
-        f.autofix = engine_arguments_fix(site, {ping}, [](const sqla::EngineConfig& other, const py::Argument&) {
+        f.autofix = engine_arguments_fix(facts, file, site, {ping}, [](const sqla::EngineConfig& other, const py::Argument&) {
           return other.pool.kind == sqla::Pool::kNull && !other.pool.instance;
         });
       }
@@ -87,9 +87,9 @@ extern const Rule kPA102{
      " skips the ping for a connection that was just created (since "
      "1.4.0b1).",
      core::FixAvailability::kSometimes,
-     "safe when `pool_pre_ping` is written at the engine call and every branch of the call that "
+     "safe when `pool_pre_ping` is written at the engine call (or in a dict only that call reads: `OPTS = {...}` whose one read is the call's `**OPTS`, in a module no other file imports) and every branch of the call that "
      "passes it uses NullPool: the option does nothing there, so deleting it changes nothing. "
-     "Unsafe when it comes from a `**` dict elsewhere in the file or through a project wrapper "
+     "Unsafe when it comes from a dict other code of the file reads, a module other files import, or through a project wrapper "
      "(other engines built from it may pool connections) or when another branch pools "
      "connections. None when it is written in another file."},
     check};

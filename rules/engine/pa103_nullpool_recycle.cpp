@@ -31,7 +31,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         note_argument(f, *recycle, show(*recycle) + " passed here");
         note_pool(f, config.pool);
         // Dead with NullPool: deleting it changes nothing, unless another branch pools connections.
-        f.autofix = engine_arguments_fix(site, {recycle}, [](const sqla::EngineConfig& other, const py::Argument&) {
+        f.autofix = engine_arguments_fix(facts, file, site, {recycle}, [](const sqla::EngineConfig& other, const py::Argument&) {
           return other.pool.kind == sqla::Pool::kNull && !other.pool.instance;
         });
       }
@@ -69,9 +69,9 @@ extern const Rule kPA103{
      "(lib/sqlalchemy/pool/base.py:171@rel_2_0_52) checked only when a "
      "pooled connection is checked out again.",
      core::FixAvailability::kSometimes,
-     "safe when `pool_recycle` is written at the engine call and every branch of the call that "
+     "safe when `pool_recycle` is written at the engine call (or in a dict only that call reads: `OPTS = {...}` whose one read is the call's `**OPTS`, in a module no other file imports) and every branch of the call that "
      "passes it uses NullPool: the option does nothing there, so deleting it changes nothing. "
-     "Unsafe when it comes from a `**` dict elsewhere in the file or through a project wrapper "
+     "Unsafe when it comes from a dict other code of the file reads, a module other files import, or through a project wrapper "
      "(other engines built from it may pool connections) or when another branch pools "
      "connections. None when it is written in another file."},
     check};

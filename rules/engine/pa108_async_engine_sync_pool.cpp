@@ -7,6 +7,7 @@
 // sync pool's blocking wait freezes the event loop under contention.
 #include "rules/common.h"
 #include "rules/engine/engine_options.h"
+#include "rules/fixes.h"
 #include "rules/pool_fix.h"
 #include "rules/rule.h"
 
@@ -36,8 +37,33 @@ bool surely_sync(const sqla::EngineSite& site, const sqla::EngineConfig& config)
 /// non-SQLite URL drops `poolclass` (AsyncAdaptedQueuePool is its default); with the URL unknown
 /// QueuePool becomes AsyncAdaptedQueuePool (same sizing keywords); a sync engine gets QueuePool.
 /// SQLite keeps its choice: which pool suits a memory database is the user's call.
-std::optional<core::Fix> fix_for(const sqla::FileFacts& file, const sqla::EngineSite& site,
-                                 const sqla::EngineConfig& config) {
+/// Deletes `poolclass` where it is written when that is not the call itself: a dict only this call
+/// reads, or a keyword at the call of a wrapper that forwards its `**kwargs` (rules/fixes.h); only
+/// when that is safe: every configuration passing it is an asyncio engine on a literal non-SQLite URL.
+std::optional<core::Fix> drop_class_elsewhere(const sqla::ProjectFacts& project, const sqla::FileFacts& file,
+                                              const sqla::EngineSite& site, const sqla::EngineConfig& config,
+                                              const std::string& name) {
+  const py::Argument* cls = config.arg("poolclass");
+  if (!cls) return std::nullopt;
+  auto passes = [&](const sqla::EngineConfig& other) {
+    const py::Argument* a = other.arg("poolclass");
+    return a && a->removal == cls->removal;
+  };
+  auto rejects = [&](const sqla::EngineConfig& other) {
+    return other.is_async && literal_url(other) && !other.url->is_sqlite() &&
+           (other.pool.kind == sqla::Pool::kQueue || other.pool.kind == sqla::Pool::kSingletonThread);
+  };
+  const std::optional<core::Applicability> applicability =
+      span_deletion(project, file, site, cls->removal, cls->where.path, passes, rejects, cls->via);
+  // A shared dict or wrapper call: the class may be right for the other engines; no fix.
+  if (applicability != core::Applicability::kSafe) return std::nullopt;
+  std::optional<core::Fix> fix = deletion_fix({Deletion{"poolclass", cls->removal, *applicability}});
+  if (fix) fix->title = "Remove `poolclass=" + name + "` (an asyncio engine defaults to AsyncAdaptedQueuePool)";
+  return fix;
+}
+
+std::optional<core::Fix> fix_for(const sqla::ProjectFacts& project, const sqla::FileFacts& file,
+                                 const sqla::EngineSite& site, const sqla::EngineConfig& config) {
   const sqla::PoolChoice& pool = config.pool;
   if (!pool.explicit_class || pool.instance) return std::nullopt;
   const std::string name(sqla::pool_name(pool.kind));
@@ -47,6 +73,7 @@ std::optional<core::Fix> fix_for(const sqla::FileFacts& file, const sqla::Engine
     if (config.url && config.url->is_sqlite()) return std::nullopt;
     if (literal_url(config)) {
       edits = pool_edits(file, site, config, "", {});
+      if (!edits) return drop_class_elsewhere(project, file, site, config, name);
       title = "Remove `poolclass=" + name + "` (an asyncio engine defaults to AsyncAdaptedQueuePool)";
     } else if (pool.kind == sqla::Pool::kQueue && !config.url) {
       edits = pool_edits(file, site, config, "sqlalchemy.pool.AsyncAdaptedQueuePool", {});
@@ -101,7 +128,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         core::Finding& f = report_engine(out, site, config, std::move(message));
         f.severity = severity;
         note_pool(f, pool);
-        f.autofix = fix_for(file, site, config);
+        f.autofix = fix_for(facts, file, site, config);
         if (config.is_async && !sqla::is_async_factory(site.factory) && !site.wrapped_async && config.url_origin.valid()) {
           f.notes.push_back(core::Note{config.url_origin, "the +" + config.url->driver + " driver makes it an asyncio engine"});
         }
@@ -153,9 +180,12 @@ extern const Rule kPA108{
      "with the URL unresolved QueuePool is replaced by AsyncAdaptedQueuePool (the same sizing "
      "keywords apply), and on a sync engine AsyncAdaptedQueuePool is replaced by QueuePool; the "
      "name is written through the module's own imports, or `from sqlalchemy.pool import ...` is "
-     "added. None when the class comes from a `**` dict, a settings object or another module "
-     "(other engines may read it), for a pool instance, or for SQLite (whether a memory database "
-     "wants StaticPool is the user's call)."},
+     "added. On such an asyncio engine, `poolclass` in a dict only that call reads (`OPTS = {...}` "
+     "read by nothing but its `**OPTS`, in a module no other file imports) or at the call of a "
+     "wrapper that passes its `**kwargs` to the engine and reads them nowhere else is deleted there, "
+     "safely too. None when the class comes from a dict other code reads, a settings object or another "
+     "module (other engines may read it), for a pool instance, or for SQLite (whether a memory "
+     "database wants StaticPool is the user's call)."},
     check};
 
 }  // namespace rules

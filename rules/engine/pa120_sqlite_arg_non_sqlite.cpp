@@ -37,7 +37,9 @@ std::string driver_error(const sqla::DatabaseUrl& url) {
 /// Deletes the `check_same_thread` entry, or the whole `connect_args=` keyword when the entry is all
 /// it holds. Safe at the call when every branch passing the entry has a non-SQLite URL written in
 /// this file; a URL from settings or the environment may be SQLite elsewhere (tests, development).
-std::optional<core::Fix> drop_entry(const sqla::EngineSite& site, const py::Argument& args,
+std::optional<core::Fix> drop_entry(const sqla::ProjectFacts& project, const sqla::FileFacts& file,
+                                    const sqla::EngineSite& site,
+                                    const py::Argument& args,
                                     const py::DictEntry& entry) {
   auto passes = [&](const sqla::EngineConfig& config) {
     const py::Argument* a = config.arg("connect_args");
@@ -53,7 +55,7 @@ std::optional<core::Fix> drop_entry(const sqla::EngineSite& site, const py::Argu
   const bool alone = dict.entries.size() == 1 && dict.complete && dict.pending.empty() && args.via.empty();
   const core::TextSpan& span = alone ? args.removal : entry.removal;
   const std::string& path = alone ? args.where.path : entry.where.path;
-  const auto applicability = span_deletion(site, span, path, passes, rejects);
+  const auto applicability = span_deletion(project, file, site, span, path, passes, rejects, args.via);
   if (!applicability) return std::nullopt;
   return deletion_fix({Deletion{alone ? "connect_args" : "check_same_thread", span, *applicability}});
 }
@@ -77,7 +79,7 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
         f.notes.push_back(core::Note{entry->where, "check_same_thread set here"});
         note_argument(f, *args, "connect_args passed here");
         if (config.url_origin.valid()) f.notes.push_back(core::Note{config.url_origin, "URL " + url.masked()});
-        f.autofix = drop_entry(site, *args, *entry);
+        f.autofix = drop_entry(facts, file, site, *args, *entry);
       }
     }
   }
@@ -114,11 +116,11 @@ extern const Rule kPA120{
      "connection option \"check_same_thread\"`; the same option on a SQLite "
      "URL connects.",
      core::FixAvailability::kSometimes,
-     "safe when `check_same_thread` is written at the engine call and every branch passing it has "
+     "safe when `check_same_thread` is written at the engine call (or in a dict only that call reads: `OPTS = {...}` whose one read is the call's `**OPTS`, in a module no other file imports) and every branch passing it has "
      "a non-SQLite URL written in the same file: the driver only rejects it. Deletes the whole "
      "`connect_args=` when the entry is all it holds. Unsafe when the URL comes from settings or "
-     "the environment (it may be SQLite in tests or development), when the dict is defined "
-     "elsewhere in the file or the call goes through a project wrapper. None when the dict is "
+     "the environment (it may be SQLite in tests or development), when the dict is read by other "
+     "code of the file or imported by other files, or the call goes through a project wrapper. None when the dict is "
      "written in another file."},
     check};
 

@@ -20,6 +20,19 @@ bool is_false(const py::Value& v) {
   return (v.kind == py::ValueKind::kBool || v.kind == py::ValueKind::kInt) && v.truthy() == false;
 }
 
+/// The keyword is given its SQLAlchemy 1.x default (1.3's DefaultDialect.__init__: encoding="utf-8",
+/// convert_unicode=False, case_sensitive=True, empty_in_strategy="static", a no-op from 1.4;
+/// create_engine's future=False, and 1.3 has no `future`): deleting it changes nothing on 1.x and
+/// removes the failure or the deprecation warning on 2.0.
+bool keeps_1x_default(const py::Argument& a) {
+  const py::Value& v = *a.value;
+  if (a.name == "future" || a.name == "convert_unicode") return is_false(v);
+  if (a.name == "case_sensitive") return (v.kind == py::ValueKind::kBool || v.kind == py::ValueKind::kInt) && v.truthy();
+  if (a.name == "encoding") return v.kind == py::ValueKind::kString && !v.partial && v.text == "utf-8";
+  if (a.name == "empty_in_strategy") return v.kind == py::ValueKind::kString && !v.partial && v.text == "static";
+  return false;
+}
+
 struct Problem {
   std::string message;
   bool breaks_on_2 = false;   ///< raises at start-up on 2.0
@@ -95,8 +108,8 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
           // On 2.0 the keyword only raises or is ignored: deleting it is safe when the project
           // targets 2.0; on 1.x `encoding` / `convert_unicode` / `implicit_returning` still act.
           const bool targets_2 = version && *version >= sqla::Version{2, 0, 0};
-          f.autofix = engine_arguments_fix(site, p.args, [&](const sqla::EngineConfig&, const py::Argument&) {
-            return targets_2;
+          f.autofix = engine_arguments_fix(facts, file, site, p.args, [&](const sqla::EngineConfig&, const py::Argument& a) {
+            return targets_2 || keeps_1x_default(a);
           });
         }
       }
@@ -139,11 +152,15 @@ extern const Rule kPA121{
      "2.0 a keyword nobody consumes makes create_engine() raise TypeError "
      "(lib/sqlalchemy/engine/create.py:719-732@rel_2_0_52).",
      core::FixAvailability::kSometimes,
-     "safe when the project targets SQLAlchemy 2.0 (its dependency files or `sqlalchemy-version`) "
-     "and the keyword is written at the engine call: there it only raises or is ignored. Unsafe "
-     "when the target version is not known or older (1.4 still honours `encoding`, "
-     "`convert_unicode` and `implicit_returning`), or the keyword comes from a `**` dict elsewhere "
-     "in the file or through a project wrapper. None for `strategy=` (a mock engine is "
+     "safe when the keyword is written at the engine call (or in a dict only that call reads: "
+     "`OPTS = {...}` read by nothing but its `**OPTS`, in a module no other file imports) and either "
+     "the project targets SQLAlchemy 2.0 (its dependency files or `sqlalchemy-version`), where it "
+     "only raises or is ignored, or it is given its 1.x default (`encoding=\"utf-8\"`, "
+     "`convert_unicode=False`, `case_sensitive=True`, `empty_in_strategy=\"static\"`, "
+     "`future=False`), which no version misses. "
+     "Unsafe when the target version is not known or older and the value is not the default (1.4 "
+     "still honours `encoding`, `convert_unicode` and `implicit_returning`), or the keyword comes "
+     "from a dict other code reads or through a project wrapper (the edit is made there). None for `strategy=` (a mock engine is "
      "`create_mock_engine()`) and for keywords written in another file."},
     check};
 

@@ -102,6 +102,15 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
     for (const std::string& name : scan.imports) {
       for (size_t i : pass.modules->files_for(name)) result.reaches.push_back(static_cast<uint32_t>(i));
     }
+    // The scan names the imports of relevant files only; the others may still import a dict.
+    const bool scanned = scan.relevant || scan.has_with;
+    result.imports = result.reaches;
+    if (!scanned) {
+      for (const std::string& name : imported_names(source.text(), file.module_name, file.is_package)) {
+        for (size_t i : pass.modules->files_for(name)) result.imports.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    result.imports_known = true;
     if (pass.depth == Depth::kFilter && !scan.relevant && !relevant_path(file.display_path)) {
       // Not parsed, so no findings here; its suppression comments still count (PA004, PA005). A
       // `#` with no quote before it on its line starts a comment: good enough without a tree.

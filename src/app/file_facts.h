@@ -36,6 +36,10 @@ struct FileResult {
   bool has_with = false;          ///< pre-filter: the file has a `with` statement
   bool has_yield = false;         ///< pre-filter: the file may define a generator
   std::vector<uint32_t> reaches;  ///< pre-filter: files its imports may reach
+  /// Every file any import statement of it may reach (relevant or not: a module-level dict another
+  /// module imports is shared, sqla::OwnDict); known only with the pre-filter.
+  std::vector<uint32_t> imports;
+  bool imports_known = false;
 };
 
 /// How far process() goes with a Python file.

@@ -14,8 +14,9 @@ namespace app {
 namespace {
 
 /// Rounds of fixing: each applies non-overlapping fixes and audits again. Adjacent deletions in one
-/// call take a round each; a file retried one fix at a time takes one per fix.
-constexpr int kMaxRounds = 12;
+/// call take a round each; a file retried one fix at a time takes one per fix (a fixture file with a
+/// dozen fixes, one of them rejected, needed more than 12: the second --fix then found the rest).
+constexpr int kMaxRounds = 32;
 
 using FindingKey = std::tuple<std::string, std::string, std::string>;  // path, code, scope
 

@@ -31,6 +31,37 @@ std::vector<std::string> audit_roots(const std::vector<std::string>& paths) {
 void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>& results, sqla::ProjectFacts& facts,
                    const std::vector<std::string>& roots) {
   std::vector<sqla::DeploymentFacts> deployment_files;
+  // A module-level dict is an engine's own only while no other file may import its module.
+  std::vector<bool> imported(results.size(), false);
+  bool imports_known = true;
+  for (size_t j = 0; j < results.size(); ++j) {
+    if (files[j].kind != FileKind::kPython || results[j].skipped) continue;
+    if (!results[j].imports_known) imports_known = false;
+    for (uint32_t i : results[j].imports) {
+      if (i != j && i < imported.size()) imported[i] = true;
+    }
+  }
+  // In a module another file may import (or when that is not known) a dict the file phase found
+  // only one call reads may be read by that file: the splat's value is the argument again. A
+  // wrapper's own `**kwargs` parameter cannot be imported: it keeps its mark.
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].python || (imports_known && !imported[i])) continue;
+    sqla::FileFacts& file = *results[i].python;
+    std::vector<std::pair<uint32_t, std::string>> kwargs;  // call `(` byte, "**kw"
+    for (const sqla::EngineSite& site : file.engines) {
+      const sqla::CallLayout* call = site.through.empty() ? file.anchors.call_at(site.where.range.begin) : nullptr;
+      if (call && !site.kwargs_parameter.empty()) kwargs.emplace_back(call->begin, "**" + site.kwargs_parameter);
+    }
+    for (sqla::CallLayout& call : file.anchors.calls) {
+      for (sqla::ArgumentSpan& a : call.args) {
+        if (a.name != "**") continue;
+        const std::string written = call.text.substr(a.begin - call.begin, a.end - a.begin);
+        if (std::find(kwargs.begin(), kwargs.end(), std::make_pair(call.begin, written)) != kwargs.end()) continue;
+        a.value_begin = a.begin;
+        a.value_end = a.end;
+      }
+    }
+  }
   for (size_t i = 0; i < results.size(); ++i) {
     FileResult& r = results[i];
     if (r.python) facts.files.push_back(std::move(*r.python));

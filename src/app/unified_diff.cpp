@@ -79,7 +79,10 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
   const std::vector<std::string_view> b = split_lines(after);
   const std::vector<Op> ops = line_ops(a, b);
   constexpr size_t kContext = 3;
-  std::string out = "--- a/" + path + "\n+++ b/" + path + "\n";
+  // git's a/ b/ prefixes for a relative path (`git apply`, `patch -p1`); an absolute path is
+  // written as given, as diff(1) and ruff do (`patch -p0`): "a//tmp/x.py" applies nowhere.
+  const bool absolute = !path.empty() && path.front() == '/';
+  std::string out = absolute ? "--- " + path + "\n+++ " + path + "\n" : "--- a/" + path + "\n+++ b/" + path + "\n";
   size_t k = 0;
   while (k < ops.size()) {
     if (ops[k] == Op::kKeep) {

@@ -3,6 +3,8 @@
 #include "sqla/edit_anchors.h"
 
 #include <algorithm>
+#include <cctype>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/source_file.h"
@@ -147,6 +149,121 @@ void collect_with_blocks(const py::Module& module, ts::Node root, EditAnchors& o
 
 }  // namespace
 
+/// `**NAME` -> "NAME"; "" for any other splat (`**cfg.opts`, `**load()`).
+std::string_view splat_name(std::string_view text) {
+  if (text.rfind("**", 0) != 0) return {};
+  text.remove_prefix(2);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  if (text.empty() || std::isdigit(static_cast<unsigned char>(text.front()))) return {};
+  for (char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return {};
+  }
+  return text;
+}
+
+/// A wrapper's `def make_engine(url, **kw): return create_engine(url, **kw)`: when `kw` occurs in
+/// the function only as the parameter and the splat (no `kw.get()`, `kw.setdefault()`, `del`, no
+/// nested function using it), the keywords a caller passes reach this engine and nothing else, so
+/// deleting one at that caller changes that engine only (rules/fixes.h forwarded_only). The splat's
+/// value becomes the `**kw` parameter's bytes.
+void mark_forwarded_kwargs(const core::SourceFile& source, ts::Node root, ArgumentSpan& splat,
+                           std::string_view name) {
+  ts::Node function;
+  for (ts::Node n = root.descendant_for_byte_range(splat.begin, splat.end); n; n = n.parent()) {
+    if (py::kind_of(n) == Kind::kFunctionDefinition) {
+      function = n;
+      break;
+    }
+  }
+  if (!function) return;
+  const std::string_view text = source.text();
+  size_t occurrences = 0;
+  bool reflective = false;
+  ts::Node parameter;
+  ts::walk_preorder(function, [&](ts::Node n) {
+    const Kind k = py::kind_of(n);
+    if (k == Kind::kDictionarySplatPattern && !parameter) parameter = n;
+    if (k != Kind::kIdentifier) return true;
+    const std::string_view word = n.text(text);
+    if (word == name) ++occurrences;
+    if (word == "locals" || word == "vars" || word == "exec" || word == "eval") reflective = true;
+    return false;
+  });
+  if (reflective || occurrences != 2 || !parameter || parameter.end_byte() > splat.begin) return;
+  splat.value_begin = parameter.start_byte();
+  splat.value_end = parameter.end_byte();
+}
+
+/// A `**NAME` argument of an engine call whose dict only that call reads gets the dict's bytes as
+/// its value (ArgumentSpan::value_begin/value_end; any other splat's value is the argument itself):
+/// deleting an entry there changes this engine and nothing else (rules/fixes.h). `NAME = {...}` /
+/// `NAME = dict(...)` is the call's own when the identifier occurs exactly twice in the file: the one
+/// assignment and the call's `**NAME`. Any other occurrence (a second engine, `OPTS["k"] = v`,
+/// `OPTS.update()`, `global`, `del`, a nested function, `OPTS |= ...`) makes it shared; reflection
+/// (`globals()`, `vars()`, `locals()`, `__all__`, `exec`, `eval`) may read any name, so then no dict
+/// is. Another module may still import the name: the project phase gives the splat its own bytes
+/// back in every module another file may import (app/project_facts.cpp).
+void collect_own_dicts(const core::SourceFile& source, const py::Module& module, ts::Node root, FileFacts& facts) {
+  std::unordered_map<std::string, std::pair<size_t, size_t>> wanted;  // name -> (call, argument)
+  std::unordered_set<std::string> splatted_twice;
+  std::vector<CallLayout>& calls = facts.anchors.calls;
+  for (const EngineSite& site : facts.engines) {
+    if (!site.through.empty()) continue;
+    const CallLayout* found = facts.anchors.call_at(site.where.range.begin);
+    if (!found) continue;
+    const auto c = static_cast<size_t>(found - calls.data());
+    for (size_t i = 0; i < found->args.size(); ++i) {
+      const ArgumentSpan& a = found->args[i];
+      if (a.name != "**") continue;
+      const std::string_view name = splat_name(std::string_view(found->text).substr(a.begin - found->begin, a.end - a.begin));
+      if (name.empty()) continue;
+      if (name == site.kwargs_parameter) {
+        mark_forwarded_kwargs(source, root, calls[c].args[i], name);
+        continue;
+      }
+      const auto [it, added] = wanted.emplace(std::string(name), std::make_pair(c, i));
+      if (!added && it->second != std::make_pair(c, i)) splatted_twice.insert(std::string(name));
+    }
+  }
+  for (const std::string& name : splatted_twice) wanted.erase(name);
+  if (wanted.empty()) return;
+  static const std::unordered_set<std::string_view> kReflection = {"globals", "locals", "vars", "__all__",
+                                                                   "exec", "eval"};
+  std::unordered_map<std::string, size_t> reads;
+  std::unordered_map<std::string, std::vector<ts::Node>> assignments;
+  bool reflective = false;
+  const std::string_view text = source.text();
+  ts::walk_preorder(root, [&](ts::Node n) {
+    const Kind k = py::kind_of(n);
+    if (k == Kind::kIdentifier) {
+      const std::string_view word = n.text(text);
+      if (kReflection.count(word)) reflective = true;
+      if (const auto w = wanted.find(std::string(word)); w != wanted.end()) ++reads[w->first];
+      return false;
+    }
+    if (k == Kind::kAssignment) {
+      const ts::Node left = py::field(n, Field::kLeft);
+      if (left && py::kind_of(left) == Kind::kIdentifier && wanted.count(std::string(left.text(text)))) {
+        assignments[std::string(left.text(text))].push_back(py::field(n, Field::kRight));
+      }
+    }
+    return true;
+  });
+  if (reflective) return;
+  for (const auto& [name, where] : wanted) {
+    const auto a = assignments.find(name);
+    if (a == assignments.end() || a->second.size() != 1 || reads[name] != 2) continue;
+    const ts::Node value = a->second.front();
+    if (!value) continue;
+    const Kind k = py::kind_of(value);
+    const bool dict_call = k == Kind::kCall && module.text(py::field(value, Field::kFunction)) == "dict";
+    if (k != Kind::kDictionary && !dict_call) continue;
+    ArgumentSpan& splat = calls[where.first].args[where.second];
+    splat.value_begin = value.start_byte();
+    splat.value_end = value.end_byte();
+  }
+}
+
 void collect_edit_anchors(const core::SourceFile& source, const py::Module& module, ts::Node root,
                           FileFacts& facts) {
   EditAnchors& out = facts.anchors;
@@ -173,6 +290,7 @@ void collect_edit_anchors(const core::SourceFile& source, const py::Module& modu
     }
   }
   // The plans read the call layouts above.
+  collect_own_dicts(source, module, root, facts);
   plan_yield_wraps(module, root, facts);
   plan_lifespan(module, root, facts);
 }

@@ -225,7 +225,8 @@ EngineConfig derive(const EngineSite& site, const py::ArgumentSet& args, const P
       for (const py::DictEntry& e : dict.entries) {
         if (e.key.rfind(prefix, 0) != 0) continue;
         std::string key = e.key.substr(prefix.size());
-        config.keywords.push_back(py::Argument{key, coerce(key, e.value), e.where, "configuration", {}});
+        // The entry's own removal: deleting `"sqlalchemy.pool_size": 5` drops the keyword (fixes).
+        config.keywords.push_back(py::Argument{key, coerce(key, e.value), e.where, "configuration", e.removal});
       }
     } else {
       config.complete = false;
