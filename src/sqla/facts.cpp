@@ -10,6 +10,7 @@
 #include "py/grammar.h"
 #include "sqla/cli_commands.h"
 #include "sqla/deployment.h"
+#include "sqla/deployment/start_method.h"
 #include "sqla/engine_uses.h"
 #include "sqla/roles.h"
 #include "sqla/sessions.h"
@@ -232,7 +233,8 @@ class FactsBuilder : public py::CallObserver {
                                                              !close->value->boolean});
       }
     }
-    return std::nullopt;
+    // `mp.get_context("fork")`: a context value, so its pools know their start method.
+    return multiprocessing_context(call);
   }
 
   void on_item_store(const py::Module& module, ts::Node statement, std::string_view object, const py::Value& key,

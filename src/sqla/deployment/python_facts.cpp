@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "sqla/deployment.h"
 #include "sqla/deployment/helpers.h"
+#include "sqla/deployment/start_method.h"
 #include "sqla/web_apps.h"
 
 namespace sqla {
@@ -53,16 +54,17 @@ void observe_deployment_call(const py::CallSite& call, FileFacts& facts) {
                (q.ends_with(".Function") || q.ends_with(".PythonFunction") || q.ends_with(".DockerImageFunction"))) {
       d.serverless.push_back(Evidence{"the CDK app declares a Lambda function (" + std::string(basename(q)) + ")", where,
                                       "AWS Lambda", ""});
-    } else if (q == "multiprocessing.Pool" || q == "multiprocessing.pool.Pool" || q == "multiprocessing.Process" ||
-               q == "concurrent.futures.ProcessPoolExecutor") {
+    } else if (const std::optional<StartMethod> start = process_start_method(call)) {
       ServerProcess p;
       p.server = "multiprocessing";
       p.where = where;
       p.command = std::string(call.module.text(call.callee_node));
-      // The fork start method (Linux's default before Python 3.14) inherits the parent's sockets.
+      // The fork start method (Linux's default before Python 3.14) inherits the parent's sockets;
+      // spawn and forkserver start a fresh interpreter, and a context computed at run time is not
+      // known to fork (facts PA402).
       p.preload = true;
       p.preload_where = where;
-      if (call.args.find("mp_context") || call.args.find("context")) p.forks = false;  // start method not known
+      p.forks = inherits_sockets(*start);
       if (const py::Argument* init = call.args.find("initializer")) {
         d.fork_hooks.push_back(ForkHook{"initializer=" + init->value->render(), init->where});
       }
@@ -166,6 +168,13 @@ void collect_python_deployment(const py::Module& module, FileFacts& facts) {
   };
   unique(d.serverless, [](const Evidence& e) { return std::pair(e.where.range, e.what); });
   unique(d.asgi_apps, [](const Evidence& e) { return e.where.range; });
+  // A process started on several branches forks only when it forks on each (a context chosen per
+  // platform or setting): the rule of silence.
+  for (ServerProcess& p : d.processes) {
+    for (const ServerProcess& other : d.processes) {
+      if (other.where.range == p.where.range && !other.forks) p.forks = false;
+    }
+  }
   unique(d.processes, [](const ServerProcess& p) { return p.where.range; });
   unique(d.fork_hooks, [](const ForkHook& h) { return h.where.range; });
   unique(d.import_connects, [](const ImportTimeConnect& c) { return std::tuple(c.where.range, c.what, c.through); });
