@@ -32,7 +32,11 @@ struct ArgumentSpan {
   std::string name;          ///< keyword name; "" positional; "*" / "**" for splats
   uint32_t begin = 0;        ///< the whole argument (absolute bytes)
   uint32_t end = 0;
-  uint32_t value_begin = 0;  ///< its value: the expression after `name=`, or the argument
+  /// Its value: the expression after `name=`, or the argument. A `**NAME` splat whose dict only
+  /// this call reads holds that dict's bytes (`NAME = {...}`, edit_anchors.cpp collect_own_dicts;
+  /// reset in a module other files may import), and a wrapper's `**kw` read nowhere else the
+  /// parameter's bytes (mark_forwarded_kwargs): rules/fixes.h edits there.
+  uint32_t value_begin = 0;
   uint32_t value_end = 0;
   core::Position at;         ///< where it starts (py::Argument::where of a keyword written here)
 };
