@@ -36,6 +36,9 @@ struct FileResult {
   bool has_with = false;          ///< pre-filter: the file has a `with` statement
   bool has_yield = false;         ///< pre-filter: the file may define a generator
   std::vector<uint32_t> reaches;  ///< pre-filter: files its imports may reach
+  /// pre-filter: analysed only for PA207 (a `with` and the generators it may enter); its imports
+  /// are followed only once a file that can hold facts reaches it.
+  bool generator_only = false;
 };
 
 /// How far process() goes with a Python file.
