@@ -72,14 +72,22 @@ TEST_CASE("prefilter: literal relevance") {
   CHECK_FALSE(app::relevant_text("import requests\nURL = 'https://example.com/api'\n"));
   CHECK_FALSE(app::relevant_text("def add(a, b):\n    return a + b\n"));
   CHECK_FALSE(app::relevant_text("x = '{scheme}://host'\n"));
+  // Quart is the module `quart`; `quartic` and `quarter` are words (sympy: 22 files).
+  CHECK(app::relevant_text("from quart import Quart\n"));
+  CHECK(app::relevant_text("import quart\napp = quart.Quart(__name__)\n"));
+  CHECK_FALSE(app::relevant_text("def quartic(x):\n    return x**4\n"));
+  CHECK_FALSE(app::relevant_text("QUARTER = 3\n"));
   CHECK_FALSE(app::relevant_text(""));
   CHECK(app::contains_word("with open(p) as f:", "with"));
   CHECK(app::contains_word("    yield x", "yield"));
   CHECK_FALSE(app::contains_word("s.startswith('a') or s.endswith('b')", "with"));
   CHECK_FALSE(app::contains_word("yielded = 1", "yield"));
-  // A generator entered by `with` in the same file: PA207 needs nothing else.
-  CHECK(app::scan_python("def g():\n    yield 1\n\nwith g():\n    pass\n", "m", false).relevant);
-  CHECK_FALSE(app::scan_python("def g():\n    yield 1\n", "m", false).relevant);
+  // A generator entered by `with` in the same file: analysed for PA207, which needs nothing else
+  // (not a file that can hold facts: its imports are not followed for it).
+  const app::Scan local = app::scan_python("import helpers\ndef g():\n    yield 1\n\nwith g():\n    pass\n", "m", false);
+  CHECK(local.local_generator);
+  CHECK_FALSE(local.relevant);
+  CHECK_FALSE(app::scan_python("def g():\n    yield 1\n", "m", false).local_generator);
 }
 
 TEST_CASE("prefilter: import statements give absolute module names") {
@@ -131,6 +139,27 @@ TEST_CASE("prefilter: findings are identical without it, on every fixture and fo
     if (!full.empty()) ++with_findings;
   }
   CHECK(with_findings > 50);
+}
+
+TEST_CASE("prefilter: PA207 pairs and wrapper callers stay analysed; imports of PA207-only files are not followed") {
+  tests::TempDir dir;
+  dir.write("pyproject.toml", "[project]\nname = 'demo'\n");
+  // No needle anywhere: only the `with` / generator pair makes these files worth analysing.
+  dir.write("app/__init__.py", "");
+  dir.write("app/gens.py", "def scope():\n    yield 1\n");
+  dir.write("app/jobs.py", "import app.util\nfrom app import gens\n\n\ndef run():\n    with gens.scope() as s:\n        return s\n");
+  dir.write("app/util.py", "def helper():\n    return 1\n");
+  dir.write("app/local.py", "def gen():\n    yield 1\n\n\ndef use():\n    with gen():\n        pass\n");
+  // A wrapper of another module, called from a file that imports it under another name.
+  dir.write("app/db.py", "from sqlalchemy import create_engine\n\n\ndef make_engine(url):\n"
+                         "    return create_engine(url, pool_size=50)\n");
+  dir.write("app/worker.py", "from app import db as database\n\nE = database.make_engine('postgresql://h/x')\n");
+  const std::string full = render(audit({dir.path().string()}, false).findings);
+  const std::string filtered = render(audit({dir.path().string()}, true, 2).findings);
+  CHECK(filtered == full);
+  CHECK(full.find("jobs.py:6:") != std::string::npos);   // PA207 across modules
+  CHECK(full.find("local.py:6:") != std::string::npos);  // PA207 in one file
+  CHECK(full.find("worker.py") != std::string::npos);    // the wrapper at its call site
 }
 
 TEST_CASE("prefilter: findings are identical without it on the generated corpus") {

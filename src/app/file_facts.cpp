@@ -11,11 +11,19 @@
 namespace app {
 namespace {
 
-/// True when the file calls a project wrapper defined in another file (a textual check: the
-/// second pass re-analyses exactly these files, with or without the pre-filter).
+/// True when the file may call a project wrapper defined in another file (a textual check: the
+/// second pass re-analyses exactly these files, with or without the pre-filter). A call resolves
+/// to the wrapper only through a symbol ending with its qualified name (find_wrapper in
+/// facts.cpp), so the file names the wrapper's module: its last component is written in the
+/// import (`from app import db`, `from app.db import make_engine`, `import app.db as d`).
 bool names_wrapper(std::string_view text, const std::string& path, const std::vector<sqla::Wrapper>& wrappers) {
   return std::any_of(wrappers.begin(), wrappers.end(), [&](const sqla::Wrapper& w) {
-    return w.path != path && text.find(w.name + "(") != std::string_view::npos;
+    if (w.path == path || text.find(w.name + "(") == std::string_view::npos) return false;
+    const std::string_view qualified(w.qualified_name);
+    if (qualified.size() <= w.name.size() + 1) return true;  // no module name: no narrowing
+    const std::string_view module = qualified.substr(0, qualified.size() - w.name.size() - 1);
+    const size_t dot = module.rfind('.');
+    return contains_word(text, dot == std::string_view::npos ? module : module.substr(dot + 1));
   });
 }
 
@@ -111,7 +119,9 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
       }
     }
     result.imports_known = true;
-    if (pass.depth == Depth::kFilter && !scan.relevant && !relevant_path(file.display_path)) {
+    const bool relevant = scan.relevant || relevant_path(file.display_path);
+    if (pass.depth == Depth::kFilter && !relevant && scan.local_generator) result.generator_only = true;
+    if (pass.depth == Depth::kFilter && !relevant && !scan.local_generator) {
       // Not parsed, so no findings here; its suppression comments still count (PA004, PA005). A
       // `#` with no quote before it on its line starts a comment: good enough without a tree.
       const std::string_view text = source.text();

@@ -40,6 +40,9 @@ struct FileResult {
   /// module imports is shared, sqla::OwnDict); known only with the pre-filter.
   std::vector<uint32_t> imports;
   bool imports_known = false;
+  /// pre-filter: analysed only for PA207 (a `with` and the generators it may enter); its imports
+  /// are followed only once a file that can hold facts reaches it.
+  bool generator_only = false;
 };
 
 /// How far process() goes with a Python file.

@@ -41,42 +41,65 @@ void parallel(const std::vector<size_t>& items, unsigned jobs, Work&& work) {
   if (failed) std::rethrow_exception(failed);
 }
 
-/// With the pre-filter: analyses the modules that analysed files import (settings and config
-/// modules whose values the resolver follows), transitively, and the files whose `with` may enter
-/// a generator of another module (PA207). Bounded like the resolver's own chains.
+/// With the pre-filter, two reasons to analyse a file the scan skipped:
+/// - PA207: a `with` may enter a generator of a module it imports. The `with` file and the
+///   imported modules that may define a generator are analysed; nothing else is needed, because
+///   resolve_sessions.cpp reads only the generator's own module (ModuleTable::home_of).
+/// - Facts: the modules that files able to hold facts import (settings and config modules whose
+///   values the resolver follows), transitively, bounded like the resolver's own chains. A file
+///   analysed for PA207 only is no reason to follow imports: most files of a large tree have a
+///   `with` and import a module with a `yield`, and their imports reach the whole tree.
 void reach_imports(const std::vector<InputFile>& inputs, std::vector<FileResult>& results, const Pass& pass,
                    unsigned jobs) {
   constexpr int kMaxLevels = 16;
   const size_t n = results.size();
   auto waiting = [&](size_t i) { return inputs[i].kind == FileKind::kPython && !results[i].analyzed && !results[i].skipped; };
-  std::vector<bool> expanded(n, false);
   std::vector<bool> queued(n, false);
   std::vector<size_t> todo;
-  for (size_t i = 0; i < n; ++i) {
-    if (!waiting(i) || !results[i].has_with) continue;
-    const auto& r = results[i].reaches;
-    if (std::any_of(r.begin(), r.end(), [&](uint32_t j) { return j != i && results[j].has_yield; })) {
-      todo.push_back(i);
+  auto queue = [&](size_t i) {
+    if (waiting(i) && !queued[i]) {
       queued[i] = true;
+      todo.push_back(i);
     }
-  }
-  for (int level = 0; level < kMaxLevels; ++level) {
-    for (size_t i = 0; i < n; ++i) {
-      if (!results[i].analyzed || expanded[i]) continue;
-      expanded[i] = true;
-      for (uint32_t j : results[i].reaches) {
-        if (waiting(j) && !queued[j]) {
-          queued[j] = true;
-          todo.push_back(j);
-        }
-      }
-    }
-    if (todo.empty()) return;
+  };
+  auto analyze_todo = [&](bool generator_only) {
     std::sort(todo.begin(), todo.end());
     Pass analyze = pass;
     analyze.depth = Depth::kAnalyze;
-    parallel(todo, jobs, [&](size_t i, ts::Parser& parser) { results[i] = *process(inputs[i], parser, analyze); });
+    parallel(todo, jobs, [&](size_t i, ts::Parser& parser) {
+      results[i] = *process(inputs[i], parser, analyze);
+      results[i].generator_only = generator_only;
+    });
     todo.clear();
+  };
+  for (size_t i = 0; i < n; ++i) {
+    if (inputs[i].kind != FileKind::kPython || results[i].skipped || !results[i].has_with) continue;
+    bool enters = false;
+    for (uint32_t j : results[i].reaches) {
+      if (j == i || !results[j].has_yield) continue;
+      enters = true;
+      queue(j);
+    }
+    if (enters) queue(i);
+  }
+  if (!todo.empty()) analyze_todo(true);
+  std::vector<bool> expanded(n, false);
+  for (int level = 0; level < kMaxLevels; ++level) {
+    bool promoted = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (!results[i].analyzed || results[i].generator_only || expanded[i]) continue;
+      expanded[i] = true;
+      for (uint32_t j : results[i].reaches) {
+        queue(j);
+        // Analysed for PA207, now reached by facts: its imports are followed from here on.
+        if (results[j].generator_only) {
+          results[j].generator_only = false;
+          promoted = true;
+        }
+      }
+    }
+    if (todo.empty() && !promoted) return;
+    if (!todo.empty()) analyze_todo(false);
   }
 }
 

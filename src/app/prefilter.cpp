@@ -29,11 +29,15 @@ bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || 
 // - serverless entry points by convention (`def handler(event, context)`, `lambda_handler`).
 // - process and fork hooks the deployment layer reads in Python (multiprocessing pools, gunicorn's
 //   post_fork / preload, Celery's worker_process_init, AWS_LAMBDA_* checks, Cloud Functions).
-constexpr std::array<std::string_view, 24> kNeedles = {
+constexpr std::array<std::string_view, 23> kNeedles = {
     "sqlalchemy", "sqlmodel", "alembic", "engine", "session",
-    "fastapi", "flask", "starlette", "litestar", "quart", "django", "celery", "uvicorn", "gunicorn",
+    "fastapi", "flask", "starlette", "litestar", "django", "celery", "uvicorn", "gunicorn",
     "mangum", "def handler(", "lambda_handler", "chalice", "aws_lambda", "functions_framework",
     "multiprocessing", "post_fork", "preload_app", "worker_process_init"};
+
+// Needles that are also the start of common words, searched as whole identifiers: the semantic
+// layer knows Quart only as the module `quart` (web_apps.cpp), never `quartic` or `quarter`.
+constexpr std::array<std::string_view, 1> kWordNeedles = {"quart"};
 
 /// A `scheme://` whose scheme is a database dialect (`postgresql+asyncpg://`): a URL literal PA113 checks.
 bool has_database_url(std::string_view text) {
@@ -120,6 +124,9 @@ bool relevant_text(std::string_view text) {
   for (std::string_view needle : kNeedles) {
     if (has(l, needle)) return true;
   }
+  for (std::string_view needle : kWordNeedles) {
+    if (contains_word(l, needle)) return true;
+  }
   return has(text, "://") && has_database_url(text);
 }
 
@@ -188,7 +195,7 @@ Scan scan_python(std::string_view text, std::string_view module_name, bool is_pa
   scan.has_with = contains_word(text, "with");
   scan.has_yield = contains_word(text, "yield");
   // A generator entered by `with` in the same file (PA207) needs no other module.
-  if (scan.has_with && scan.has_yield) scan.relevant = true;
+  scan.local_generator = scan.has_with && scan.has_yield;
   if (scan.relevant || scan.has_with) scan.imports = imported_names(text, module_name, is_package);
   return scan;
 }

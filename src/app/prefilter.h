@@ -16,6 +16,9 @@ struct Scan {
   bool relevant = false;  ///< can hold facts by itself (engines, sessions, Alembic, Flask config, URLs, apps)
   bool has_with = false;  ///< a `with` statement: it may enter another module's generator (PA207)
   bool has_yield = false; ///< it may define a generator that a `with` elsewhere enters
+  /// `with` and `yield` in one file: PA207 may fire on the file alone. Analysed, but not a reason
+  /// to follow its imports (PA207 reads only the generator's own module, resolve_sessions.cpp).
+  bool local_generator = false;
   std::vector<std::string> imports;  ///< absolute names it imports: `from a.b import c` gives a.b and a.b.c
 };
 
