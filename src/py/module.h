@@ -101,6 +101,16 @@ struct Scope {
 
 class Module;
 
+/// Who calls what: one evaluated call per callee alternative, kept with the module so questions
+/// about the call graph (what a `__main__` block runs) read resolved callees, not source text.
+struct CallFact {
+  Scope scope;         ///< where the call is (module level: function < 0 and class_index < 0)
+  Tags tags;           ///< the path's branch conditions
+  ValuePtr callee;     ///< Function for this module's functions, Symbol through imports
+  std::string method;  ///< for `x.method(...)`: "method" (the callee may be Unknown)
+  ts::Node node;       ///< the call
+};
+
 /// One call evaluated on one branch combination.
 struct CallSite {
   const Module& module;
@@ -141,6 +151,9 @@ class Module {
   const std::string& name() const { return name_; }
   const std::vector<FunctionInfo>& functions() const { return functions_; }
   const std::vector<ClassInfo>& classes() const { return classes_; }
+  /// Every call evaluated, in evaluation order (a function body run again for a wrapper's call
+  /// site repeats its calls).
+  const std::vector<CallFact>& calls() const { return calls_; }
   const Condition& condition(uint32_t id) const { return conditions_[id]; }
   /// Module-level bindings at the end of the module (in first-binding order).
   const std::vector<std::pair<std::string, Alts>>& globals() const { return globals_; }
@@ -166,6 +179,7 @@ class Module {
   std::string name_;
   std::vector<FunctionInfo> functions_;
   std::vector<ClassInfo> classes_;
+  std::vector<CallFact> calls_;
   std::vector<Condition> conditions_;
   std::vector<std::pair<std::string, Alts>> globals_;
   // Lookups over the vectors above, built once they are final (after the interpreter ran).

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <vector>
 
+#include "sqla/main_block.h"
 #include "sqla/session_analysis.h"
 
 namespace sqla {
@@ -140,52 +141,12 @@ void classify_named(const py::Module& m, ts::Node assignment, ts::Node target, t
 
 namespace {
 
-/// True when `text` calls `name` as a plain name: `name(`, not `x.name(` or `rename(`.
-bool calls_plain_name(std::string_view text, const std::string& name) {
-  const std::string call = name + "(";
-  for (size_t at = text.find(call); at != std::string_view::npos; at = text.find(call, at + 1)) {
-    const char before = at == 0 ? ' ' : text[at - 1];
-    if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_' && before != '.') return true;
-  }
-  return false;
-}
-
-bool has_loop(ts::Node body) {
-  bool loops = false;
-  walk_function(body, [&](ts::Node n) {
-    loops = loops || kind_of(n) == Kind::kWhileStatement || kind_of(n) == Kind::kForStatement;
-  });
-  return loops;
-}
-
-/// Or a module function that the module's `if __name__ == "__main__":` block runs, when that block
-/// starts nothing that keeps running (a server, a loop, a scheduler): called from the block, or
-/// from a module function it runs that has no loop (`main()` -> `init()`), two calls deep at most.
-bool called_by_main_block(const py::Module& m, const py::FunctionInfo& f, int depth = 0) {
+/// A module function that the module's `if __name__ == "__main__":` block runs (main_block.h),
+/// when that block starts nothing that keeps running (a server, a loop, a worker).
+bool called_by_main_block(const py::Module& m, const py::FunctionInfo& f) {
   if (f.parent_function >= 0 || !f.class_name.empty()) return false;
-  ts::Node root = f.node;
-  while (root.parent()) root = root.parent();
-  for (uint32_t i = 0; i < root.named_child_count(); ++i) {
-    const ts::Node n = root.named_child(i);
-    if (kind_of(n) != Kind::kIfStatement ||
-        m.text(py::field(n, Field::kCondition)).find("__main__") == std::string_view::npos) {
-      continue;
-    }
-    const std::string_view block = m.text(n);
-    for (std::string_view long_running : {"run(", "serve", "start", "while", "loop", "forever", "worker"}) {
-      if (block.find(long_running) != std::string_view::npos) return false;
-    }
-    if (calls_plain_name(block, f.name)) return true;
-    if (depth >= 2) return false;
-    for (const py::FunctionInfo& caller : m.functions()) {
-      if (caller.parent_function >= 0 || !caller.class_name.empty() || caller.name == f.name) continue;
-      const ts::Node body = py::field(caller.node, Field::kBody);
-      if (!body || !calls_plain_name(m.text(body), f.name) || has_loop(body)) continue;
-      if (called_by_main_block(m, caller, depth + 1)) return true;
-    }
-    return false;
-  }
-  return false;
+  const MainBlockRun run = main_block_run(m);
+  return !run.long_running && run.runs.count(m.function_index(f.node)) > 0;
 }
 
 /// A CLI command (`@cli.command()`, `@app.cli.command`, typer's `@app.command()`) or a function

@@ -158,6 +158,7 @@ Alts Interpreter::eval_call(ts::Node n) {
       callee = Alt{bound.items[0], callee.tags};
     }
     const Value* receiver = ci < receivers.size() ? receivers[ci].value.get() : nullptr;
+    if (auto tags = merge_tags(path_, callee.tags)) m_.calls_.push_back(CallFact{scope_, std::move(*tags), callee.value, method, n});
     if (callee.value->is_symbol("os.getenv") || callee.value->is_symbol("os.environ.get")) {
       // An environment value is unknown; its default is what runs when the variable is unset.
       for (const ArgumentSet& s : sets) {
