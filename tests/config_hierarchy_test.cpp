@@ -295,3 +295,52 @@ TEST_CASE("config hierarchy: a nested exclude and roles apply below their direct
   CHECK(rules_by_path(poolaudit_in(dir.path().string(), "--format json --force-exclude svc/gen/db.py gen/db.py"))
             .count("svc/gen/db.py") == 0);
 }
+
+TEST_CASE("config hierarchy: each service's own configuration gives it its context keys and version") {
+  // fixtures/configs/monorepo_service_configs: the root says `serverless = false`, `workers = 2`;
+  // services/api's own pyproject.toml `serverless = true` and `sqlalchemy-version = "1.4"`;
+  // services/jobs extends the root with `workers = 8`, `max-connections = 60`.
+  constexpr const char* kRepo = "fixtures/configs/monorepo_service_configs";
+  for (const std::string& from : {std::string("."), std::string(kRepo) + "/services"}) {
+    const std::string target = from == "." ? std::string(kRepo) : std::string("..");
+    const tests::CliResult r = poolaudit_in(from, "--format json --exit-zero " + target);
+    REQUIRE(r.code == 0);
+    const nlohmann::json report = nlohmann::json::parse(r.out);
+    std::map<std::string, std::set<std::string>> found;
+    for (const auto& f : report["findings"]) {
+      std::string path = f["path"].get<std::string>();
+      path = path.substr(path.rfind('/', path.rfind('/') - 1) + 1);
+      found[path].insert(f["rule"].get<std::string>());
+    }
+    INFO("from " << from << ": " << r.out.substr(0, 2000));
+    // The API is serverless by its own configuration; the jobs service's 8 × 10 = 80 exceed its 60;
+    // shared/ keeps the root's context (not serverless, 2 × 10 ≤ 100).
+    CHECK(found["api/handler.py"] == std::set<std::string>{"PA104"});
+    CHECK(found["jobs/jobs.py"] == std::set<std::string>{"PA105"});
+    CHECK(found.count("shared/reporting.py") == 0);
+    std::string jobs_message;
+    for (const auto& f : report["findings"]) {
+      if (f["rule"] == "PA105") jobs_message = f["message"].get<std::string>();
+    }
+    CHECK(jobs_message.find("8 processes × (10) = 80 > 60 (config `max-connections` in ") != std::string::npos);
+    std::map<std::string, nlohmann::json> services;
+    for (const auto& s : report["deployment"]["services"]) {
+      const std::string path = s["path"].get<std::string>();
+      services[path.substr(path.rfind('/') + 1)] = s;
+    }
+    REQUIRE(services.count("api") == 1);
+    REQUIRE(services.count("jobs") == 1);
+    CHECK(services["api"]["platform"] == "serverless (config)");
+    CHECK(services["api"]["versions"][0]["text"].get<std::string>().find("SQLAlchemy 1.4.0 (config: ") == 0);
+    CHECK(services["jobs"]["versions"][0]["text"].get<std::string>().find("SQLAlchemy 2.0.30 (") == 0);
+    CHECK(services["jobs"]["processes"][0]["text"].get<std::string>().find("8 workers") != std::string::npos);
+  }
+  // --show-settings FILE shows the keys of the configuration that applies to the file's directory.
+  const tests::CliResult api = poolaudit_in(".", std::string("--show-settings ") + kRepo + "/services/api/handler.py");
+  CHECK(api.out.find("serverless: true\n") != std::string::npos);
+  CHECK(api.out.find("sqlalchemy-version: 1.4") != std::string::npos);
+  const tests::CliResult jobs = poolaudit_in(".", std::string("--show-settings ") + kRepo + "/services/jobs/jobs.py");
+  CHECK(jobs.out.find("workers: 8\n") != std::string::npos);
+  CHECK(jobs.out.find("max-connections: 60\n") != std::string::npos);
+  CHECK(jobs.out.find("serverless: false\n") != std::string::npos);  // inherited through `extend`
+}

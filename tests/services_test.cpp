@@ -9,6 +9,7 @@
 
 #include "app/analyze.h"
 #include "sqla/deployment.h"
+#include "sqla/deployment/command_line.h"
 #include "sqla/facts.h"
 #include "sqla/services.h"
 #include "tests/temp_dir.h"
@@ -184,4 +185,61 @@ TEST_CASE("services: a project of one service reports no service list") {
   REQUIRE(report);
   CHECK(report->deployment.services.empty());
   CHECK(report->deployment.platform == "gunicorn server processes");
+}
+
+namespace {
+
+/// PA105's findings for a fixture of fixtures/PA105 (isolated: no configuration).
+std::vector<core::Finding> budget_findings(const std::string& fixture) {
+  std::string error;
+  auto rules = app::select_rules({"PA105"}, {}, error);
+  REQUIRE(rules);
+  app::Options o;
+  o.paths = {std::string(POOLAUDIT_SOURCE_DIR) + "/fixtures/PA105/" + fixture};
+  o.isolated = true;
+  o.jobs = 1;
+  auto report = app::analyze(o, *rules, error);
+  REQUIRE(report);
+  return report->findings;
+}
+
+}  // namespace
+
+TEST_CASE("services: services on one database server add up their budgets; the message names them") {
+  const std::vector<core::Finding> shared = budget_findings("services_share_database");
+  REQUIRE(shared.size() == 1);
+  const std::string& m = shared[0].message;
+  INFO(m);
+  CHECK(shared[0].where.path.ends_with("api/app.py"));
+  CHECK(m.find("on db:5432, which services ") != std::string::npos);
+  CHECK(m.find("services_share_database/api + ") != std::string::npos);
+  CHECK(m.find("4 processes × (15) = 60 + service ") != std::string::npos);
+  CHECK(m.find("; together 120 > 100 (PostgreSQL's default max_connections)") != std::string::npos);
+  size_t process_notes = 0;
+  for (const core::Note& n : shared[0].notes) process_notes += n.message.starts_with("processes of service ");
+  CHECK(process_notes == 2);
+  // Not one server as far as the evidence goes: another compose host, each container's own
+  // localhost, two compose files each running a `db`.
+  CHECK(budget_findings("services_separate_databases_clean").empty());
+  CHECK(budget_findings("services_loopback_clean").empty());
+  CHECK(budget_findings("services_two_stacks_clean").empty());
+}
+
+TEST_CASE("services: `cd dir && server` in a command line runs the code of that directory") {
+  auto parsed = [](std::string_view command, const std::string& file) {
+    sqla::DeploymentFacts d;
+    sqla::deploy::parse_command(command, core::Location{file, {{1, 1}, {1, 1}}}, d);
+    REQUIRE(d.processes.size() == 1);
+    return d.processes[0];
+  };
+  CHECK(parsed("cd api && gunicorn app:app", "Procfile").code_dir == "api");
+  CHECK(parsed("cd services && cd web && gunicorn -w 4 app:app", "Procfile").code_dir == "services/web");
+  CHECK(parsed("cd ./worker; celery -A tasks worker", "deploy/Procfile").code_dir == "deploy/worker");
+  CHECK(parsed("sh -c 'cd api && uvicorn app:app'", "Procfile").code_dir == "api");
+  // Not a directory of the repository: the file's own directory stays the one that runs.
+  CHECK(parsed("cd /srv/app && gunicorn app:app", "Procfile").code_dir.empty());
+  CHECK(parsed("cd $APP_HOME && gunicorn app:app", "Procfile").code_dir.empty());
+  CHECK(parsed("cd .. && gunicorn app:app", "Procfile").code_dir.empty());
+  CHECK(parsed("cd . && gunicorn app:app", "Procfile").code_dir.empty());
+  CHECK(parsed("gunicorn app:app", "Procfile").code_dir.empty());
 }

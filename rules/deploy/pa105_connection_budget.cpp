@@ -12,7 +12,10 @@ namespace {
 void check(const sqla::ProjectFacts& facts, core::Sink& out) {
   for (const sqla::Budget& budget : sqla::connection_budgets(facts)) {
     if (!budget.exceeds() || budget.engines.empty()) continue;
-    const bool concurrent = sqla::concurrent_workers(budget.deployment ? *budget.deployment : facts.deployment);
+    bool concurrent = sqla::concurrent_workers(budget.deployment ? *budget.deployment : facts.deployment);
+    for (const sqla::BudgetShare& share : budget.shares) {
+      concurrent = concurrent || (share.deployment && sqla::concurrent_workers(*share.deployment));
+    }
     bool async_engine = false;
     for (const sqla::BudgetTerm& t : budget.engines) {
       for (const sqla::EngineConfig& c : t.site->configs) async_engine = async_engine || c.is_async;
@@ -20,13 +23,22 @@ void check(const sqla::ProjectFacts& facts, core::Sink& out) {
     const bool warning = concurrent || async_engine;
     std::string message = "connection pools can open more connections than the database allows";
     if (!budget.server.empty()) message += " on " + budget.server;
+    // Services of one repository that reach the same server spend one max_connections.
+    if (!budget.shares.empty()) message += ", which services " + budget.service + " share";
     message += ": " + budget.describe();
     if (!warning) message += "; a worst-case ceiling, as sync workers use about one connection each";
     core::Finding& f = out.report(budget.engines.front().site->where, std::move(message));
     if (!warning) f.severity = core::Severity::kInfo;
     const core::Location process_where =
         budget.processes_where.valid() ? budget.processes_where : budget.engines.front().site->where;
-    f.notes.push_back(core::Note{process_where, "processes: " + budget.processes_origin});
+    if (budget.shares.empty()) {
+      f.notes.push_back(core::Note{process_where, "processes: " + budget.processes_origin});
+    }
+    for (const sqla::BudgetShare& share : budget.shares) {
+      f.notes.push_back(core::Note{share.processes_where.valid() ? share.processes_where : process_where,
+                                   "processes of service " + (share.service.empty() ? std::string(".") : share.service) +
+                                       ": " + share.processes_origin});
+    }
     for (const sqla::BudgetTerm& t : budget.engines) {
       f.notes.push_back(core::Note{t.site->where, t.per_process ? t.arithmetic + " = " + std::to_string(*t.per_process) + " per process"
                                                                 : t.arithmetic + ": no limit"});
@@ -61,6 +73,10 @@ extern const Rule kPA105{
      "workers, `--threads`, gevent, async "
      "engines); info for plain sync workers, which in practice use about one "
      "connection per engine.\n\n"
+     "With several services in one repository, the services whose engines reach the same "
+     "server (the same host and port; not a loopback host, nor a compose service name that "
+     "several compose files define) share its budget: their processes × pools are added up and "
+     "the message names them.\n\n"
      "**Fix.** Size pools to the budget (`pool_size` × processes ≤ "
      "max_connections minus what other clients need), "
      "put PgBouncer in front, or use NullPool behind a pooler.\n\n"

@@ -140,7 +140,11 @@ std::optional<core::Report> analyze(const Options& options, SettingsTree& tree,
   const SettingsFor settings_for = [&tree](const std::string& path) -> const Settings& { return tree.for_file(path); };
   DirectiveMap directives = take_file_results(settings_for, walked.files, results, named, report);
   // Project facts, over the same audit roots as the file roles.
-  collect_facts(walked.files, results, facts, context.audit_roots);
+  // Each service's context keys come from the configuration closest above its directory.
+  const ConfigureService configure = [&tree](sqla::Service& service) {
+    apply_service_settings(tree.project(), tree.for_directory(service.path.empty() ? "." : service.path), service);
+  };
+  collect_facts(walked.files, results, facts, context.audit_roots, configure);
   sqla::assign_service_versions(facts);
   results.clear();
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), core::finding_less);

@@ -135,10 +135,10 @@ std::vector<core::ServiceContext> service_contexts(const sqla::ProjectFacts& fac
     core::ServiceContext c;
     c.path = s.path.empty() ? "." : s.path;
     for (const std::string& m : s.markers) c.markers += (c.markers.empty() ? "" : ", ") + m;
-    c.platform = sqla::platform_summary(facts, s.deployment);
+    c.platform = sqla::platform_summary(s.configured, s.deployment);
     for (const sqla::ServerProcess& p : s.deployment.processes) c.processes.push_back(process_entry(p));
     const std::string root = sqla::audit_root_of(facts.context.audit_roots, s.path + "/-");
-    const std::optional<sqla::DependencyVersions> own = sqla::service_versions(s.path, root, facts.context);
+    const std::optional<sqla::DependencyVersions> own = sqla::service_versions(s.path, root, facts.context, &s);
     const sqla::DependencyVersions& v = own && !own->empty() ? *own : facts.context;
     if (v.sqlalchemy) c.versions.push_back({"SQLAlchemy " + v.sqlalchemy->str() + " (" + v.sqlalchemy_origin + ")", {}});
     else c.versions.push_back({"SQLAlchemy not declared: the latest 2.0 is assumed", {}});
@@ -204,7 +204,8 @@ core::DeploymentContext deployment_context(const sqla::ProjectFacts& facts, cons
   }
   for (const sqla::Budget& b : budgets) {
     // With several services, each budget is its service's processes times its own engines.
-    const std::string service = facts.services.size() > 1 ? "service " + (b.service.empty() ? std::string(".") : b.service) + ": " : "";
+    // A budget that services share names each of them in its arithmetic.
+    const std::string service = facts.services.size() > 1 && b.shares.empty() ? "service " + (b.service.empty() ? std::string(".") : b.service) + ": " : "";
     out.budget.push_back({service + (b.server.empty() ? std::string() : b.server + ": ") + b.describe() + "; processes: " +
                               b.processes_origin,
                           b.processes_where});

@@ -509,6 +509,14 @@ void apply_settings(const Settings& settings, sqla::ProjectContext& context) {
   context.config_origin = settings.file;
 }
 
+void apply_service_settings(const Settings& project, const Settings& own, sqla::Service& service) {
+  service.own_configuration = own.file != project.file;
+  if (!service.own_configuration) return;  // the project's context applies as it is
+  service.configured = sqla::ConfiguredContext{own.workers, own.max_connections, own.serverless, own.file};
+  service.config_sqlalchemy = own.sqlalchemy;
+  service.config_sqlalchemy_origin = own.sqlalchemy ? own.origin() : std::string();
+}
+
 std::optional<core::FileRole> configured_role(const Settings &settings,
                                               const std::string &path) {
   for (const RoleGlob &r : settings.roles) {

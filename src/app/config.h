@@ -87,6 +87,11 @@ std::optional<std::vector<const rules::Rule*>> settings_rules(const Settings& se
 /// The deployment keys and `sqlalchemy-version` override what the project's files say.
 void apply_settings(const Settings& settings, sqla::ProjectContext& context);
 
+/// A service's context from the configuration that applies to its directory (`own`): its
+/// `workers`, `max-connections`, `serverless` and `sqlalchemy-version` replace the project's
+/// when that is another file than the project's (an extended file's keys are inherited).
+void apply_service_settings(const Settings& project, const Settings& own, sqla::Service& service);
+
 /// The role the configuration gives the file at `path` (a display path),
 /// nullopt when none does.
 std::optional<core::FileRole> configured_role(const Settings &settings,

@@ -29,7 +29,7 @@ std::vector<std::string> audit_roots(const std::vector<std::string>& paths) {
 }
 
 void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>& results, sqla::ProjectFacts& facts,
-                   const std::vector<std::string>& roots) {
+                   const std::vector<std::string>& roots, const ConfigureService& configure) {
   std::vector<sqla::DeploymentFacts> deployment_files;
   // A module-level dict is an engine's own only while no other file may import its module.
   std::vector<bool> imported(results.size(), false);
@@ -81,6 +81,10 @@ void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>&
   }
   facts.services = sqla::find_services(python_paths, roots, sqla::disk_markers(deployment_paths));
   sqla::assign_files_to_services(facts);
+  for (sqla::Service& service : facts.services) {
+    service.configured = static_cast<const sqla::ConfiguredContext&>(facts.context);
+    if (configure) configure(service);
+  }
   sqla::merge_deployment(facts, std::move(deployment_files), roots);
 }
 

@@ -66,9 +66,29 @@ struct BudgetTerm {
   std::string arithmetic;           ///< "pool_size 5 (SQLAlchemy default) + max_overflow 10 (app/db.py:4)"
 };
 
+struct Budget;
+
+/// One service's share of a database server that several services reach.
+struct BudgetShare {
+  std::string service;              ///< the service's directory ("" = the root)
+  int processes = 0;
+  std::string processes_origin;
+  core::Location processes_where;
+  std::optional<int> total;         ///< its processes × its engines; nullopt = unbounded
+  size_t engines = 0;               ///< how many of the budget's engines are its (in order)
+  const DeploymentFacts* deployment = nullptr;
+};
+
 /// The connection budget arithmetic for one database server.
 struct Budget {
   std::string server;               ///< "db:5432" ("" when the URL's host is unknown)
+  /// The server's identity across services ("db:5432", the dialect's default port filled in); ""
+  /// when it cannot be told apart from another's (unknown host, loopback, a compose host that
+  /// several compose files define): such a budget is never added to another service's.
+  std::string server_key;
+  /// With several services on one server: each one's processes and engines (`engines` holds them
+  /// all, in service order); empty for one service's budget.
+  std::vector<BudgetShare> shares;
   std::vector<BudgetTerm> engines;
   int processes = 0;
   std::string processes_origin;     ///< "gunicorn 4 from Procfile:1 (`--workers 4`)"
@@ -84,7 +104,9 @@ struct Budget {
 };
 
 /// The project's connection budgets (empty when no process count or no countable engine is known):
-/// one set per service, its processes times the pools of its own files' engines.
+/// one set per service, its processes times the pools of its own files' engines; the budgets of
+/// services whose engines reach the same database server (same server_key) are one budget, the
+/// sum of their shares (facts PA105: max_connections is the server's, whoever connects).
 std::vector<Budget> connection_budgets(const ProjectFacts& facts);
 
 /// Long-lived: created at module level (or through a project wrapper there) in application code.
@@ -95,7 +117,7 @@ void dump(const DeploymentFacts& deployment, std::ostream& out);
 
 /// "AWS Lambda", "server processes", "" when nothing is known.
 std::string platform_summary(const ProjectFacts& facts);
-/// The same for one service's deployment facts.
-std::string platform_summary(const ProjectFacts& facts, const DeploymentFacts& deployment);
+/// The same for one service's deployment facts and configuration.
+std::string platform_summary(const ConfiguredContext& configured, const DeploymentFacts& deployment);
 
 }  // namespace sqla

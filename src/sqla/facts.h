@@ -53,17 +53,22 @@ struct DependencyVersions {
   bool empty() const { return !sqlalchemy && !flask_sqlalchemy && !fastapi; }
 };
 
-/// The project's versions (those of its root, or of the audited directory nearest the files) and
-/// what the configuration says. A file under a service with its own dependency files has its own
-/// versions: rules read them with versions_of().
-struct ProjectContext : DependencyVersions {
-  std::string root;               ///< the project root ("" when none was found)
-  // From poolaudit's configuration ([tool.poolaudit] / poolaudit.toml); each overrides what the
-  // project's files say. `sqlalchemy-version` sets `sqlalchemy` with origin "config: <file>".
+/// What poolaudit's configuration ([tool.poolaudit] / poolaudit.toml) says about where code runs;
+/// each key overrides what the project's files say. The project's, and with several services each
+/// service's own: the configuration closest above the service's directory (context_of()).
+struct ConfiguredContext {
   std::optional<int> config_workers;          ///< `workers`: processes per deployment
   std::optional<int> config_max_connections;  ///< `max-connections`: the database's connection budget
   std::optional<bool> config_serverless;      ///< `serverless = true|false`; nullopt = auto (evidence)
   std::string config_origin;                  ///< the configuration file, for notes
+};
+
+/// The project's versions (those of its root, or of the audited directory nearest the files) and
+/// what the configuration says. A file under a service with its own dependency files has its own
+/// versions: rules read them with versions_of().
+struct ProjectContext : DependencyVersions, ConfiguredContext {
+  std::string root;               ///< the project root ("" when none was found)
+  // `sqlalchemy-version` of the configuration sets `sqlalchemy` with origin "config: <file>".
   /// The audited directories as displayed ("" for "."): file roles are decided
   /// on paths relative to them, so auditing `tests/fixtures/app` does not make
   /// every file a test.
@@ -504,6 +509,12 @@ struct Service {
   std::string path;                  ///< the directory as displayed ("" = the current directory)
   std::vector<std::string> markers;  ///< the files that make it a service ("serverless.yml", "requirements.txt")
   DeploymentFacts deployment;        ///< the evidence that deploys its code, processes resolved
+  /// The configuration that applies to its directory: its context keys (the project's when that
+  /// is the same file) and `sqlalchemy-version` (nullopt: its dependency files decide).
+  ConfiguredContext configured = {};
+  std::optional<Version> config_sqlalchemy = {};
+  std::string config_sqlalchemy_origin = {};  ///< "config: services/orders/pyproject.toml"
+  bool own_configuration = false;        ///< a configuration other than the project's applies to it
 };
 
 struct ProjectFacts {
@@ -532,6 +543,13 @@ inline const DependencyVersions& versions_of(const ProjectFacts& facts, const Fi
 inline const DeploymentFacts& deployment_of(const ProjectFacts& facts, const FileFacts& file) {
   return facts.services.size() > 1 && file.service < facts.services.size() ? facts.services[file.service].deployment
                                                                             : facts.deployment;
+}
+
+/// What the configuration says about where `file`'s code runs: its service's configuration with
+/// several services, else the project's.
+inline const ConfiguredContext& context_of(const ProjectFacts& facts, const FileFacts& file) {
+  return facts.services.size() > 1 && file.service < facts.services.size() ? facts.services[file.service].configured
+                                                                            : facts.context;
 }
 
 /// The project phase: resolves names across modules (settings objects, constants imported from

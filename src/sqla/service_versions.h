@@ -8,10 +8,11 @@
 namespace sqla {
 
 /// The versions for files in `directory`: those of the nearest dependency files between it and
-/// `audit_root` (both included), with what the configuration sets (`config:` origins) kept;
-/// nullopt when no such file declares a version (the project's apply).
+/// `audit_root` (both included), with the configuration's `sqlalchemy-version` over them: that of
+/// `service`'s own configuration when it has one (services.h), else the project's. nullopt when
+/// no such file declares a version and no configuration of its own sets one (the project's apply).
 std::optional<DependencyVersions> service_versions(const std::string& directory, const std::string& audit_root,
-                                                   const ProjectContext& project);
+                                                   const ProjectContext& project, const Service* service = nullptr);
 
 /// Gives every file whose service declares other versions than the project's its own
 /// (FileFacts::versions), read once per directory.

@@ -10,6 +10,7 @@
 namespace sqla {
 
 using deploy::at;
+using deploy::to_int;
 using deploy::is_web_server;
 using py::ValueKind;
 
@@ -17,19 +18,69 @@ bool long_lived(const FileFacts& file, const EngineSite& site) {
   return site.function.empty() && !file.is_test && !file.is_alembic_env && !file.is_script;
 }
 
-std::string Budget::describe() const {
+namespace {
+
+/// "8 processes × (15 + 10) = 200"
+std::string product(int processes, std::vector<BudgetTerm>::const_iterator begin,
+                    std::vector<BudgetTerm>::const_iterator end, const std::optional<int>& total) {
   std::string sum;
-  for (const BudgetTerm& t : engines) {
-    sum += (sum.empty() ? "" : " + ") + (t.per_process ? std::to_string(*t.per_process) : std::string("unbounded"));
+  for (auto t = begin; t != end; ++t) {
+    sum += (sum.empty() ? "" : " + ") + (t->per_process ? std::to_string(*t->per_process) : std::string("unbounded"));
   }
-  std::string out = std::to_string(processes) + (processes == 1 ? " process" : " processes") + " × (" + sum + ") = ";
-  out += total ? std::to_string(*total) : std::string("unbounded");
+  return std::to_string(processes) + (processes == 1 ? " process" : " processes") + " × (" + sum + ") = " +
+         (total ? std::to_string(*total) : std::string("unbounded"));
+}
+
+}  // namespace
+
+std::string Budget::describe() const {
+  std::string out;
+  if (shares.empty()) {
+    out = product(processes, engines.begin(), engines.end(), total);
+  } else {
+    // "service web: 8 processes × (15) = 120 + service worker: 2 processes × (15) = 30; 150"
+    auto begin = engines.begin();
+    for (const BudgetShare& share : shares) {
+      const auto end = begin + static_cast<std::ptrdiff_t>(share.engines);
+      out += (out.empty() ? "" : " + ") + std::string("service ") + (share.service.empty() ? "." : share.service) + ": " +
+             product(share.processes, begin, end, share.total);
+      begin = end;
+    }
+    out += total ? "; together " + std::to_string(*total) : std::string("; together unbounded");
+  }
   out += exceeds() ? " > " : " ≤ ";
   out += std::to_string(limit) + " (" + limit_origin + ")";
   return out;
 }
 
 namespace {
+
+bool loopback(std::string_view host) {
+  return host == "localhost" || host.starts_with("127.") || host == "::1" || host == "[::1]" || host == "0.0.0.0";
+}
+
+/// The identity of the server an engine's URL reaches, for adding up the budgets of services:
+/// host and port (the dialect's default when none is written). "" when another service's equal
+/// text may name another server: no host, a loopback host (each container or machine its own),
+/// or a compose service name that more than one compose file defines (two separate stacks).
+std::string server_key(const ProjectFacts& facts, const std::optional<DatabaseUrl>& url) {
+  if (!url || url->host.empty() || url->partial) return {};
+  const std::string host = core::lower(url->host);
+  if (loopback(host) || host.find('$') != std::string::npos || host.find('{') != std::string::npos) return {};
+  std::vector<std::string> compose_files;
+  for (const ComposeDatabase& c : facts.deployment.compose_databases) {
+    for (const std::string& h : c.hosts) {
+      if (core::lower(h) == host && std::find(compose_files.begin(), compose_files.end(), c.where.path) == compose_files.end()) {
+        compose_files.push_back(c.where.path);
+      }
+    }
+  }
+  if (compose_files.size() > 1) return {};
+  std::string port = url->port;
+  if (port.empty()) port = url->is_mysql() ? "3306" : url->is_postgres() ? "5432" : "";
+  if (port.empty() || !to_int(port)) return {};
+  return host + ":" + port;
+}
 
 /// pool_size + max_overflow of one configuration; nullopt = uncountable, set `unbounded` for no limit.
 std::optional<int> capacity(const ProjectFacts& facts, const FileFacts& file, const EngineSite& site, const EngineConfig& c, bool& unbounded,
@@ -62,7 +113,7 @@ std::optional<int> capacity(const ProjectFacts& facts, const FileFacts& file, co
 }
 
 /// The budgets of the engines of `files` (a service's, or all) run by the processes of `d`.
-std::vector<Budget> budgets_of(const ProjectFacts& facts, const DeploymentFacts& d,
+std::vector<Budget> budgets_of(const ProjectFacts& facts, const DeploymentFacts& d, const ConfiguredContext& configured,
                                const std::vector<const FileFacts*>& files) {
   // Alternative declarations of the web tier (Procfile, Dockerfile) are not added up: the largest
   // counts. Celery workers run beside it.
@@ -126,10 +177,11 @@ std::vector<Budget> budgets_of(const ProjectFacts& facts, const DeploymentFacts&
         b.processes_origin = web_origin + others_origin;
         b.processes_where = web_where;
         b.deployment = &d;
+        b.server_key = server_key(facts, first->url);
         if (b.processes_origin.rfind(" + ", 0) == 0) b.processes_origin = b.processes_origin.substr(3);
-        if (facts.context.config_max_connections) {
-          b.limit = *facts.context.config_max_connections;
-          b.limit_origin = "config `max-connections`" + (facts.context.config_origin.empty() ? "" : " in " + facts.context.config_origin);
+        if (configured.config_max_connections) {
+          b.limit = *configured.config_max_connections;
+          b.limit_origin = "config `max-connections`" + (configured.config_origin.empty() ? "" : " in " + configured.config_origin);
         } else if (d.max_connections) {
           b.limit = *d.max_connections;
           b.limit_origin = "max_connections=" + std::to_string(*d.max_connections) + " at " + at(d.max_connections_where);
@@ -160,26 +212,79 @@ std::vector<Budget> budgets_of(const ProjectFacts& facts, const DeploymentFacts&
   return out;
 }
 
+/// Services whose engines reach one server share its max_connections: their budgets become one
+/// (each service's processes × its own engines, added up), in the place of the first.
+std::vector<Budget> combine_services(std::vector<Budget> per_service) {
+  std::vector<Budget> out;
+  std::vector<bool> taken(per_service.size(), false);
+  for (size_t i = 0; i < per_service.size(); ++i) {
+    if (taken[i]) continue;
+    std::vector<size_t> same{i};
+    for (size_t j = i + 1; j < per_service.size() && !per_service[i].server_key.empty(); ++j) {
+      if (!taken[j] && per_service[j].server_key == per_service[i].server_key && per_service[j].service != per_service[i].service) {
+        same.push_back(j);
+      }
+    }
+    if (same.size() == 1) {
+      out.push_back(std::move(per_service[i]));
+      continue;
+    }
+    Budget b;
+    b.server = per_service[i].server;
+    b.server_key = per_service[i].server_key;
+    b.processes_where = per_service[i].processes_where;
+    b.deployment = per_service[i].deployment;
+    b.limit = 0;
+    bool configured_limit = false;
+    int sum = 0;
+    bool bounded = true;
+    for (size_t k : same) {
+      taken[k] = true;
+      Budget& part = per_service[k];
+      b.shares.push_back(BudgetShare{part.service, part.processes, part.processes_origin, part.processes_where, part.total,
+                                     part.engines.size(), part.deployment});
+      b.service += (b.service.empty() ? "" : " + ") + (part.service.empty() ? std::string(".") : part.service);
+      b.processes += part.processes;
+      b.processes_origin += (b.processes_origin.empty() ? "" : "; ") + std::string("service ") +
+                            (part.service.empty() ? "." : part.service) + ": " + part.processes_origin;
+      for (BudgetTerm& t : part.engines) b.engines.push_back(std::move(t));
+      if (part.total) sum += *part.total;
+      else bounded = false;
+      // The limit is the server's: a configured `max-connections` wins over a default, and of
+      // figures that disagree the largest is kept (the budget is not made tighter than any says).
+      const bool configured = part.limit_origin.starts_with("config");
+      if ((configured && !configured_limit) || (configured == configured_limit && part.limit > b.limit)) {
+        b.limit = part.limit;
+        b.limit_origin = part.limit_origin;
+      }
+      configured_limit = configured_limit || configured;
+    }
+    b.total = bounded ? std::optional<int>(sum) : std::nullopt;
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Budget> connection_budgets(const ProjectFacts& facts) {
   std::vector<const FileFacts*> all;
   for (const FileFacts& file : facts.files) all.push_back(&file);
-  if (facts.services.size() < 2) return budgets_of(facts, facts.deployment, all);
+  if (facts.services.size() < 2) return budgets_of(facts, facts.deployment, facts.context, all);
   // Each service's processes open its own engines' pools (facts PA105): a Lambda's engines are not
   // multiplied by the gunicorn workers of the service beside it.
-  std::vector<Budget> out;
+  std::vector<Budget> per_service;
   for (size_t i = 0; i < facts.services.size(); ++i) {
     std::vector<const FileFacts*> files;
     for (const FileFacts* file : all) {
       if (file->service == i) files.push_back(file);
     }
-    for (Budget& b : budgets_of(facts, facts.services[i].deployment, files)) {
+    for (Budget& b : budgets_of(facts, facts.services[i].deployment, facts.services[i].configured, files)) {
       b.service = facts.services[i].path;
-      out.push_back(std::move(b));
+      per_service.push_back(std::move(b));
     }
   }
-  return out;
+  return combine_services(std::move(per_service));
 }
 
 }  // namespace sqla

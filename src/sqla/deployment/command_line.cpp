@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "sqla/deployment/helpers.h"
+#include "sqla/services.h"
 
 namespace sqla::deploy {
 
@@ -90,9 +91,21 @@ void parse_command(std::string_view cmd, const core::Location& where, Deployment
   if (depth > 3) return;
   const std::vector<std::string> words = shell_words(cmd);
   size_t command_start = 0;  // the first word of the simple command that words[i] belongs to
+  // `cd services/web && gunicorn app:app`: the server runs the code of that directory (services.h).
+  std::string directory = dirname(where.path);
+  bool directory_known = true;
+  bool changed_directory = false;
   for (size_t i = 0; i < words.size(); ++i) {
     if (words[i] == ";") {
       command_start = i + 1;
+      continue;
+    }
+    if (i == command_start && words[i] == "cd") {
+      const std::string to = i + 1 < words.size() && words[i + 1] != ";" ? words[i + 1] : std::string();
+      const std::string next = code_directory(directory, to);
+      if (!next.empty()) directory = next;
+      else if (to != "." && to != "./") directory_known = false;  // home, absolute, `..`, a variable
+      changed_directory = true;
       continue;
     }
     if (names_programs(words, command_start)) continue;
@@ -120,6 +133,7 @@ void parse_command(std::string_view cmd, const core::Location& where, Deployment
     p.where = where;
     p.command = trim(cmd);
     p.directory = dirname(where.path);
+    if (changed_directory && directory_known && directory != p.directory) p.code_dir = directory;
     p.forks = name == "gunicorn" || name == "celery";
     bool celery_worker = false;
     std::string pool = "prefork";

@@ -109,7 +109,7 @@ void merge_deployment(ProjectFacts& facts, std::vector<DeploymentFacts> from_fil
   if (facts.services.size() > 1) {
     split_deployment(facts, d);
     for (Service& s : facts.services) {
-      resolve_processes(s.deployment, facts.context);
+      resolve_processes(s.deployment, s.configured);
       sort_by_location(s.deployment);
     }
   }

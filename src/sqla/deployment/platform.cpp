@@ -38,19 +38,21 @@ using deploy::is_web_server;
 
 std::optional<bool> runs_serverless(const ProjectFacts& facts, const FileFacts& file, const EngineConfig& config,
                                     std::vector<core::Note>* why) {
+  // The configuration of the file's service (its `serverless` key), the project's with one service.
+  const ConfiguredContext& configured = context_of(facts, file);
   for (const core::Note& n : config.branch_notes) {
     if (auto v = serverless_condition(n.message)) {
-      if (*v && facts.context.config_serverless == std::optional<bool>(false)) return false;
+      if (*v && configured.config_serverless == std::optional<bool>(false)) return false;
       if (why) why->push_back(core::Note{n.where, std::string("this configuration is the ") +
                                                       (*v ? "serverless" : "non-serverless") + " one"});
       return *v;
     }
   }
-  if (facts.context.config_serverless) {
-    if (why && *facts.context.config_serverless) {
-      why->push_back(core::Note{core::Location{facts.context.config_origin, {{1, 1}, {1, 1}}}, "config `serverless = true`"});
+  if (configured.config_serverless) {
+    if (why && *configured.config_serverless) {
+      why->push_back(core::Note{core::Location{configured.config_origin, {{1, 1}, {1, 1}}}, "config `serverless = true`"});
     }
-    return facts.context.config_serverless;
+    return configured.config_serverless;
   }
   const DeploymentFacts& d = deployment_of(facts, file);
   int serverless_depth = -1;
@@ -73,15 +75,17 @@ std::optional<bool> runs_serverless(const ProjectFacts& facts, const FileFacts& 
   return std::nullopt;  // no evidence, or a server and a serverless deployment at the same level
 }
 
-std::string platform_summary(const ProjectFacts& facts) { return platform_summary(facts, facts.deployment); }
+std::string platform_summary(const ProjectFacts& facts) {
+  return platform_summary(facts.context, facts.deployment);
+}
 
-std::string platform_summary(const ProjectFacts& facts, const DeploymentFacts& d) {
-  if (facts.context.config_serverless == std::optional<bool>(true)) return "serverless (config)";
+std::string platform_summary(const ConfiguredContext& configured, const DeploymentFacts& d) {
+  if (configured.config_serverless == std::optional<bool>(true)) return "serverless (config)";
   std::vector<std::string> names;
   auto add = [&](const std::string& n) {
     if (!n.empty() && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   };
-  if (facts.context.config_serverless != std::optional<bool>(false)) {
+  if (configured.config_serverless != std::optional<bool>(false)) {
     for (const Evidence& e : d.serverless) add(e.platform);
   }
   for (const ServerProcess& p : d.processes) {

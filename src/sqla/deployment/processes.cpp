@@ -47,7 +47,7 @@ bool is_web_server(const ServerProcess& p) {
   return p.server == "gunicorn" || sqla::spawns_workers(p) || p.server == "configured";
 }
 
-void resolve_processes(DeploymentFacts& d, const ProjectContext& context) {
+void resolve_processes(DeploymentFacts& d, const ConfiguredContext& context) {
   // gunicorn reads ./gunicorn.conf.py (or -c FILE): its settings fill what the command line leaves out.
   const ServerProcess* conf = nullptr;
   for (const ServerProcess& p : d.processes) {

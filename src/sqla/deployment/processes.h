@@ -9,6 +9,6 @@ namespace sqla::deploy {
 bool is_web_server(const ServerProcess& p);
 
 /// Resolves each process's worker count (`$WEB_CONCURRENCY`, gunicorn.conf.py, defaults) with its origin.
-void resolve_processes(DeploymentFacts& d, const ProjectContext& context);
+void resolve_processes(DeploymentFacts& d, const ConfiguredContext& context);
 
 }  // namespace sqla::deploy

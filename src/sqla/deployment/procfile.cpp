@@ -21,8 +21,10 @@ void read_procfile(const core::SourceFile& source, DeploymentFacts& out, std::ve
     const size_t before = out.processes.size();
     parse_command(text.substr(colon + 1), line_location(source.path(), line, text), out);
     if (type == "web" && out.processes.size() > before) {
+      // `web: cd api && gunicorn app:app` deploys api/'s code: its service gets the evidence.
       out.servers.push_back(Evidence{"Procfile `web` process runs " + out.processes[before].server,
-                                     line_location(source.path(), line, text), "Procfile", dirname(source.path())});
+                                     line_location(source.path(), line, text), "Procfile", dirname(source.path()),
+                                     out.processes[before].code_dir});
     }
   }
 }
