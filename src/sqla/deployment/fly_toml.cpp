@@ -2,6 +2,11 @@
 #include "sqla/deployment/format.h"
 
 #include <toml++/toml.h>
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+
 #include "core/text.h"
 #include "sqla/deployment/command_line.h"
 #include "sqla/deployment/helpers.h"
@@ -12,6 +17,21 @@ namespace {
 using core::dirname;
 
 bool is_fly_toml(std::string_view name, std::string_view) { return name == "fly.toml"; }
+
+/// An integer-valued TOML number. toml++'s `value<int64_t>()` casts a float to the integer type
+/// before checking that it fits, which is undefined for `Y = 2E33` (a fuzz find): a float counts
+/// only when it is whole and inside int64's range.
+std::optional<int64_t> integer_value(const toml::node& v) {
+  if (const auto* i = v.as_integer()) return i->get();
+  if (const auto* f = v.as_floating_point()) {
+    const double d = f->get();
+    // 2^63 is exact as a double; every whole double in [-2^63, 2^63) fits in int64.
+    if (std::isfinite(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == std::trunc(d)) {
+      return static_cast<int64_t>(d);
+    }
+  }
+  return std::nullopt;
+}
 
 void read_fly_toml(const core::SourceFile& source, DeploymentFacts& out, std::vector<core::Finding>& diagnostics) {
   toml::table doc;
@@ -52,7 +72,7 @@ void read_fly_toml(const core::SourceFile& source, DeploymentFacts& out, std::ve
   if (const auto* env = doc["env"].as_table()) {
     for (const auto& [k, v] : *env) {
       if (auto s = v.value<std::string>()) out.env.push_back(EnvVariable{std::string(k.str()), *s, where_of(v), false});
-      else if (auto i = v.value<int64_t>()) out.env.push_back(EnvVariable{std::string(k.str()), std::to_string(*i), where_of(v), false});
+      else if (auto i = integer_value(v)) out.env.push_back(EnvVariable{std::string(k.str()), std::to_string(*i), where_of(v), false});
     }
   }
 }
