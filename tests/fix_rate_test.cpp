@@ -22,6 +22,7 @@
 #include "app/fix_run.h"
 #include "py/grammar.h"
 #include "tests/fixtures.h"
+#include "tests/parses.h"
 #include "tests/temp_dir.h"
 #include "ts/tree.h"
 
@@ -32,13 +33,6 @@ namespace {
 const std::set<std::string> kSafeListed = {"PA101", "PA102", "PA103", "PA108", "PA120",
                                            "PA121", "PA204", "PA301", "PA302"};
 const std::set<std::string> kNotCounted = {"PA204"};
-
-bool parses(const std::string& text) {
-  ts::Parser parser;
-  parser.set_language(py::Grammar::get().language());
-  ts::Tree tree = parser.parse(text);
-  return tree && !tree.root().has_error();
-}
 
 /// Unsuppressed findings per (path, rule).
 std::map<std::pair<std::string, std::string>, size_t> counts(const core::Report& report) {
@@ -116,7 +110,7 @@ TEST_CASE("safe --fix over every fixture removes >= 70% of the safe-listed rules
     }
     for (const auto& [path, file] : first.outcome->changed) {
       INFO("fixed file " << path);
-      CHECK(parses(file.after));
+      CHECK(tests::parses(file.after));
       ++changed_files;
     }
     std::string error;

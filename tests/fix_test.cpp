@@ -13,6 +13,7 @@
 #include "app/unified_diff.h"
 #include "py/grammar.h"
 #include "tests/cli_run.h"
+#include "tests/parses.h"
 #include "tests/temp_dir.h"
 #include "ts/tree.h"
 
@@ -29,13 +30,6 @@ tests::CliResult in_dir(const fs::path& dir, const std::string& args, const std:
   if (!input.empty()) feed = "cat " + tests::shell_quote(feeds.write("stdin.py", input).string()) + " | ";
   return tests::run_shell("(cd " + tests::shell_quote(dir.string()) + " && " + feed + "env -u NO_COLOR " +
                           tests::shell_quote(POOLAUDIT_BINARY) + " " + args + ")");
-}
-
-bool parses(const std::string& text) {
-  ts::Parser parser;
-  parser.set_language(py::Grammar::get().language());
-  ts::Tree tree = parser.parse(text);
-  return tree && !tree.root().has_error();
 }
 
 /// Unsuppressed findings per (path, rule) in a JSON report.
@@ -169,7 +163,7 @@ TEST_CASE("--fix --unsafe-fixes over every fixture: Python still parses, no find
     if (now == text) continue;
     ++changed;
     INFO(path);
-    CHECK(parses(now));
+    CHECK(tests::parses(now));
   }
   CHECK(changed > 0);
   for (const auto& [key, count] : counts(fixed.out)) {
