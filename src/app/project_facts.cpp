@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "sqla/deployment.h"
 #include "sqla/services.h"
+#include "sqla/shared_dicts.h"
 
 namespace app {
 namespace fs = std::filesystem;
@@ -41,26 +42,10 @@ void collect_facts(const std::vector<InputFile>& files, std::vector<FileResult>&
       if (i != j && i < imported.size()) imported[i] = true;
     }
   }
-  // In a module another file may import (or when that is not known) a dict the file phase found
-  // only one call reads may be read by that file: the splat's value is the argument again. A
-  // wrapper's own `**kwargs` parameter cannot be imported: it keeps its mark.
+  // In a module another file may import (or when that is not known), a dict the file phase found
+  // only one call reads may be read by that file.
   for (size_t i = 0; i < results.size(); ++i) {
-    if (!results[i].python || (imports_known && !imported[i])) continue;
-    sqla::FileFacts& file = *results[i].python;
-    std::vector<std::pair<uint32_t, std::string>> kwargs;  // call `(` byte, "**kw"
-    for (const sqla::EngineSite& site : file.engines) {
-      const sqla::CallLayout* call = site.through.empty() ? file.anchors.call_at(site.where.range.begin) : nullptr;
-      if (call && !site.kwargs_parameter.empty()) kwargs.emplace_back(call->begin, "**" + site.kwargs_parameter);
-    }
-    for (sqla::CallLayout& call : file.anchors.calls) {
-      for (sqla::ArgumentSpan& a : call.args) {
-        if (a.name != "**") continue;
-        const std::string written = call.text.substr(a.begin - call.begin, a.end - a.begin);
-        if (std::find(kwargs.begin(), kwargs.end(), std::make_pair(call.begin, written)) != kwargs.end()) continue;
-        a.value_begin = a.begin;
-        a.value_end = a.end;
-      }
-    }
+    if (results[i].python && (!imports_known || imported[i])) sqla::share_module_dicts(*results[i].python);
   }
   for (size_t i = 0; i < results.size(); ++i) {
     FileResult& r = results[i];

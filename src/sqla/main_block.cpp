@@ -25,10 +25,14 @@ constexpr std::string_view kLongRunningWords[] = {"run",     "serve",   "start",
 
 /// The condition is `__name__ == "__main__"` and the path takes its true side (or the false side
 /// of `!=`).
+bool names_main(std::string_view condition) {
+  return condition.find("__name__") != std::string_view::npos && condition.find("__main__") != std::string_view::npos;
+}
+
 bool main_guard(const py::Module& m, const py::Tags& tags) {
   for (const py::CondTag& t : tags) {
     const std::string& text = m.condition(t.id).text;
-    if (text.find("__name__") == std::string::npos || text.find("__main__") == std::string::npos) continue;
+    if (!names_main(text)) continue;
     const bool negated = text.find("!=") != std::string::npos;
     if (t.taken != negated) return true;
   }
@@ -37,16 +41,12 @@ bool main_guard(const py::Module& m, const py::Tags& tags) {
 
 bool module_level(const py::Scope& s) { return s.function < 0 && s.class_index < 0; }
 
-bool has_while(ts::Node body) {
-  bool loops = false;
-  session_analysis::walk_function(body, [&](ts::Node n) { loops = loops || kind_of(n) == Kind::kWhileStatement; });
-  return loops;
-}
-
-bool has_loop(ts::Node body) {
+/// Whether `body` holds a `while` loop (or, with `for_too`, any loop).
+bool has_loop(ts::Node body, bool for_too) {
   bool loops = false;
   session_analysis::walk_function(body, [&](ts::Node n) {
-    loops = loops || kind_of(n) == Kind::kWhileStatement || kind_of(n) == Kind::kForStatement;
+    const Kind kind = kind_of(n);
+    loops = loops || kind == Kind::kWhileStatement || (for_too && kind == Kind::kForStatement);
   });
   return loops;
 }
@@ -60,10 +60,7 @@ std::vector<ts::Node> main_guards(const py::Module& m, ts::Node any) {
   for (uint32_t i = 0; i < root.named_child_count(); ++i) {
     const ts::Node n = root.named_child(i);
     if (kind_of(n) != Kind::kIfStatement) continue;
-    const std::string_view condition = m.text(py::field(n, py::Field::kCondition));
-    if (condition.find("__name__") != std::string_view::npos && condition.find("__main__") != std::string_view::npos) {
-      out.push_back(n);
-    }
+    if (names_main(m.text(py::field(n, py::Field::kCondition)))) out.push_back(n);
   }
   return out;
 }
@@ -116,9 +113,8 @@ MainBlockRun main_block_run(const py::Module& m) {
   for (const py::CallFact& c : calls) {
     if (module_level(c.scope) && main_guard(m, c.tags)) visit(c, level);
   }
-  if (run.runs.empty() && !run.long_running && main_guards(m, calls.front().node).empty()) return run;
   for (ts::Node guard : main_guards(m, calls.front().node)) {
-    if (has_while(guard)) run.long_running = true;
+    if (has_loop(guard, false)) run.long_running = true;
   }
   for (int depth = 0; depth < 3 && !level.empty(); ++depth) {
     std::vector<int> next;
@@ -126,7 +122,7 @@ MainBlockRun main_block_run(const py::Module& m) {
       const ts::Node body = py::field(functions[static_cast<size_t>(index)].node, py::Field::kBody);
       // A function with a loop may call its helpers many times: they are not one-shot (depth 0
       // only: the block's own calls are followed as written).
-      const bool expand = depth < 2 && body && !has_loop(body);
+      const bool expand = depth < 2 && body && !has_loop(body, true);
       for (const py::CallFact& c : calls) {
         if (c.scope.function != index) continue;
         if (c.callee->kind == ValueKind::kFunction && !expand) continue;
