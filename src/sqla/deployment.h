@@ -96,6 +96,9 @@ struct Budget {
   std::optional<int> total;         ///< nullopt = unbounded
   int limit = 100;
   std::string limit_origin;         ///< "PostgreSQL's default max_connections"
+  /// Where `limit` comes from, weakest first: the services sharing a server keep the strongest.
+  enum class LimitSource { kDialectDefault, kServerSetting, kConfiguration };
+  LimitSource limit_source = LimitSource::kDialectDefault;
   std::string service;              ///< the service's directory, with several services ("" = the root)
   const DeploymentFacts* deployment = nullptr;  ///< where its processes run (the service's)
   bool exceeds() const { return !total || *total > limit; }

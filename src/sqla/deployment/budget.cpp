@@ -182,9 +182,11 @@ std::vector<Budget> budgets_of(const ProjectFacts& facts, const DeploymentFacts&
         if (configured.config_max_connections) {
           b.limit = *configured.config_max_connections;
           b.limit_origin = "config `max-connections`" + (configured.config_origin.empty() ? "" : " in " + configured.config_origin);
+          b.limit_source = Budget::LimitSource::kConfiguration;
         } else if (d.max_connections) {
           b.limit = *d.max_connections;
           b.limit_origin = "max_connections=" + std::to_string(*d.max_connections) + " at " + at(d.max_connections_where);
+          b.limit_source = Budget::LimitSource::kServerSetting;
         } else if (first->url && first->url->is_mysql()) {
           b.limit = 151;
           b.limit_origin = "MySQL/MariaDB's default max_connections";
@@ -235,7 +237,6 @@ std::vector<Budget> combine_services(std::vector<Budget> per_service) {
     b.processes_where = per_service[i].processes_where;
     b.deployment = per_service[i].deployment;
     b.limit = 0;
-    bool configured_limit = false;
     int sum = 0;
     bool bounded = true;
     for (size_t k : same) {
@@ -250,14 +251,14 @@ std::vector<Budget> combine_services(std::vector<Budget> per_service) {
       for (BudgetTerm& t : part.engines) b.engines.push_back(std::move(t));
       if (part.total) sum += *part.total;
       else bounded = false;
-      // The limit is the server's: a configured `max-connections` wins over a default, and of
-      // figures that disagree the largest is kept (the budget is not made tighter than any says).
-      const bool configured = part.limit_origin.starts_with("config");
-      if ((configured && !configured_limit) || (configured == configured_limit && part.limit > b.limit)) {
+      // The limit is the server's: a configured `max-connections` wins over the server's own
+      // setting, which wins over the dialect's default; of figures of the same standing that
+      // disagree the largest is kept (the budget is not made tighter than any of them says).
+      if (part.limit_source > b.limit_source || (part.limit_source == b.limit_source && part.limit > b.limit)) {
         b.limit = part.limit;
         b.limit_origin = part.limit_origin;
+        b.limit_source = part.limit_source;
       }
-      configured_limit = configured_limit || configured;
     }
     b.total = bounded ? std::optional<int>(sum) : std::nullopt;
     out.push_back(std::move(b));
