@@ -72,6 +72,71 @@ TEST_CASE("tree: parents stay right when trees are freed and new ones parsed") {
   check_every_parent(a.root());
 }
 
+namespace {
+
+/// The nodes a plain cursor walk visits (what walk_preorder did before its table), skipping the
+/// subtrees `skip` names.
+template <typename Skip>
+std::vector<ts::Node> cursor_walk(ts::Node root, Skip&& skip) {
+  std::vector<ts::Node> out;
+  ts::Cursor cursor(root);
+  while (true) {
+    const ts::Node n = cursor.node();
+    out.push_back(n);
+    if (!skip(n) && cursor.goto_first_child()) continue;
+    while (!cursor.goto_next_sibling()) {
+      if (!cursor.goto_parent()) return out;
+    }
+  }
+}
+
+template <typename Skip>
+std::vector<ts::Node> table_walk(ts::Node root, Skip&& skip) {
+  std::vector<ts::Node> out;
+  ts::walk_preorder(root, [&](ts::Node n) {
+    out.push_back(n);
+    return !skip(n);
+  });
+  return out;
+}
+
+void check_same_walk(const std::vector<ts::Node>& got, const std::vector<ts::Node>& expected) {
+  REQUIRE(got.size() == expected.size());
+  for (size_t i = 0; i < got.size(); ++i) CHECK(got[i].identical(expected[i]));
+}
+
+}  // namespace
+
+TEST_CASE("tree: walk_preorder visits what a cursor walk visits, from any node, skips included") {
+  ts::Parser parser;
+  REQUIRE(parser.set_language(py::Grammar::get().language()));
+  const std::string source =
+      "import os\n"
+      "def f(a, *, b=1):  return g(a, [x async for x in y], {'k': (yield)})\n"
+      "class A(B):\n"
+      "    @d.e(1)\n"
+      "    def m(self):\n"
+      "        with open(p) as f, q(): pass  # note\n"
+      "        return lambda: print(f'{x!r}', **kw)\n"
+      "match c:\n"
+      "    case [1, *r]: pass\n"
+      "def broken(:\n";
+  const ts::Tree tree = parse(parser, source);
+  const auto none = [](ts::Node) { return false; };
+  const auto calls = [](ts::Node n) { return std::string_view(n.type()) == "call"; };
+  const std::vector<ts::Node> all = cursor_walk(tree.root(), none);
+  CHECK(all.size() > 100);
+  check_same_walk(table_walk(tree.root(), none), all);
+  check_same_walk(table_walk(tree.root(), calls), cursor_walk(tree.root(), calls));
+  for (const ts::Node& n : all) {  // every node as the root of a walk (bodies, arguments, leaves)
+    check_same_walk(table_walk(n, none), cursor_walk(n, none));
+    check_same_walk(table_walk(n, calls), cursor_walk(n, calls));
+  }
+  size_t visited = 0;
+  ts::walk_preorder(ts::Node(), [&](ts::Node) { return ++visited > 0; });
+  CHECK(visited == 0);
+}
+
 #include "core/source_file.h"
 #include "py/module.h"
 

@@ -1,4 +1,5 @@
 #include "py/removal.h"
+#include "py/children.h"
 
 #include <string_view>
 
@@ -59,10 +60,9 @@ Removals::Removals(const core::SourceFile& source, ts::Node container) : source_
   open_ = container.start_byte() + 1;
   close_ = container.end_byte() - 1;
   if (close_ < open_ || close_ >= text.size() || (text[close_] != ')' && text[close_] != '}')) return;
-  for (uint32_t i = 0; i < container.named_child_count(); ++i) {
-    ts::Node c = container.named_child(i);
+  for_each_named_child(container, [&](ts::Node c) {
     if (kind_of(c) != Kind::kComment) elements_.push_back(c);
-  }
+  });
 }
 
 core::TextSpan Removals::span(size_t index) const {

@@ -175,15 +175,21 @@ bool hands_over(const py::Module& m, const Occurrences::Pass& pass, const py::Fu
   return callee.type && result_escapes(pass.call);
 }
 
-bool keeps_or_closes(const py::Module& m, const py::FunctionInfo& f, std::string_view parameter, int depth) {
-  const ts::Node body = py::field(f.node, Field::kBody);
-  if (!body) return false;
+/// keeps_or_closes over the occurrences of the parameter in the function's body, found by the caller.
+bool keeps_or_closes_at(const py::Module& m, const py::FunctionInfo& f, ts::Node body,
+                        const std::vector<ts::Node>& occurrences, int depth) {
   Occurrences o;
-  for (ts::Node id : identifiers(m, body, parameter)) classify_occurrence(m, id, body, o);
+  for (ts::Node id : occurrences) classify_occurrence(m, id, body, o);
   if (o.stored || o.with || o.closing || o.teardown) return true;
   if (std::any_of(o.closes.begin(), o.closes.end(), [](const Occurrences::Close& c) { return !c.in_except; })) return true;
   return std::any_of(o.passes.begin(), o.passes.end(),
                      [&](const Occurrences::Pass& p) { return hands_over(m, p, &f, depth, nullptr); });
+}
+
+bool keeps_or_closes(const py::Module& m, const py::FunctionInfo& f, std::string_view parameter, int depth) {
+  const ts::Node body = py::field(f.node, Field::kBody);
+  if (!body) return false;
+  return keeps_or_closes_at(m, f, body, identifiers(m, body, parameter), depth);
 }
 
 const py::FunctionInfo* function_at(const py::Module& m, int function) {
@@ -201,10 +207,31 @@ void collect_parameter_custody(const py::Module& m, std::vector<ParameterCustody
   }
   for (const py::FunctionInfo& f : m.functions()) {
     if (f.parent_function >= 0) continue;
+    const ts::Node body = py::field(f.node, Field::kBody);
+    if (!body) continue;
+    // The occurrences of every parameter, in one walk of the body (a walk per parameter multiplied
+    // the body's size by the number of parameters).
+    std::vector<std::pair<std::string_view, std::vector<ts::Node>>> occurrences;
+    for (const std::string& p : f.parameters) {
+      if (p == "self" || p == "cls") continue;
+      if (std::none_of(occurrences.begin(), occurrences.end(), [&](const auto& o) { return o.first == p; }))
+        occurrences.emplace_back(p, std::vector<ts::Node>());
+    }
+    if (occurrences.empty()) continue;
+    ts::walk_preorder(body, [&](ts::Node node) {
+      if (kind_of(node) != Kind::kIdentifier) return true;
+      const std::string_view name = m.text(node);
+      for (auto& [parameter, nodes] : occurrences) {
+        if (parameter == name) nodes.push_back(node);
+      }
+      return true;
+    });
     for (size_t i = 0; i < f.parameters.size(); ++i) {
       const std::string& p = f.parameters[i];
       if (p == "self" || p == "cls") continue;
-      if (keeps_or_closes(m, f, p, 1)) out.push_back(ParameterCustody{f.qualified_name, p, static_cast<int>(i)});
+      const auto found = std::find_if(occurrences.begin(), occurrences.end(), [&](const auto& o) { return o.first == p; });
+      if (keeps_or_closes_at(m, f, body, found->second, 1))
+        out.push_back(ParameterCustody{f.qualified_name, p, static_cast<int>(i)});
     }
   }
 }

@@ -4,7 +4,8 @@
 // (enclosing statement, function, block), and in a module of thousands of top-level statements
 // each climb scanned them all: 32% of a real-code run went there (issue #16). The index maps every
 // node of a tree to its parent, is built on the first parent() call in one cursor walk, and dies
-// with the tree.
+// with the tree. The same walk's preorder table serves walk_preorder (tree.h): the analysis walks
+// each tree several times, and a cursor descends through the grammar's hidden nodes on every walk.
 #include "ts/tree.h"
 
 #include <algorithm>
@@ -17,51 +18,78 @@
 namespace ts {
 namespace {
 
-/// Every node of one tree with its parent, sorted by node identity (the address of the node's
-/// slot in its parent's child array, unique within a tree: what ts_node_eq compares).
+/// Every node of one tree in preorder (what a cursor walk from the root visits), each with its
+/// parent and the end of its subtree, and the nodes sorted by identity (the address of the node's
+/// slot in its parent's child array, unique within a tree: what ts_node_eq compares) for lookups.
 class ParentIndex {
  public:
   explicit ParentIndex(TSNode root) {
+    using detail::PreorderEntry;
     TSTreeCursor cursor = ts_tree_cursor_new(root);
-    std::vector<TSNode> ancestors;
-    entries_.push_back(Entry{root.id, TSNode{}});
+    std::vector<uint32_t> open;  // the path from the root to the cursor's node
+    auto enter = [&](TSNode node) {
+      const uint32_t parent = open.empty() ? detail::kNoParent : open.back();
+      open.push_back(static_cast<uint32_t>(nodes_.size()));
+      nodes_.push_back(PreorderEntry{node, parent, 0});
+    };
+    enter(root);
     while (true) {
-      const TSNode current = ts_tree_cursor_current_node(&cursor);
       if (ts_tree_cursor_goto_first_child(&cursor)) {
-        ancestors.push_back(current);
-      } else {
-        bool done = false;
-        while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-          if (!ts_tree_cursor_goto_parent(&cursor)) {
-            done = true;
-            break;
-          }
-          ancestors.pop_back();
-        }
-        if (done) break;
+        enter(ts_tree_cursor_current_node(&cursor));
+        continue;
       }
-      entries_.push_back(Entry{ts_tree_cursor_current_node(&cursor).id, ancestors.back()});
+      bool done = false;
+      while (true) {
+        nodes_[open.back()].end = static_cast<uint32_t>(nodes_.size());
+        open.pop_back();
+        if (open.empty()) {
+          done = true;
+          break;
+        }
+        if (ts_tree_cursor_goto_next_sibling(&cursor)) {
+          enter(ts_tree_cursor_current_node(&cursor));
+          break;
+        }
+        if (!ts_tree_cursor_goto_parent(&cursor)) {
+          done = true;
+          break;
+        }
+      }
+      if (done) break;
     }
     ts_tree_cursor_delete(&cursor);
-    std::sort(entries_.begin(), entries_.end(),
-              [](const Entry& a, const Entry& b) { return a.id < b.id; });
+    by_id_.reserve(nodes_.size());
+    for (uint32_t i = 0; i < nodes_.size(); ++i) by_id_.push_back(Key{nodes_[i].node.id, i});
+    std::sort(by_id_.begin(), by_id_.end(), [](const Key& a, const Key& b) { return a.id < b.id; });
+  }
+
+  /// The position of `node` in the preorder table; false when the node is not in it.
+  bool position(const TSNode& node, uint32_t& index) const {
+    const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), node.id,
+                                     [](const Key& k, const void* id) { return k.id < id; });
+    if (it == by_id_.end() || it->id != node.id) return false;
+    index = it->index;
+    return true;
   }
 
   /// The parent of `node`; false when the node is not in the index.
   bool find(const TSNode& node, TSNode& parent) const {
-    const auto it = std::lower_bound(entries_.begin(), entries_.end(), node.id,
-                                     [](const Entry& e, const void* id) { return e.id < id; });
-    if (it == entries_.end() || it->id != node.id) return false;
-    parent = it->parent;
+    uint32_t index = 0;
+    if (!position(node, index)) return false;
+    const uint32_t p = nodes_[index].parent;
+    parent = p == detail::kNoParent ? TSNode{} : nodes_[p].node;
     return true;
   }
 
+  const detail::PreorderEntry* table() const { return nodes_.data(); }
+
  private:
-  struct Entry {
+  struct Key {
     const void* id;
-    TSNode parent;  // id == nullptr for the root
+    uint32_t index;
   };
-  std::vector<Entry> entries_;
+  std::vector<detail::PreorderEntry> nodes_;
+  std::vector<Key> by_id_;
 };
 
 /// The indexes of the living trees. Lookups go through a per-thread cache of the last tree,
@@ -113,6 +141,15 @@ Node Node::parent() const {
     return parent.id ? Node(parent) : Node();
   }
   return Node(ts_node_parent(node_));  // not a node of the tree's index (never seen)
+}
+
+bool Node::preorder(const detail::PreorderEntry*& table, uint32_t& index) const {
+  if (null()) return false;
+  const TSTree* tree = node_.tree;
+  const ParentIndex& parents = index_of(tree, ts_tree_root_node(tree));
+  if (!parents.position(node_, index)) return false;
+  table = parents.table();
+  return true;
 }
 
 bool Node::identical(const Node& other) const {

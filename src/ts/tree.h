@@ -16,6 +16,17 @@
 
 namespace ts {
 
+namespace detail {
+/// One node of a tree's preorder table (tree.cpp): its parent's and its subtree's end positions
+/// in the table.
+struct PreorderEntry {
+  TSNode node;
+  uint32_t parent;  ///< kNoParent for the root
+  uint32_t end;     ///< one past the last node of its subtree
+};
+constexpr uint32_t kNoParent = UINT32_MAX;
+}  // namespace detail
+
 /// A row/column position (0-based, columns in bytes), as tree-sitter counts
 /// them.
 struct Point {
@@ -62,6 +73,9 @@ class Node {
   Node next_named_sibling() const {
     return null() ? Node() : Node(ts_node_next_named_sibling(node_));
   }
+  /// The preorder table of the node's tree (built on first use with the parent index, tree.cpp)
+  /// and the node's position in it; false when the node is not in it.
+  bool preorder(const detail::PreorderEntry*& table, uint32_t& index) const;
   /// The smallest node spanning [begin, end), or null.
   Node descendant_for_byte_range(uint32_t begin, uint32_t end) const {
     return null() ? Node() : Node(ts_node_descendant_for_byte_range(node_, begin, end));
@@ -115,9 +129,19 @@ class Cursor {
 /// Visits `root` and the nodes below it in source order without recursion
 /// (generated code nests deeper than the native stack allows); `visit(node)`
 /// returns false to skip the node's subtree. A null root visits nothing.
+/// The nodes come from the tree's preorder table: a cursor walk descends through
+/// the hidden nodes of the grammar each time, and the analysis walks each tree
+/// several times (issue #16); the table is built once per tree.
 template <typename Visit>
 void walk_preorder(Node root, Visit&& visit) {
   if (!root) return;
+  const detail::PreorderEntry* table = nullptr;
+  uint32_t index = 0;
+  if (root.preorder(table, index)) {
+    const uint32_t end = table[index].end;
+    while (index < end) index = visit(Node(table[index].node)) ? index + 1 : table[index].end;
+    return;
+  }
   Cursor cursor(root);
   while (true) {
     if (visit(cursor.node()) && cursor.goto_first_child()) continue;

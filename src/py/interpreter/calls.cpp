@@ -1,6 +1,7 @@
 // Calls: argument combinations per branch, the observer, project wrappers inlined once, and what a call
 // gives when no observer knows the callee.
 #include "py/interpreter/interpreter.h"
+#include "py/children.h"
 
 #include <algorithm>
 #include <charconv>
@@ -18,10 +19,9 @@ std::vector<ArgumentSet> Interpreter::eval_arguments(ts::Node list) {
   if (!list) return sets;
   const Removals removals(m_.source(), list);
   size_t element = 0;  // index among the list's elements (comments not counted)
-  for (uint32_t i = 0; i < list.named_child_count(); ++i) {
-    ts::Node c = list.named_child(i);
+  for_each_named_child(list, [&](ts::Node c) {
     const Kind k = kind_of(c);
-    if (k == Kind::kComment) continue;
+    if (k == Kind::kComment) return;
     const size_t index = element++;
     std::vector<ArgumentSet> next;
     if (k == Kind::kKeywordArgument) {
@@ -96,7 +96,7 @@ std::vector<ArgumentSet> Interpreter::eval_arguments(ts::Node list) {
       }
     }
     if (!next.empty()) sets = std::move(next);
-  }
+  });
   return sets;
 }
 

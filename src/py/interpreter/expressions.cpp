@@ -1,5 +1,6 @@
 // Expressions: names, attributes, literals, strings, operators, subscripts and dict displays.
 #include "py/interpreter/interpreter.h"
+#include "py/children.h"
 
 #include <algorithm>
 #include <charconv>
@@ -14,7 +15,7 @@ namespace py {
 using namespace detail;
 
 void Interpreter::eval_children(ts::Node n) {
-  for (uint32_t i = 0; i < n.named_child_count(); ++i) eval(n.named_child(i));
+  for_each_named_child(n, [&](ts::Node c) { eval(c); });
 }
 
 Alts Interpreter::eval(ts::Node n) {
@@ -142,13 +143,12 @@ Alts Interpreter::eval_sequence(ts::Node n, const core::Location& where) {
   v.kind = ValueKind::kList;
   v.origin = where;
   bool exact = true;
-  for (uint32_t i = 0; i < n.named_child_count(); ++i) {
-    ts::Node c = n.named_child(i);
-    if (kind_of(c) == Kind::kComment) continue;
+  for_each_named_child(n, [&](ts::Node c) {
+    if (kind_of(c) == Kind::kComment) return;
     Alts item = eval(c);
     if (kind_of(c) == Kind::kListSplat || item.size() != 1) exact = false;
     v.items.push_back(item.size() == 1 ? item[0].value : make(Value::unknown(m_.location(c))));
-  }
+  });
   if (!exact) return single(Value::unknown(where, "sequence"));
   return single(std::move(v));
 }
@@ -384,14 +384,32 @@ Alts Interpreter::eval_dict(ts::Node n) {
   std::vector<Partial> partials{Partial{std::make_shared<DictValue>(), {}}};
   const Removals removals(m_.source(), n);
   size_t element = 0;  // index among the display's elements (comments not counted)
-  for (uint32_t i = 0; i < n.named_child_count(); ++i) {
-    ts::Node c = n.named_child(i);
+  for_each_named_child(n, [&](ts::Node c) {
     const Kind k = kind_of(c);
     if (k != Kind::kComment) ++element;
     if (k == Kind::kPair) {
       const core::TextSpan removal = removals.span(element - 1);
       Alts keys = eval(field(c, Field::kKey));
       Alts values = eval(field(c, Field::kValue));
+      if (partials.size() == 1 && keys.size() == 1 && values.size() == 1) {
+        // One combination, the common case: the dict is updated in place. A copy per pair made a
+        // display of n pairs cost n copies of the dict.
+        Partial& p = partials[0];
+        auto t1 = merge_tags(p.tags, keys[0].tags);
+        auto t2 = t1 ? merge_tags(*t1, values[0].tags) : std::nullopt;
+        if (!t2) {
+          partials.clear();
+          return;
+        }
+        const Value& key = *keys[0].value;
+        if (key.kind == ValueKind::kString && !key.partial) {
+          set_entry(*p.dict, key.text, values[0].value, m_.location(c), removal);
+        } else {
+          p.dict->complete = false;
+        }
+        p.tags = std::move(*t2);
+        return;
+      }
       std::vector<Partial> next;
       for (const Partial& p : partials) {
         for (const Alt& key : keys) {
@@ -412,6 +430,17 @@ Alts Interpreter::eval_dict(ts::Node n) {
       partials = std::move(next);
     } else if (k == Kind::kDictionarySplat) {
       Alts sources = c.named_child_count() ? eval(c.named_child(0)) : single(Value::unknown());
+      if (partials.size() == 1 && sources.size() == 1) {
+        Partial& p = partials[0];
+        auto t = merge_tags(p.tags, sources[0].tags);
+        if (!t) {
+          partials.clear();
+          return;
+        }
+        merge_into(*p.dict, *sources[0].value);
+        p.tags = std::move(*t);
+        return;
+      }
       std::vector<Partial> next;
       for (const Partial& p : partials) {
         for (const Alt& s : sources) {
@@ -427,7 +456,7 @@ Alts Interpreter::eval_dict(ts::Node n) {
       eval(c);  // comprehension parts
       for (Partial& p : partials) p.dict->complete = false;
     }
-  }
+  });
   Alts out;
   for (Partial& p : partials) out.push_back(Alt{make(dict_value(std::move(p.dict), m_.location(n))), std::move(p.tags)});
   return out;

@@ -1,6 +1,7 @@
 // Statements: the dispatch over statement kinds, and compound statements the interpreter does not model
 // (loops, match) run as possibly-taken blocks.
 #include "py/interpreter/interpreter.h"
+#include "py/children.h"
 
 #include <algorithm>
 
@@ -15,8 +16,9 @@ void Interpreter::exec_block(ts::Node block) {
   if (!block) return;
   if (stmt_depth_ >= kMaxStmtDepth) return;
   ++stmt_depth_;
-  const uint32_t n = block.named_child_count();
-  for (uint32_t i = 0; i < n && !dead_; ++i) exec_statement(block.named_child(i));
+  for_each_named_child(block, [&](ts::Node statement) {
+    if (!dead_) exec_statement(statement);
+  });
   --stmt_depth_;
 }
 

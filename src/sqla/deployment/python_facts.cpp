@@ -3,6 +3,7 @@
 // import-time connects).
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/text.h"
 #include "sqla/deployment.h"
@@ -158,11 +159,14 @@ std::optional<ImportTimeConnect> connect_in(const ByScope& by_scope, const std::
 
 void collect_python_deployment(const py::Module& module, FileFacts& facts) {
   DeploymentFacts& d = facts.deployment;
-  // A call is observed once per branch combination that reaches it: keep one of each.
+  // A call is observed once per branch combination that reaches it: keep the first of each. The
+  // keys seen are kept in a set: comparing each item with every kept one was quadratic in the calls
+  // of a module (import_connects holds every call of a project function).
   auto unique = [](auto& list, auto key) {
     std::vector<std::remove_reference_t<decltype(list[0])>> kept;
+    std::set<decltype(key(list[0]))> seen;
     for (auto& item : list) {
-      if (std::none_of(kept.begin(), kept.end(), [&](const auto& k) { return key(k) == key(item); })) kept.push_back(item);
+      if (seen.insert(key(item)).second) kept.push_back(std::move(item));
     }
     list = std::move(kept);
   };
