@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "app/file_facts.h"
 #include "core/source_file.h"
@@ -62,4 +63,25 @@ TEST_CASE("compact() keeps every fact and its order") {
   CHECK(sqla::vector_slack(facts) == 0);
   REQUIRE(facts.scopes.size() == 5);
   for (uint32_t i = 0; i < 5; ++i) CHECK(facts.scopes[i].name == "f" + std::to_string(i));
+}
+
+TEST_CASE("drop_shadowed_facts() keeps the first call per caller and callee, the first release per name") {
+  sqla::FileFacts facts;
+  auto call = [](std::string caller, std::string callee, std::string symbol, uint32_t line) {
+    return sqla::FunctionCall{std::move(caller), std::move(callee), std::move(symbol), core::Location{"a.py", {{line, 1}, {line, 2}}}};
+  };
+  facts.entry.calls = {call("view", "helper", "", 3), call("view", "", "app.db.get", 4), call("view", "helper", "", 5),
+                       call("other", "helper", "", 6), call("view", "", "app.db.get", 7)};
+  auto release = [](std::string object, std::string method, uint32_t line) {
+    return sqla::RegistryRelease{std::move(object), std::move(method), core::Location{"a.py", {{line, 1}, {line, 2}}}};
+  };
+  facts.entry.registry_releases = {release("db_session", "remove", 3), release("self.db_session", "close", 4),
+                                   release("conn", "close", 5), release("db_session", "register", 6)};
+  sqla::drop_shadowed_facts(facts);
+  std::vector<uint32_t> call_lines;
+  for (const sqla::FunctionCall& c : facts.entry.calls) call_lines.push_back(c.where.range.begin.line);
+  CHECK(call_lines == std::vector<uint32_t>{3, 4, 6});
+  std::vector<uint32_t> release_lines;
+  for (const sqla::RegistryRelease& r : facts.entry.registry_releases) release_lines.push_back(r.where.range.begin.line);
+  CHECK(release_lines == std::vector<uint32_t>{3, 5});
 }

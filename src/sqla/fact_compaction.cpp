@@ -1,8 +1,11 @@
 #include "sqla/fact_compaction.h"
 
+#include <string>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
+#include "core/text.h"
 #include "sqla/facts.h"
 
 namespace sqla {
@@ -66,9 +69,26 @@ void each_vector(Facts& facts, F&& f) {
   f(anchors.yield_wraps);
 }
 
+/// Keeps the first element of each key, in order.
+template <typename T, typename Key>
+void keep_first_of_each(std::vector<T>& items, Key&& key) {
+  std::unordered_set<std::string> seen;
+  std::erase_if(items, [&](const T& item) { return !seen.insert(key(item)).second; });
+}
+
 }  // namespace
 
+void drop_shadowed_facts(FileFacts& facts) {
+  // PA111 (CallsByTarget, entry_caller) asks which entry point calls a function: its answer depends
+  // only on the caller and the callee, and it stops at the first such call in file order.
+  keep_first_of_each(facts.entry.calls, [](const FunctionCall& c) { return c.caller + '\n' + c.callee + '\n' + c.symbol; });
+  // teardown_of (audit_report.cpp) looks for the first release whose receiver ends with a registry's name.
+  keep_first_of_each(facts.entry.registry_releases,
+                     [](const RegistryRelease& r) { return std::string(core::last_component(r.object)); });
+}
+
 void compact(FileFacts& facts) {
+  drop_shadowed_facts(facts);
   each_vector(facts, [](auto& v) { v.shrink_to_fit(); });
 }
 

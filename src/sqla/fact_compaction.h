@@ -8,8 +8,13 @@ namespace sqla {
 
 struct FileFacts;
 
-/// Gives back the unused capacity of `facts`' vectors once the file phase has filled them. Contents,
-/// and their order, are unchanged.
+/// Drops the facts no reader can tell from an earlier one of the same file (each reader stops at the
+/// first match): repeated calls of one function by one caller (entry.calls), releases of a receiver
+/// with the same last name (entry.registry_releases). The others keep their order.
+void drop_shadowed_facts(FileFacts& facts);
+
+/// drop_shadowed_facts(), then gives back the unused capacity of `facts`' vectors once the file
+/// phase has filled them.
 void compact(FileFacts& facts);
 
 /// The bytes of unused capacity left in `facts`' vectors (what compact() gives back); for tests.
