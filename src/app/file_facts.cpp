@@ -7,6 +7,7 @@
 #include "app/diagnostics.h"
 #include "app/read_source.h"
 #include "sqla/deployment.h"
+#include "sqla/fact_compaction.h"
 
 namespace app {
 namespace {
@@ -151,6 +152,8 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
         source, root, file.module_name, file.is_package, pass.context, with_wrappers ? pass.wrappers : nullptr));
   }
   result.python->module_aliases = file.module_aliases;
+  // Held until the project phase, with every other analysed file's: no slack kept.
+  sqla::compact(*result.python);
   result.role = result.python->role;
   if (budget.exhausted()) {
     result.python.reset();
