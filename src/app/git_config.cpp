@@ -28,8 +28,10 @@ std::string read_value(std::string_view text, size_t& i) {
       break;
     }
     if (!quoted && (c == '#' || c == ';')) {
+      // A comment ends the value and the line.
       while (i < text.size() && text[i] != '\n') ++i;
-      continue;
+      if (i < text.size()) ++i;
+      break;
     }
     if (c == '"') {
       quoted = !quoted;
