@@ -16,7 +16,7 @@ grep -q "^ Version: $version$" <<<"$info" || fail "version"
 grep -q '^ Architecture: amd64$' <<<"$info" || fail "architecture"
 grep -q '^ Maintainer: .\+<.\+@.\+>$' <<<"$info" || fail "maintainer"
 depends=$(sed -n 's/^ Depends: //p' <<<"$info")
-for lib in libgit2 libstdc++6 libc6; do
+for lib in libc6; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 contents=$(dpkg-deb --contents "$deb")

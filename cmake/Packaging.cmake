@@ -1,5 +1,5 @@
 # `make deb` -> build/poolaudit_<version>_amd64.deb. Depends comes from dpkg-shlibdeps (the shared
-# libraries the binary really links: libgit2, libstdc++, libc), so it cannot go stale.
+# libraries the binary really links: libc alone with POOLAUDIT_STATIC_DEPS), so it cannot go stale.
 install(FILES README.md DESTINATION share/doc/poolaudit)
 install(DIRECTORY docs/ DESTINATION share/doc/poolaudit/docs)
 

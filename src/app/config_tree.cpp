@@ -90,12 +90,23 @@ const Settings& SettingsTree::for_directory(const std::string& directory) {
 
 const Settings& SettingsTree::for_file(const std::string& path) {
   if (fixed_) return *project_;
-  return for_directory(absolute(path).parent_path().string());
+  const size_t slash = path.rfind('/');
+  const std::string_view name = std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1);
+  if (name.empty() || name == "." || name == "..") return for_directory(absolute(path).parent_path().string());
+  std::string spelled = path.substr(0, slash == std::string::npos ? 0 : slash + 1);
+  if (auto it = by_spelled_directory_.find(spelled); it != by_spelled_directory_.end()) return *it->second;
+  const Settings& settings = for_directory(absolute(path).parent_path().string());
+  by_spelled_directory_.emplace(std::move(spelled), &settings);
+  return settings;
 }
 
 bool SettingsTree::load(const std::vector<std::string>& paths, std::string& error) {
   std::set<std::string> directories;
-  for (const std::string& p : paths) directories.insert(fs::path(p).parent_path().string());
+  for (const std::string& p : paths) {
+    // The text before the last '/' (fs::path parsing per file was 3% of a 100,000-file run).
+    const size_t slash = p.rfind('/');
+    directories.insert(slash == std::string::npos ? std::string() : slash == 0 ? std::string("/") : p.substr(0, slash));
+  }
   for (const std::string& d : directories) for_directory(d.empty() ? "." : d);
   error = error_;
   return error_.empty();

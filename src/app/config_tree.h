@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/config.h"
@@ -62,6 +63,10 @@ class SettingsTree {
   std::map<std::string, std::unique_ptr<Settings>> by_file_;  ///< absolute config file ("" = none) -> settings
   const Settings* project_ = nullptr;
   std::map<std::string, std::string> directory_config_;  ///< absolute directory -> its config file
+  /// A file's directory as spelled ("app/", "" for none) -> its settings: a run asks for each file
+  /// several times (walk, roles, policy), and making the path absolute each time was 13% of a
+  /// 100,000-file run.
+  std::unordered_map<std::string, const Settings*> by_spelled_directory_;
   std::string error_;
 };
 

@@ -138,7 +138,7 @@ Inputs collect_inputs(const Options& options) {
     }
   }
   SkipFn skip;
-  if (git) skip = [&git](const fs::path& p) { return git->ignored(p); };
+  if (git) skip = [&git](const fs::path& p, bool is_dir) { return git->ignored(p, is_dir); };
   WalkResult found = walk(to_walk, options.exclude, skip);
   walked.error = std::move(found.error);
   walked.files = std::move(found.files);

@@ -1,14 +1,16 @@
 #include "app/read_source.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 
 #include "core/printable.h"
 
 namespace app {
-namespace fs = std::filesystem;
 namespace {
 
 /// The UTF-16 or UTF-32 encoding `bytes` look like, from a byte-order mark or, without one, from
@@ -82,33 +84,49 @@ std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, F
   if (file.text) return *file.text;  // read from stdin
   constexpr const char* kReadableFix =
       "Make the file readable by the user running poolaudit, or exclude it (--exclude)";
-  std::error_code ec;
-  const auto size = fs::file_size(file.path, ec);
-  if (ec) {
-    problem = {"cannot read file: " + ec.message() + "; skipped", kReadableFix};
+  // open, fstat, read: one path lookup per file (file_size() then an ifstream took two, and the
+  // stream its own buffer: a third of the CPU of a 100,000-tiny-file run). O_NONBLOCK: a FIFO
+  // named on the command line must not block the open; it is refused below.
+  const int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    problem = {std::string("cannot read file: ") + std::strerror(errno) + "; skipped", kReadableFix};
     return std::nullopt;
   }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  // Not a regular file: the messages std::filesystem::file_size gave ("Is a directory",
+  // "Operation not supported").
+  const int error = ::fstat(fd, &st) != 0 ? errno : S_ISREG(st.st_mode) ? 0 : S_ISDIR(st.st_mode) ? EISDIR : ENOTSUP;
+  if (error != 0) {
+    problem = {std::string("cannot read file: ") + std::strerror(error) + "; skipped", kReadableFix};
+    return std::nullopt;
+  }
+  const auto size = static_cast<uint64_t>(st.st_size);
   if (size > max_size) {
     problem = {"file is " + human_size(size) + ", over the --max-file-size limit of " + human_size(max_size) +
                    "; skipped",
                "Raise --max-file-size if the file is source, or exclude it (--exclude)"};
     return std::nullopt;
   }
-  std::ifstream in(file.path, std::ios::binary);
-  if (!in) {
-    problem = {std::string("cannot read file: ") + std::strerror(errno) + "; skipped", kReadableFix};
-    return std::nullopt;
+  // The size just taken and one byte more, so the read that finds the end needs no new buffer;
+  // a file that grew since is read to its new end.
+  std::string bytes(static_cast<size_t>(size) + 1, '\0');
+  size_t got = 0;
+  for (;;) {
+    if (got == bytes.size()) bytes.resize(std::max<size_t>(bytes.size() * 2, 4096));
+    const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      problem = {"cannot read file; skipped", kReadableFix};
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
   }
-  // One read of the size just taken (a character-wise istreambuf_iterator copy was 18% of a run
-  // over 100,000 small files), then whatever the file gained since.
-  std::string bytes(size, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  bytes.resize(static_cast<size_t>(in.gcount()));
-  if (in.good()) bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    problem = {"cannot read file; skipped", kReadableFix};
-    return std::nullopt;
-  }
+  bytes.resize(got);
   return bytes;
 }
 

@@ -28,8 +28,9 @@ struct WalkResult {
   std::string error;                       ///< a path that does not exist: usage error
 };
 
-/// True for a path (file or directory) the walk must skip beyond the built-in rules (.gitignore).
-using SkipFn = std::function<bool(const std::filesystem::path& path)>;
+/// True for a path (a directory when `is_dir`, else a file) the walk must skip beyond the
+/// built-in rules (.gitignore).
+using SkipFn = std::function<bool(const std::filesystem::path& path, bool is_dir)>;
 
 /// Collects .py and .ini files and deployment files (sqla::is_deployment_file) under `paths`, skipping the default excludes, `exclude` globs and,
 /// below a directory given, what `skip` rejects. Files named in `paths` are always taken.

@@ -56,8 +56,10 @@ public:
   /// Up to `max` bytes, its length taken from the input (a short string for
   /// paths, names).
   std::string string(size_t max) {
-    const size_t n = std::min<size_t>(number(static_cast<uint32_t>(max) + 1),
-                                      size_ - std::min(pos_, size_));
+    // The length's two bytes first: what is left depends on them (as one
+    // expression, the order of evaluation was unspecified and GCC read past the end).
+    const size_t wanted = number(static_cast<uint32_t>(max) + 1);
+    const size_t n = std::min<size_t>(wanted, size_ - std::min(pos_, size_));
     std::string s(reinterpret_cast<const char *>(data_ + pos_), n);
     pos_ += n;
     return s;

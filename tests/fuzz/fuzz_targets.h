@@ -16,6 +16,7 @@ int config(const uint8_t *data, size_t size);
 int deployment_yaml(const uint8_t *data, size_t size);
 int deployment_json(const uint8_t *data, size_t size);
 int dotenv(const uint8_t *data, size_t size);
+int gitignore(const uint8_t *data, size_t size);
 int commands(const uint8_t *data, size_t size);
 int platform(const uint8_t *data, size_t size);
 int dependencies(const uint8_t *data, size_t size);
@@ -37,6 +38,7 @@ inline constexpr Target kTargets[] = {
     {"deployment_json", deployment_json},
     {"deployment_yaml", deployment_yaml},
     {"dotenv", dotenv},
+    {"gitignore", gitignore},
     {"ini", ini},
     {"mask", mask},
     {"platform", platform},

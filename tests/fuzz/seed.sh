@@ -64,6 +64,9 @@ case $target in
     seed '000\000' $(grep -rlE 'poolaudit: *(file-)?ignore|noqa' fixtures --include='*.ini' | sort)
     seed '003\000' $(grep -rlE 'poolaudit: *(file-)?ignore|noqa' fixtures --include='*.py' | sort | head -40)
     seed '002\000' $(grep -rlE 'poolaudit: *(file-)?ignore|noqa' fixtures --include='*.yml' | sort) ;;
+  gitignore)
+    seed 000 $(find fixtures tests -type f -name .gitignore 2>/dev/null | sort)
+    seed 001 $(named '*/gitconfig*') ;;
   baseline) ;;  # tests/fuzz/regressions/baseline/ holds valid baselines
   *) echo "seed.sh: unknown target $target" >&2; exit 2 ;;
 esac
