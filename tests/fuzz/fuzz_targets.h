@@ -22,6 +22,7 @@ int dependencies(const uint8_t *data, size_t size);
 int suppressions(const uint8_t *data, size_t size);
 int baseline(const uint8_t *data, size_t size);
 int reporters(const uint8_t *data, size_t size);
+int facts_cache(const uint8_t *data, size_t size);
 
 struct Target {
   std::string_view name;
@@ -37,6 +38,7 @@ inline constexpr Target kTargets[] = {
     {"deployment_json", deployment_json},
     {"deployment_yaml", deployment_yaml},
     {"dotenv", dotenv},
+    {"facts_cache", facts_cache},
     {"ini", ini},
     {"mask", mask},
     {"platform", platform},

@@ -65,6 +65,7 @@ case $target in
     seed '003\000' $(grep -rlE 'poolaudit: *(file-)?ignore|noqa' fixtures --include='*.py' | sort | head -40)
     seed '002\000' $(grep -rlE 'poolaudit: *(file-)?ignore|noqa' fixtures --include='*.yml' | sort) ;;
   baseline) ;;  # tests/fuzz/regressions/baseline/ holds valid baselines
+  facts_cache) ;;  # tests/fuzz/regressions/facts_cache/ holds entries written by real runs (payloads)
   *) echo "seed.sh: unknown target $target" >&2; exit 2 ;;
 esac
 echo "$target: $n seeds in $out"
