@@ -147,6 +147,22 @@ std::optional<CacheEntry> FactsCache::load(const std::string& key) const {
   return decode_cache_entry(bytes, key);
 }
 
+void FactsCache::remember(const std::string& key, const CacheEntry& entry) const {
+  const std::lock_guard<std::mutex> lock(memo_mutex_);
+  if (entry.wrappers_key == 0) {
+    memo_.erase(key);
+  } else {
+    memo_[key] = {entry.wrappers_key, entry.names_wrapper};
+  }
+}
+
+std::optional<bool> FactsCache::names_wrapper(const std::string& key, uint64_t wrappers_key) const {
+  const std::lock_guard<std::mutex> lock(memo_mutex_);
+  const auto it = memo_.find(key);
+  if (it == memo_.end() || it->second.first != wrappers_key) return std::nullopt;
+  return it->second.second;
+}
+
 void FactsCache::store(const std::string& key, const CacheEntry& entry) const {
   static std::atomic<uint64_t> counter{0};
   const std::string path = path_of(key);

@@ -7,6 +7,9 @@
 // ignored and rewritten. Entries are never trusted beyond their key and content hash.
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
 #include <optional>
 #include <string>
 
@@ -48,11 +51,20 @@ class FactsCache {
 
   const std::string& dir() const { return dir_; }
 
+  /// This run's answer, per entry, to "does the file name one of these wrappers" (remembered when
+  /// an entry is loaded or stored), so the second pass need not load every entry again just to
+  /// learn that a file names none. nullopt: not known for `wrappers_key`.
+  std::optional<bool> names_wrapper(const std::string& key, uint64_t wrappers_key) const;
+  /// Remembers `entry`'s answer (an entry that describes the file's current content).
+  void remember(const std::string& key, const CacheEntry& entry) const;
+
  private:
   explicit FactsCache(std::string dir, std::string build) : dir_(std::move(dir)), build_(std::move(build)) {}
   std::string path_of(const std::string& key) const;
   std::string dir_;
   std::string build_;  ///< the tool's identity, part of every key
+  mutable std::mutex memo_mutex_;
+  mutable std::unordered_map<std::string, std::pair<uint64_t, bool>> memo_;  ///< key -> wrappers key, names one
 };
 
 /// The default cache directory: `.poolaudit_cache` in the project root, else in the current

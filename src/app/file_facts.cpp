@@ -204,6 +204,9 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
   bool dirty = false;      // `entry` gained a piece (or a stamp) to store
   if (cache) {
     key = cache->key(file, pass.context);
+    // The second pass over a file this run already saw naming none of these wrappers: nothing
+    // to do, and no entry to load again (the file was taken as it was at the first pass).
+    if (pass.only_wrapper_callers && cache->names_wrapper(key, pass.wrappers_key) == false) return std::nullopt;
     stamp = stamp_file(file.path);  // before reading: a later change shows in the next run's stat
     if (std::optional<CacheEntry> loaded = cache->load(key)) {
       entry = std::move(*loaded);
@@ -247,7 +250,9 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
   // (then the whole file is taken again, with a new stat).
   auto failed = [&]() -> std::optional<FileResult> { return raced ? process(file, parser, pass) : unreadable(); };
   auto store = [&] {
-    if (cache && dirty) cache->store(key, entry);
+    if (!cache) return;
+    cache->remember(key, entry);
+    if (dirty) cache->store(key, entry);
   };
   bool with_wrappers = false;
   if (pass.wrappers) {
