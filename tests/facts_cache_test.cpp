@@ -178,6 +178,16 @@ TEST_CASE("facts cache: the directory is marked as a cache; --no-cache writes no
   const tests::CliResult without = tests::run_poolaudit("--format json --no-cache " + tests::shell_quote(project.string()));
   CHECK(with.out == without.out);
   CHECK(with.code == without.code);
+  // The configuration's `cache-dir` (relative to its file), under the command line's.
+  std::ofstream(project / "pyproject.toml") << "[project]\nname = \"x\"\n[tool.poolaudit]\ncache-dir = \"cc\"\n";
+  r = tests::run_poolaudit("--exit-zero " + tests::shell_quote(project.string()));
+  CHECK(r.code == 0);
+  CHECK(fs::exists(project / "cc" / "CACHEDIR.TAG"));
+  CHECK(!fs::exists(dir));
+  const fs::path over = temp.path() / "over";
+  r = tests::run_poolaudit("--exit-zero --cache-dir " + tests::shell_quote(over.string()) + " " +
+                           tests::shell_quote(project.string()));
+  CHECK(fs::exists(over / "CACHEDIR.TAG"));
 }
 
 TEST_CASE("facts cache: concurrent runs do not corrupt it") {

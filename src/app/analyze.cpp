@@ -133,7 +133,9 @@ std::optional<core::Report> analyze(const Options& options, SettingsTree& tree,
   // The facts cache: not for --parse-only (the benchmark floor reads and parses every file).
   std::unique_ptr<FactsCache> cache;
   if (options.cache && !options.parse_only) {
-    cache = FactsCache::open(options.cache_dir.empty() ? default_cache_dir(project_root) : options.cache_dir);
+    // --cache-dir / POOLAUDIT_CACHE_DIR, else the configuration's `cache-dir`, else the project root's.
+    const std::string& chosen = options.cache_dir.empty() ? settings->options.cache_dir : options.cache_dir;
+    cache = FactsCache::open(chosen.empty() ? default_cache_dir(project_root) : chosen);
   }
   std::vector<FileResult> results = file_phase(walked.files, context, options.max_file_size, options.parse_only,
                                                options.prefilter, jobs, cache.get());
