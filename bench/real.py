@@ -124,6 +124,13 @@ def mode_args(mode: str) -> list[str]:
     return {"parse-only": ["--parse-only"], "full": [], "no-prefilter": ["--no-prefilter"]}[mode]
 
 
+def no_cache_args(binary: Path) -> list[str]:
+    """--no-cache for a binary that has the facts cache: every run here measures the analysis, and
+    a cache would make every run after the first a warm one (and write into the shared corpus)."""
+    done = subprocess.run([str(binary), "--help"], capture_output=True, text=True)
+    return ["--no-cache"] if "--no-cache" in done.stdout else []
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bin", type=Path, default=REPO / "build" / "poolaudit")
@@ -181,7 +188,7 @@ def main() -> int:
                 order = binaries if i % 2 == 0 else list(reversed(binaries))
                 for label, binary in order:
                     print(f"== {name} {mode} {label} (run {i + 1}/{args.repeat})", file=sys.stderr)
-                    samples[label].append(timed([str(binary), str(root), *mode_args(mode),
+                    samples[label].append(timed([str(binary), str(root), *mode_args(mode), *no_cache_args(binary),
                                                  "--jobs", str(args.jobs), "--format", "json",
                                                  "--exit-zero"]))
             for label, _ in binaries:

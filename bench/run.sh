@@ -85,11 +85,11 @@ for size in ${sizes//,/ }; do
   for jobs in $jobs_list; do
     for mode in parse-only full no-prefilter; do
       if [[ "$mode" == parse-only ]]; then
-        cmd=("$bin" "$corpus" --parse-only --jobs "$jobs" --format json --exit-zero)
+        cmd=("$bin" "$corpus" --parse-only --jobs "$jobs" --format json --exit-zero --no-cache)
       elif [[ "$mode" == full ]]; then
-        cmd=("$bin" "$corpus" --select ALL --jobs "$jobs" --format json --exit-zero)
+        cmd=("$bin" "$corpus" --select ALL --jobs "$jobs" --format json --exit-zero --no-cache)
       else
-        cmd=("$bin" "$corpus" --select ALL --no-prefilter --jobs "$jobs" --format json --exit-zero)
+        cmd=("$bin" "$corpus" --select ALL --no-prefilter --jobs "$jobs" --format json --exit-zero --no-cache)
       fi
       best=""
       for ((i = 0; i < repeat; i++)); do

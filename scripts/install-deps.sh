@@ -8,7 +8,7 @@
 # The oracle's stack (tests/oracle: the rules proven against real servers with Debian's SQLAlchemy)
 # comes with the test suite; POOLAUDIT_NO_ORACLE=1 leaves it out (the oracle test then skips).
 set -euo pipefail
-libraries=(libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libyaml-cpp-dev)
+libraries=(libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libyaml-cpp-dev libxxhash-dev)
 tools=(g++:g++ cmake:cmake ninja:ninja-build make:make npm:npm python3:python3 pkg-config:pkg-config)
 if [ "${1:-}" != --tool ]; then
   # python3-venv: the wheel test installs the built wheel into a fresh virtual environment.

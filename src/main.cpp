@@ -94,6 +94,11 @@ int main(int argc, char** argv) {
   cli.add_flag("!--no-respect-gitignore", options.respect_gitignore, "Audit files that .gitignore ignores");
   bool no_prefilter = false;
   cli.add_flag("--no-prefilter", no_prefilter, "Parse and analyse every file, not only those that can hold facts");
+  cli.add_option("--cache-dir", options.cache_dir,
+                 "Where the facts cache lives (default: .poolaudit_cache in the project root)")
+      ->envname("POOLAUDIT_CACHE_DIR");
+  bool no_cache = false;
+  cli.add_flag("--no-cache", no_cache, "Neither read nor write the facts cache: analyse every file again");
   cli.add_flag("--files-only", options.files_only,
                "Audit the named files alone, without the project around them (its root, its other modules)");
   cli.add_flag("--fix", options.fix, "Apply safe fixes in place (path -: print the fixed source)");
@@ -121,6 +126,7 @@ int main(int argc, char** argv) {
     if (option->count() > 0 && !option->get_lnames().empty()) options.given.push_back(option->get_lnames().front());
   }
   options.prefilter = !no_prefilter;
+  options.cache = !no_cache;
   // Rule lists are split here, not by CLI11, which drops empty items: `--select PA101,` (an unset
   // shell variable) must reach app::run as an empty id and exit 2, not run the default set.
   for (std::vector<std::string>* list : {&options.select, &options.ignore, &options.extend_select}) {

@@ -172,7 +172,10 @@ def extract_blob_by_blob(git_dir: Path, commit: str, into: Path) -> int:
 
 
 def audit(binary: Path, tree: Path, mode: str, jobs: int) -> dict:
-    command = [str(binary), "--format", "json", "--exit-zero", "-j", str(jobs), *MODES[mode], "."]
+    # Without the facts cache: the verdicts are about the analysis, and the trees are shared.
+    help_text = subprocess.run([str(binary), "--help"], capture_output=True, text=True).stdout
+    no_cache = ["--no-cache"] if "--no-cache" in help_text else []
+    command = [str(binary), "--format", "json", "--exit-zero", "-j", str(jobs), *MODES[mode], *no_cache, "."]
     done = subprocess.run(command, cwd=tree, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"poolaudit exited {done.returncode}: {done.stderr.strip()[:500]}")

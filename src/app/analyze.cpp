@@ -14,6 +14,7 @@
 #include "app/audit_report.h"
 #include "app/diagnostics.h"
 #include "app/excerpts.h"
+#include "app/facts_cache.h"
 #include "app/file_facts.h"
 #include "app/file_phase.h"
 #include "app/inputs.h"
@@ -129,8 +130,15 @@ std::optional<core::Report> analyze(const Options& options, SettingsTree& tree,
   const unsigned jobs =
       options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
   // Read, pre-filter, file facts.
+  // The facts cache: not for --parse-only (the benchmark floor reads and parses every file).
+  std::unique_ptr<FactsCache> cache;
+  if (options.cache && !options.parse_only) {
+    // --cache-dir / POOLAUDIT_CACHE_DIR, else the configuration's `cache-dir`, else the project root's.
+    const std::string& chosen = options.cache_dir.empty() ? settings->options.cache_dir : options.cache_dir;
+    cache = FactsCache::open(chosen.empty() ? default_cache_dir(project_root) : chosen);
+  }
   std::vector<FileResult> results = file_phase(walked.files, context, options.max_file_size, options.parse_only,
-                                               options.prefilter, jobs);
+                                               options.prefilter, jobs, cache.get());
   sqla::ProjectFacts facts;
   facts.context = context;
   core::Report report;

@@ -30,7 +30,8 @@ constexpr std::string_view kKeys[] = {"extend",
                                       "serverless",
                                       "sqlalchemy-version",
                                       "roles",
-                                      "rule-docs-url"};
+                                      "rule-docs-url",
+                                      "cache-dir"};
 
 /// A glob relative to `base` (a directory): anchored at it when it names a path ("tests/*.py"),
 /// left as a file-name pattern otherwise ("conftest.py"), as ruff does.
@@ -139,6 +140,12 @@ class Reader {
       const auto v = node.value_exact<std::string>();
       if (!v || v->empty()) return fail(node.source(), key, "expected a URL (\"{code}\" stands for the rule id)");
       out_.options.rule_docs_url = *v;
+      return true;
+    }
+    if (key == "cache-dir") {  // ruff's `cache-dir`: relative to the configuration file's directory
+      const auto v = node.value_exact<std::string>();
+      if (!v || v->empty()) return fail(node.source(), key, "expected a directory");
+      out_.options.cache_dir = (dir_ / *v).lexically_normal().string();
       return true;
     }
     if (key == "per-file-ignores") {
@@ -280,6 +287,7 @@ void overlay(Settings& base, Settings own) {
   if (has("severity")) base.severity = own.severity;
   if (has("fail-on")) base.options.fail_on = own.options.fail_on;
   if (has("rule-docs-url")) base.options.rule_docs_url = own.options.rule_docs_url;
+  if (has("cache-dir")) base.options.cache_dir = own.options.cache_dir;
   if (has("workers")) base.workers = own.workers;
   if (has("max-connections")) base.max_connections = own.max_connections;
   if (has("serverless")) base.serverless = own.serverless;
@@ -428,6 +436,10 @@ std::optional<Settings> settings_from_file(const Options& options, const std::st
   }
   if (!given(options, "rule-docs-url") && !settings.options.rule_docs_url.empty()) {
     merged.rule_docs_url = settings.options.rule_docs_url;
+  }
+  // --cache-dir and POOLAUDIT_CACHE_DIR (given, for CLI11) win over the configuration.
+  if (!given(options, "cache-dir") && !settings.options.cache_dir.empty()) {
+    merged.cache_dir = settings.options.cache_dir;
   }
   settings.extend_select.insert(settings.extend_select.end(), options.extend_select.begin(), options.extend_select.end());
   if (!options.per_file_ignores.empty()) {

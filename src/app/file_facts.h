@@ -21,6 +21,8 @@
 
 namespace app {
 
+class FactsCache;
+
 /// What the file phase keeps of one file, held for every walked file until the project phase: the
 /// facts are behind pointers so that the many files without any (most of a large tree) cost a few
 /// words, not the size of three fact structures.
@@ -60,6 +62,8 @@ struct Pass {
   const ModuleIndex* modules = nullptr;           ///< with the pre-filter: resolve imports to files
   const std::vector<sqla::Wrapper>* wrappers = nullptr;  ///< known project wrappers (second pass)
   bool only_wrapper_callers = false;               ///< skip files that name no wrapper
+  uint64_t wrappers_key = 0;                       ///< with `wrappers`: their hash (wrappers_key())
+  const FactsCache* cache = nullptr;               ///< Python files' pieces are read from and stored here
 };
 
 /// Reads one file and takes it as far as `pass` says. `nullopt` when `only_wrapper_callers` and

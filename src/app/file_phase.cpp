@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/facts_cache.h"
 #include "py/grammar.h"
 
 namespace app {
@@ -130,6 +131,7 @@ std::vector<sqla::Wrapper> reanalyze_wrapper_callers(const std::vector<InputFile
   Pass again = pass;
   again.depth = Depth::kAnalyze;
   again.wrappers = &wrappers;
+  again.wrappers_key = wrappers_key(wrappers);
   again.only_wrapper_callers = true;
   parallel(candidates, jobs, [&](size_t i, ts::Parser& parser) {
     std::optional<FileResult> r = process(inputs[i], parser, again);
@@ -143,7 +145,8 @@ std::vector<sqla::Wrapper> reanalyze_wrapper_callers(const std::vector<InputFile
 /// The file phase: every file read; Python files parsed and analysed (with the pre-filter, those
 /// that can hold facts and what they import); then project wrappers at their call sites.
 std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sqla::ProjectContext& context,
-                                   uint64_t max_size, bool parse_only, bool prefilter, unsigned jobs) {
+                                   uint64_t max_size, bool parse_only, bool prefilter, unsigned jobs,
+                                   const FactsCache* cache) {
   const size_t n = files.size();
   std::vector<FileResult> results(n);
   ModuleIndex modules;
@@ -155,6 +158,7 @@ std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sq
     }
   }
   Pass pass{context, max_size};
+  pass.cache = cache;
   pass.depth = parse_only ? Depth::kParse : prefilter ? Depth::kFilter : Depth::kAnalyze;
   if (prefilter && !parse_only) pass.modules = &modules;
   std::vector<size_t> all(n);
@@ -166,6 +170,7 @@ std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sq
   if (pass.modules && !wrappers.empty()) {
     // Files analysed for the first time by the wrapper pass import modules too.
     pass.wrappers = &wrappers;
+    pass.wrappers_key = wrappers_key(wrappers);
     reach_imports(files, results, pass, jobs);
   }
   return results;

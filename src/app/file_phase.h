@@ -12,8 +12,10 @@
 namespace app {
 
 /// The file phase: every file read; Python files parsed and analysed (with the pre-filter, those
-/// that can hold facts and what they import); then project wrappers at their call sites.
+/// that can hold facts and what they import); then project wrappers at their call sites. With a
+/// cache, each Python file's pieces come from it when its content is unchanged (facts_cache.h).
 std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sqla::ProjectContext& context,
-                                   uint64_t max_size, bool parse_only, bool prefilter, unsigned jobs);
+                                   uint64_t max_size, bool parse_only, bool prefilter, unsigned jobs,
+                                   const FactsCache* cache = nullptr);
 
 }  // namespace app

@@ -47,6 +47,9 @@ struct Options {
   bool force_exclude = false;              ///< excludes and .gitignore apply to explicitly given files too
   bool respect_gitignore = true;           ///< skip what git ignores (.gitignore, .git/info/exclude)
   bool prefilter = true;                   ///< parse only files a literal scan finds relevant, and what they import
+  // The facts cache (facts_cache.h): ruff's and mypy's options.
+  bool cache = false;                      ///< the facts cache; the command line turns it on (--no-cache: off)
+  std::string cache_dir;                   ///< --cache-dir / POOLAUDIT_CACHE_DIR; "" = <project root>/.poolaudit_cache
   bool files_only = false;                 ///< named files are the whole project (no project root around them)
   // Output conventions shared with ruff (run.cpp, src/report/).
   bool statistics = false;                 ///< a count per rule instead of the findings

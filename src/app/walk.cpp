@@ -22,9 +22,9 @@ namespace app {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::array<std::string_view, 11> kExcludedDirs = {
+constexpr std::array<std::string_view, 12> kExcludedDirs = {
     ".git", ".venv", "venv", "env", "site-packages", "node_modules", "__pycache__", ".tox", "build",
-    "dist", ".mypy_cache"};
+    "dist", ".mypy_cache", ".poolaudit_cache"};
 
 bool excluded(const std::string& display, const std::string& name,
               const std::vector<std::string>& patterns) {

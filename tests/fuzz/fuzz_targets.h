@@ -23,6 +23,7 @@ int dependencies(const uint8_t *data, size_t size);
 int suppressions(const uint8_t *data, size_t size);
 int baseline(const uint8_t *data, size_t size);
 int reporters(const uint8_t *data, size_t size);
+int facts_cache(const uint8_t *data, size_t size);
 
 struct Target {
   std::string_view name;
@@ -38,6 +39,7 @@ inline constexpr Target kTargets[] = {
     {"deployment_json", deployment_json},
     {"deployment_yaml", deployment_yaml},
     {"dotenv", dotenv},
+    {"facts_cache", facts_cache},
     {"gitignore", gitignore},
     {"ini", ini},
     {"mask", mask},

@@ -68,6 +68,7 @@ case $target in
     seed 000 $(find fixtures tests -type f -name .gitignore 2>/dev/null | sort)
     seed 001 $(named '*/gitconfig*') ;;
   baseline) ;;  # tests/fuzz/regressions/baseline/ holds valid baselines
+  facts_cache) ;;  # tests/fuzz/regressions/facts_cache/ holds entries written by real runs (payloads)
   *) echo "seed.sh: unknown target $target" >&2; exit 2 ;;
 esac
 echo "$target: $n seeds in $out"
