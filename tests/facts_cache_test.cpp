@@ -244,3 +244,17 @@ TEST_CASE("facts cache format: a round trip; anything else is rejected, never tr
   std::string deep(100000, '\x91');  // fixarray of one element, nested
   CHECK(!app::decode_cache_payload(span(deep)));
 }
+
+TEST_CASE("facts cache: every fixture at once reads back what it wrote (no fact field left out)") {
+  // The serializer lists each struct's fields by hand (facts_cache_format.cpp): a field it misses
+  // compiles and is silently not cached. Every fixture, audited as one tree with every file
+  // analysed, exercises every fact some rule reads: a dropped field changes the warm report.
+  tests::TempDir temp;
+  const fs::path cache = temp.path() / "cache";
+  const fs::path fixtures = fs::path(POOLAUDIT_SOURCE_DIR) / "fixtures";
+  const std::string expected = audit(fixtures, nullptr, false);
+  CHECK(expected.find("\"rule\": \"PA101\"") != std::string::npos);  // the tree was audited, not skipped
+  CHECK(audit(fixtures, &cache, false) == expected);  // cold
+  CHECK(audit(fixtures, &cache, false) == expected);  // warm: every file's facts read back
+  CHECK(audit(fixtures, &cache) == audit(fixtures, nullptr));  // warm, with the pre-filter's scans
+}

@@ -121,8 +121,9 @@ ModuleExports exports_of(const py::Module& module) {
 
 class FactsBuilder : public py::CallObserver {
  public:
-  FactsBuilder(FileFacts& facts, const ProjectContext& context, const std::vector<Wrapper>* wrappers)
-      : facts_(facts), context_(context), wrappers_(wrappers) {}
+  // No ProjectContext here: a file's facts depend on the project only through its role path (the
+  // facts cache keys entries on exactly that, app/facts_cache.cpp).
+  FactsBuilder(FileFacts& facts, const std::vector<Wrapper>* wrappers) : facts_(facts), wrappers_(wrappers) {}
 
   std::optional<py::Value> on_call(const py::CallSite& call) override {
     const py::Value& callee = call.callee;
@@ -549,7 +550,6 @@ class FactsBuilder : public py::CallObserver {
   }
 
   FileFacts& facts_;
-  const ProjectContext& context_;
   struct HelperCall {
     ts::Node node;
     int function;
@@ -754,7 +754,7 @@ FileFacts analyze_python(const core::SourceFile& source, ts::Node root, const st
   const std::string_view path = source.path();
   const bool named_env = path == "env.py" || (path.size() > 7 && path.substr(path.size() - 7) == "/env.py");
   if (named_env && source.text().find("alembic") != std::string_view::npos) facts.is_alembic_env = true;
-  FactsBuilder builder(facts, context, wrappers);
+  FactsBuilder builder(facts, wrappers);
   auto module = py::Module::analyze(source, root, module_name, is_package, &builder);
   builder.finish(*module, root);
   collect_edit_anchors(source, *module, root, facts);
