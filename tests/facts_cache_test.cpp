@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "app/analyze.h"
@@ -223,6 +224,9 @@ TEST_CASE("facts cache format: a round trip; anything else is rejected, never tr
   site.parameter_defaults.push_back(std::make_shared<const py::Value>(py::Value::of_int(5, {})));
   analysis.python->engines.push_back(site);
   analysis.python->exports.names["POOL"].push_back({std::make_shared<const py::Value>(py::Value::of_string("x", {})), {}});
+  py::Value timeout = py::Value::of_int(0, {});
+  timeout.real = -1.0e300;  // a double travels as its bits: exact, and no float in the payload
+  analysis.python->exports.names["TIMEOUT"].push_back({std::make_shared<const py::Value>(timeout), {}});
   entry.plain = analysis;
   const std::string bytes = app::encode_cache_entry(entry, "key");
   const auto span = [](const std::string& s) {
@@ -234,12 +238,17 @@ TEST_CASE("facts cache format: a round trip; anything else is rejected, never tr
   REQUIRE(back->plain);
   REQUIRE(back->plain->python);
   CHECK(back->plain->python->engines.at(0).parameter_defaults.at(0)->integer == 5);
+  CHECK(back->plain->python->exports.names.at("TIMEOUT").at(0).value->real == -1.0e300);
   CHECK(back->role == core::FileRole::kTest);
   CHECK(!app::decode_cache_entry(span(bytes), "another key"));
   for (size_t n = 0; n < bytes.size(); n += 7) CHECK(!app::decode_cache_entry(span(bytes.substr(0, n)), "key"));
   // An enum out of range inside a valid payload.
   std::string payload = app::encode_cache_payload(entry);
   CHECK(app::decode_cache_payload(span(payload)));
+  // No floating-point number anywhere: nlohmann would cast one into an integer field (undefined
+  // past its range; regressions/facts_cache/float_into_integer_field).
+  const std::vector<uint8_t> with_float = nlohmann::json::to_msgpack(nlohmann::json::array({1.5e300}));
+  CHECK(!app::decode_cache_payload(std::span<const uint8_t>(with_float)));
   // Deep nesting is refused before it can exhaust the stack.
   std::string deep(100000, '\x91');  // fixarray of one element, nested
   CHECK(!app::decode_cache_payload(span(deep)));

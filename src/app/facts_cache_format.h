@@ -18,7 +18,7 @@ namespace app {
 
 /// Bump on any change of what an entry holds or how it is encoded (a field of FileFacts too):
 /// entries of another format are ignored and rewritten.
-inline constexpr uint32_t kFactsCacheFormat = 1;
+inline constexpr uint32_t kFactsCacheFormat = 2;
 
 /// The pre-filter's scan of a file. Imports are kept as module names, not file indices: the
 /// indices depend on the whole walk (ModuleIndex), the names only on the file.

@@ -80,19 +80,27 @@ core::Finding budget_diagnostic(const std::string& path, const core::WorkBudget&
 
 namespace {
 
+/// Parses `source`; a parse that gives up marks the file skipped, a tree with an error adds PA002.
+ts::Tree parse_reporting(const core::SourceFile& source, ts::Parser& parser, std::vector<core::Finding>& diagnostics,
+                         bool& skipped) {
+  ts::Tree tree = parser.parse(source.text());
+  if (!tree) {
+    diagnostics.push_back(unreadable_diagnostic(std::string(source.path()), "the parser gave up; skipped"));
+    skipped = true;
+  } else if (tree.root().has_error()) {
+    diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(tree.root())));
+  }
+  return tree;
+}
+
 /// The parse and analysis of one Python file (with the wrappers when it names one).
 CachedAnalysis analyze_file(const core::SourceFile& source, ts::Parser& parser, const InputFile& file,
                             const Pass& pass, bool with_wrappers, core::FileRole role) {
   CachedAnalysis analysis;
   analysis.role = role;
-  ts::Tree tree = parser.parse(source.text());
-  if (!tree) {
-    analysis.diagnostics.push_back(unreadable_diagnostic(file.display_path, "the parser gave up; skipped"));
-    analysis.skipped = true;
-    return analysis;
-  }
+  ts::Tree tree = parse_reporting(source, parser, analysis.diagnostics, analysis.skipped);
+  if (!tree) return analysis;
   const ts::Node root = tree.root();
-  if (root.has_error()) analysis.diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(root)));
   analysis.directives = scan_python_directives(source, root);
   core::WorkBudget budget(core::WorkBudget::for_file(source.text().size()));
   std::optional<sqla::FileFacts> facts;
@@ -162,13 +170,7 @@ FileResult process_other(const InputFile& file, ts::Parser& parser, const Pass& 
     return result;
   }
   result.analyzed = true;
-  ts::Tree tree = parser.parse(source.text());
-  if (!tree) {
-    result.diagnostics.push_back(unreadable_diagnostic(file.display_path, "the parser gave up; skipped"));
-    result.skipped = true;
-    return result;
-  }
-  if (tree.root().has_error()) result.diagnostics.push_back(syntax_diagnostic(source, first_syntax_error(tree.root())));
+  parse_reporting(source, parser, result.diagnostics, result.skipped);
   return result;
 }
 
