@@ -1,5 +1,9 @@
 #include "app/facts_cache.h"
 
+#include "app/output_file.h"
+
+#include "app/read_source.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -130,23 +134,9 @@ std::string FactsCache::path_of(const std::string& key) const {
 }
 
 std::optional<CacheEntry> FactsCache::load(const std::string& key) const {
-  const int fd = ::open(path_of(key).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::vector<uint8_t> bytes;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size < (1 << 30)) {
-    bytes.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (got < bytes.size()) {
-      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    bytes.resize(got);
-  }
-  ::close(fd);
-  return decode_cache_entry(bytes, key);
+  const std::optional<std::string> bytes = read_regular_file(path_of(key), 1u << 30);
+  if (!bytes) return std::nullopt;
+  return decode_cache_entry(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()), key);
 }
 
 void FactsCache::remember(const std::string& key, const CacheEntry& entry) const {
@@ -174,14 +164,9 @@ void FactsCache::store(const std::string& key, const CacheEntry& entry) const {
   const std::string bytes = encode_cache_entry(entry, key);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return;
-  size_t put = 0;
-  while (put < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + put, bytes.size() - put);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    put += static_cast<size_t>(n);
-  }
-  const bool ok = ::close(fd) == 0 && put == bytes.size();
+  // No fsync (write_file_atomically's): an entry lost in a crash is only analysed again.
+  const bool written = write_all(fd, bytes);
+  const bool ok = ::close(fd) == 0 && written;
   if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) ::unlink(temp.c_str());
 }
 

@@ -1,5 +1,7 @@
 #include "app/gitignore.h"
 
+#include "app/read_source.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,23 +35,7 @@ constexpr off_t kMaxPatternFileBytes = 100 * 1024 * 1024;
 /// `no_symlink`, a symbolic link is not followed: git reads an in-tree .gitignore only when it
 /// is a regular file.
 std::optional<std::string> read_file(const std::string& path, bool no_symlink) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (no_symlink ? O_NOFOLLOW : 0));
-  if (fd < 0) return std::nullopt;
-  struct stat st {};
-  std::optional<std::string> out;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxPatternFileBytes) {
-    std::string text(static_cast<size_t>(st.st_size), '\0');
-    size_t got = 0;
-    while (got < text.size()) {
-      const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    text.resize(got);
-    out = std::move(text);
-  }
-  ::close(fd);
-  return out;
+  return read_regular_file(path, kMaxPatternFileBytes, no_symlink);
 }
 
 std::string home_path(std::string_view rest) {

@@ -23,4 +23,7 @@ bool write_file_atomically(const std::string& path, std::string_view content, st
 /// file is created with mode 0666 minus the umask, as any new file.
 int create_exclusive(const std::string& path);
 
+/// Writes all of `content` to `fd` (retrying short writes and EINTR); false on an error.
+bool write_all(int fd, std::string_view content);
+
 }  // namespace app

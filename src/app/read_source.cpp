@@ -130,4 +130,27 @@ std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, F
   return bytes;
 }
 
+std::optional<std::string> read_regular_file(const std::string& path, uint64_t max_bytes, bool no_follow) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (no_follow ? O_NOFOLLOW : 0));
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  std::optional<std::string> out;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= max_bytes) {
+    std::string bytes(static_cast<size_t>(st.st_size), '\0');
+    size_t got = 0;
+    bool failed = false;
+    while (got < bytes.size()) {
+      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) failed = true;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    bytes.resize(got);
+    if (!failed) out = std::move(bytes);
+  }
+  ::close(fd);
+  return out;
+}
+
 }  // namespace app

@@ -29,4 +29,9 @@ std::string prepare_text(std::string text);
 /// or is larger than `max_size`.
 std::optional<std::string> read_file(const InputFile& file, uint64_t max_size, FileProblem& problem);
 
+/// The bytes of a regular file of at most `max_bytes`; nullopt when it cannot be opened, is not a
+/// regular file, is larger or a read fails. With `no_follow` a symbolic link is not followed.
+/// For the tool's own inputs (.gitignore, cache entries), which need no diagnostic.
+std::optional<std::string> read_regular_file(const std::string& path, uint64_t max_bytes, bool no_follow = false);
+
 }  // namespace app
