@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <limits>
 #include <sstream>
 
 #include "app/analyze.h"
@@ -232,26 +232,76 @@ TEST_CASE("facts cache format: a round trip; anything else is rejected, never tr
   const auto span = [](const std::string& s) {
     return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   };
-  const std::optional<app::CacheEntry> back = app::decode_cache_entry(span(bytes), "key");
+  std::optional<app::CacheEntry> back = app::decode_cache_entry(span(bytes), "key");
   REQUIRE(back);
-  CHECK(app::encode_cache_entry(*back, "key") == bytes);
+  CHECK(app::encode_cache_entry(*back, "key") == bytes);  // the analysis written back undecoded
   REQUIRE(back->plain);
-  REQUIRE(back->plain->python);
+  REQUIRE(back->plain->python);  // decoded on first use
+  CHECK(app::encode_cache_entry(*back, "key") == bytes);  // and decoded, the same bytes
   CHECK(back->plain->python->engines.at(0).parameter_defaults.at(0)->integer == 5);
   CHECK(back->plain->python->exports.names.at("TIMEOUT").at(0).value->real == -1.0e300);
   CHECK(back->role == core::FileRole::kTest);
+  CHECK(!back->wrapped);
   CHECK(!app::decode_cache_entry(span(bytes), "another key"));
   for (size_t n = 0; n < bytes.size(); n += 7) CHECK(!app::decode_cache_entry(span(bytes.substr(0, n)), "key"));
-  // An enum out of range inside a valid payload.
+  std::string flipped = bytes;
+  flipped.back() = static_cast<char>(flipped.back() ^ 1);
+  CHECK(!app::decode_cache_entry(span(flipped), "key"));  // the checksum
   std::string payload = app::encode_cache_payload(entry);
-  CHECK(app::decode_cache_payload(span(payload)));
-  // No floating-point number anywhere: nlohmann would cast one into an integer field (undefined
-  // past its range; regressions/facts_cache/float_into_integer_field).
-  const std::vector<uint8_t> with_float = nlohmann::json::to_msgpack(nlohmann::json::array({1.5e300}));
-  CHECK(!app::decode_cache_payload(std::span<const uint8_t>(with_float)));
+  CHECK(app::decode_cache_payload(span(payload), true));
+  CHECK(!app::decode_cache_payload(span(payload + "x")));  // it must end where the entry does
+  // The payload starts with content_hash (42: one byte), the stamp (four zeros), then the role:
+  // an enum out of range is refused.
+  REQUIRE(payload.size() > 6);
+  CHECK(payload[5] == static_cast<char>(core::FileRole::kTest));
+  payload[5] = 99;
+  CHECK(!app::decode_cache_payload(span(payload)));
+  // A count larger than the bytes left is refused before anything is allocated.
+  app::CacheEntry with_scan;
+  with_scan.scan.emplace();
+  with_scan.scan->reach_names = {"a"};
+  std::string scan_payload = app::encode_cache_payload(with_scan);
+  const size_t names = scan_payload.find('\1', 7);  // reach_names' count, after the four flags
+  REQUIRE(names != std::string::npos);
+  scan_payload[names] = '\x7f';
+  CHECK(!app::decode_cache_payload(span(scan_payload)));
+  // A value out of its field's range: object_id is an int. INT_MAX zigzagged is the varint
+  // fe ff ff ff 0f; 80 80 80 80 40 (2^33 zigzagged), as long, does not fit.
+  app::CacheEntry wide = entry;
+  py::Value big = py::Value::of_int(7, {});
+  big.object_id = std::numeric_limits<int>::max();
+  app::CachedAnalysis wide_analysis = analysis;
+  wide_analysis.python->flask_config_objects = {std::make_shared<const py::Value>(big)};
+  wide.plain = wide_analysis;
+  std::string wide_payload = app::encode_cache_payload(wide);
+  CHECK(app::decode_cache_payload(span(wide_payload), true));
+  const std::string int_max("\xfe\xff\xff\xff\x0f", 5);
+  const size_t at = wide_payload.find(int_max);
+  REQUIRE(at != std::string::npos);
+  wide_payload.replace(at, int_max.size(), std::string("\x80\x80\x80\x80\x40", 5));
+  CHECK(!app::decode_cache_payload(span(wide_payload), true));  // eager: the analysis is checked now
+  std::optional<app::CacheEntry> lazy = app::decode_cache_payload(span(wide_payload));
+  REQUIRE(lazy);  // lazily, the piece is refused when used, and dropped
+  CHECK(!lazy->plain.get());
+  CHECK(!lazy->plain);
   // Deep nesting is refused before it can exhaust the stack.
-  std::string deep(100000, '\x91');  // fixarray of one element, nested
-  CHECK(!app::decode_cache_payload(span(deep)));
+  auto nested = [](int depth) {
+    py::ValuePtr value = std::make_shared<const py::Value>(py::Value::of_int(1, {}));
+    for (int i = 0; i < depth; ++i) {
+      py::Value list = py::Value::of_int(0, {});
+      list.kind = py::ValueKind::kList;
+      list.items.push_back(value);
+      value = std::make_shared<const py::Value>(std::move(list));
+    }
+    app::CacheEntry deep;
+    app::CachedAnalysis a;
+    a.python.emplace();
+    a.python->flask_config_objects.push_back(value);
+    deep.plain = a;
+    return app::encode_cache_payload(deep);
+  };
+  CHECK(app::decode_cache_payload(span(nested(100)), true));
+  CHECK(!app::decode_cache_payload(span(nested(1000)), true));
 }
 
 TEST_CASE("facts cache: every fixture at once reads back what it wrote (no fact field left out)") {

@@ -134,9 +134,27 @@ std::string FactsCache::path_of(const std::string& key) const {
 }
 
 std::optional<CacheEntry> FactsCache::load(const std::string& key) const {
+  {
+    const std::lock_guard<std::mutex> lock(parked_mutex_);
+    if (const auto it = parked_.find(key); it != parked_.end()) {
+      CacheEntry entry = std::move(it->second);
+      parked_.erase(it);
+      return entry;
+    }
+  }
   const std::optional<std::string> bytes = read_regular_file(path_of(key), 1u << 30);
   if (!bytes) return std::nullopt;
   return decode_cache_entry(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()), key);
+}
+
+void FactsCache::park(const std::string& key, CacheEntry entry) const {
+  const std::lock_guard<std::mutex> lock(parked_mutex_);
+  parked_.insert_or_assign(key, std::move(entry));
+}
+
+void FactsCache::drop_parked() const {
+  const std::lock_guard<std::mutex> lock(parked_mutex_);
+  parked_.clear();
 }
 
 void FactsCache::remember(const std::string& key, const CacheEntry& entry) const {

@@ -45,7 +45,14 @@ class FactsCache {
 
   /// The entry key of `file`: everything besides its content that its cached pieces depend on.
   std::string key(const InputFile& file, const sqla::ProjectContext& context) const;
+  /// The entry of `key`: the one parked for it this run, else the one on disk.
   std::optional<CacheEntry> load(const std::string& key) const;
+  /// Keeps `entry` for this run's next load of `key`, so that no file's entry is read twice in a
+  /// run: a file the first pass only scans may be analysed by a later one (the modules that
+  /// relevant files import), and its analysis, still encoded, comes from here.
+  void park(const std::string& key, CacheEntry entry) const;
+  /// Drops the entries no later pass took (at the end of the file phase).
+  void drop_parked() const;
   /// Writes atomically (temporary file, rename); a failure leaves the cache as it was.
   void store(const std::string& key, const CacheEntry& entry) const;
 
@@ -65,6 +72,8 @@ class FactsCache {
   std::string build_;  ///< the tool's identity, part of every key
   mutable std::mutex memo_mutex_;
   mutable std::unordered_map<std::string, std::pair<uint64_t, bool>> memo_;  ///< key -> wrappers key, names one
+  mutable std::mutex parked_mutex_;
+  mutable std::unordered_map<std::string, CacheEntry> parked_;
 };
 
 /// The default cache directory: `.poolaudit_cache` in the project root, else in the current

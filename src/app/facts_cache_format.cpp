@@ -1,114 +1,63 @@
-// The facts cache's entry format (facts_cache_format.h). One place knows the fields: a struct is
-// written as a MessagePack array of its fields in declaration order (no field names: a smaller
-// entry, a faster load), so adding, removing or reordering a field of any struct below means
-// bumping kFactsCacheFormat. The reader trusts nothing: every array must have exactly its
-// struct's length, every enum is range-checked, nesting is bounded, and anything unexpected makes
-// the whole entry invalid (it is then recomputed and rewritten).
+// The facts cache's entry format (facts_cache_format.h): one reader, one writer, one place that
+// knows the fields. A struct is the sequence of its fields in the order its PA_ARRAY line lists
+// them, with no names, tags or counts (both sides know the layout; an entry of another layout
+// has another kFactsCacheFormat or another build in its key, and is never read): adding,
+// removing or reordering a field of any struct below means bumping kFactsCacheFormat.
+//
+// Encoding (little-endian): unsigned integers and enums as LEB128 varints, signed integers
+// zigzagged first; bool as one byte 0/1; double as its 8-byte IEEE bits; string and containers
+// as a varint count then the bytes or elements; optional and shared_ptr as a byte 0/1 then the
+// value; a map or set in key order (the same facts give the same bytes). An analysis piece
+// (LazyAnalysis) is prefixed with its length, so a run that does not use it skips it.
+//
+// The reader decodes straight into the structs (no DOM) and trusts nothing: every read is
+// bounds-checked, a count larger than the bytes left is refused before anything is allocated
+// (every element takes at least one byte), enums and integers are range-checked against their
+// field's type, nesting is bounded, and the payload must end exactly where the entry does.
+// Anything else makes the entry invalid: it is recomputed and rewritten. It never throws.
 #include "app/facts_cache_format.h"
 
 // Header-only (XXH_INLINE_ALL): no libxxhash for the dynamic loader to map at start-up.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <algorithm>
 #include <bit>
+#include <concepts>
 #include <cstring>
-#include <nlohmann/json.hpp>
+#include <limits>
+#include <map>
+#include <set>
+#include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 
-using json = nlohmann::json;
+// PA_FOR_EACH(m, a, b, c) is m(a) m(b) m(c): __VA_OPT__ recursion, rescanned by PA_EXPAND up to
+// 4^4 times (more than the longest field list).
+#define PA_PARENS ()
+#define PA_EXPAND(...) PA_EXPAND3(PA_EXPAND3(PA_EXPAND3(PA_EXPAND3(__VA_ARGS__))))
+#define PA_EXPAND3(...) PA_EXPAND2(PA_EXPAND2(PA_EXPAND2(PA_EXPAND2(__VA_ARGS__))))
+#define PA_EXPAND2(...) PA_EXPAND1(PA_EXPAND1(PA_EXPAND1(PA_EXPAND1(__VA_ARGS__))))
+#define PA_EXPAND1(...) __VA_ARGS__
+#define PA_FOR_EACH(macro, ...) __VA_OPT__(PA_EXPAND(PA_FOR_EACH_STEP(macro, __VA_ARGS__)))
+#define PA_FOR_EACH_STEP(macro, first, ...) macro(first) __VA_OPT__(PA_FOR_EACH_AGAIN PA_PARENS(macro, __VA_ARGS__))
+#define PA_FOR_EACH_AGAIN() PA_FOR_EACH_STEP
 
-namespace app {
-namespace {
-
-/// The array's next element; throws (caught by the decoder) past its end.
-struct Fields {
-  const json& array;
-  size_t next = 0;
-  const json& take() { return array.at(next++); }
-};
-
-// A double field travels as its IEEE bits, so an entry holds no floating-point number at all and
-// the reader refuses every one (BoundedDom::number_float): nlohmann static_casts a float read
-// into an integer field, undefined behaviour past the field's range (found by fuzz_facts_cache).
-template <typename T>
-const T& stored(const T& value) {
-  return value;
-}
-inline uint64_t stored(double value) { return std::bit_cast<uint64_t>(value); }
-template <typename T>
-void restore(const json& j, T& value) {
-  j.get_to(value);
-}
-inline void restore(const json& j, double& value) {
-  if (!j.is_number_unsigned()) throw std::runtime_error("double not stored as its bits");
-  value = std::bit_cast<double>(j.get<uint64_t>());
-}
-
-}  // namespace
-}  // namespace app
-
-// A struct as the array of its fields. NLOHMANN_JSON_PASTE applies a one-argument macro to each.
-#define PA_FIELD_TO(field) pa_j.push_back(app::stored(pa_t.field));
-#define PA_FIELD_FROM(field) app::restore(pa_f.take(), pa_t.field);
-#define PA_ARRAY(Type, ...)                                                                 \
-  inline void to_json(json& pa_j, const Type& pa_t) {                                       \
-    pa_j = json::array();                                                                   \
-    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(PA_FIELD_TO, __VA_ARGS__))                     \
-  }                                                                                         \
-  inline void from_json(const json& pa_j, Type& pa_t) {                                     \
-    if (!pa_j.is_array()) throw std::runtime_error("not an array");                         \
-    app::Fields pa_f{pa_j};                                                                 \
-    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(PA_FIELD_FROM, __VA_ARGS__))                   \
-    if (pa_f.next != pa_j.size()) throw std::runtime_error("extra fields");                 \
+// A struct's field list: cache_fields(visit, value) calls visit(value.field) for each, in order;
+// the writer and the reader are the two visitors (found by argument-dependent lookup, so each
+// list sits in its struct's namespace).
+#define PA_FIELD(field) pa_visit(pa_value.field);
+#define PA_ARRAY(Type, ...)                                               \
+  template <typename Visit, typename T>                                   \
+    requires std::same_as<std::remove_const_t<T>, Type>                   \
+  void cache_fields(Visit& pa_visit, T& pa_value) {                       \
+    PA_FOR_EACH(PA_FIELD, __VA_ARGS__)                                    \
   }
 
 // An enum as its number, checked against its last enumerator: an out-of-range role would index
 // past a table.
-#define PA_ENUM(Type, Last)                                                                 \
-  inline void to_json(json& pa_j, const Type& pa_t) { pa_j = static_cast<uint64_t>(pa_t); } \
-  inline void from_json(const json& pa_j, Type& pa_t) {                                     \
-    if (!pa_j.is_number_unsigned()) throw std::runtime_error("enum not a number");          \
-    const uint64_t pa_v = pa_j.get<uint64_t>();                                             \
-    if (pa_v > static_cast<uint64_t>(Last)) throw std::runtime_error("enum out of range");  \
-    pa_t = static_cast<Type>(pa_v);                                                         \
-  }
-
-namespace nlohmann {
-
-template <typename T>
-struct adl_serializer<std::optional<T>> {
-  static void to_json(json& j, const std::optional<T>& v) {
-    j = json::array();
-    if (v) j.push_back(*v);
-  }
-  static void from_json(const json& j, std::optional<T>& v) {
-    if (!j.is_array() || j.size() > 1) throw std::runtime_error("bad optional");
-    if (j.empty()) {
-      v.reset();
-    } else {
-      v = j[0].get<T>();
-    }
-  }
-};
-
-template <typename T>
-struct adl_serializer<std::shared_ptr<const T>> {
-  static void to_json(json& j, const std::shared_ptr<const T>& v) {
-    if (v) {
-      j = *v;
-    } else {
-      j = nullptr;
-    }
-  }
-  static void from_json(const json& j, std::shared_ptr<const T>& v) {
-    if (j.is_null()) {
-      v.reset();
-    } else {
-      v = std::make_shared<const T>(j.get<T>());
-    }
-  }
-};
-
-}  // namespace nlohmann
+#define PA_ENUM(Type, Last) \
+  constexpr Type cache_last_enumerator(Type) { return Last; }
 
 namespace core {
 PA_ENUM(FileRole, FileRole::kScript)
@@ -126,9 +75,6 @@ PA_ARRAY(Finding, code, name, severity, where, message, fix, autofix, notes, sco
 
 namespace py {
 PA_ENUM(ValueKind, ValueKind::kFunction)
-// Value and DictValue refer to each other through shared pointers: declared first.
-void to_json(json& j, const Value& v);
-void from_json(const json& j, Value& v);
 PA_ARRAY(DictEntry, key, value, where, removal)
 PA_ARRAY(DictValue, entries, pending, complete)
 PA_ARRAY(Value, kind, boolean, partial, overridable, as_string, integer, real, object_id, text, dict, items, origin)
@@ -223,32 +169,250 @@ PA_ARRAY(CacheEntry, content_hash, size, mtime_ns, ctime_ns, inode, role, scan, 
 
 namespace {
 
-constexpr char kMagic[4] = {'P', 'A', 'F', 'C'};
-constexpr size_t kHeaderSize = sizeof(kMagic) + 4 + 16 + 8;  // magic, format, key digest, payload checksum
-/// Deeper than any fact (values nest as deep as the code's literals, and the analysis bounds
-/// that); a crafted entry cannot exhaust the stack of the recursive MessagePack reader.
-constexpr size_t kMaxDepth = 512;
+template <typename T, template <typename...> class Template>
+inline constexpr bool kIs = false;
+template <template <typename...> class Template, typename... Args>
+inline constexpr bool kIs<Template<Args...>, Template> = true;
 
-/// The DOM builder with a nesting bound: returning false stops the reader before it recurses.
-class BoundedDom : public nlohmann::detail::json_sax_dom_parser<json> {
+/// What a map or set decodes an element into: its value_type without the const key.
+template <typename T>
+struct Element {
+  using type = T;
+};
+template <typename K, typename V>
+struct Element<std::pair<const K, V>> {
+  using type = std::pair<K, V>;
+};
+
+template <typename T>
+uint64_t zigzag(T v) {
+  const auto wide = static_cast<int64_t>(v);
+  return (static_cast<uint64_t>(wide) << 1) ^ static_cast<uint64_t>(wide >> 63);
+}
+
+/// The writer: appends each value's encoding to `out`.
+class Writer {
  public:
-  explicit BoundedDom(json& result) : json_sax_dom_parser(result, false) {}
-  bool start_object(std::size_t n) { return ++depth_ <= kMaxDepth && json_sax_dom_parser::start_object(n); }
-  bool end_object() {
-    --depth_;
-    return json_sax_dom_parser::end_object();
-  }
-  bool start_array(std::size_t n) { return ++depth_ <= kMaxDepth && json_sax_dom_parser::start_array(n); }
-  /// No entry holds one (doubles are stored as bits): see stored().
-  bool number_float(json::number_float_t, const json::string_t&) { return false; }
-  bool end_array() {
-    --depth_;
-    return json_sax_dom_parser::end_array();
+  std::string out;
+
+  template <typename T>
+  void operator()(const T& value) {
+    if constexpr (std::is_same_v<T, bool>) {
+      out.push_back(value ? '\1' : '\0');
+    } else if constexpr (std::is_enum_v<T>) {
+      varint(static_cast<uint64_t>(value));
+    } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+      varint(zigzag(value));
+    } else if constexpr (std::is_integral_v<T>) {
+      varint(static_cast<uint64_t>(value));
+    } else if constexpr (std::is_same_v<T, double>) {
+      const auto bits = std::bit_cast<uint64_t>(value);
+      for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      varint(value.size());
+      out += value;
+    } else if constexpr (kIs<T, std::vector> || kIs<T, std::map> || kIs<T, std::set>) {
+      varint(value.size());
+      for (const auto& element : value) (*this)(element);
+    } else if constexpr (kIs<T, std::unordered_map> || kIs<T, std::unordered_set>) {
+      // In key order: the iteration order of a hash table depends on its history.
+      std::vector<const typename T::value_type*> sorted;
+      sorted.reserve(value.size());
+      for (const auto& element : value) sorted.push_back(&element);
+      std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return key_of(*a) < key_of(*b); });
+      varint(sorted.size());
+      for (const auto* element : sorted) (*this)(*element);
+    } else if constexpr (kIs<T, std::pair>) {
+      (*this)(value.first);
+      (*this)(value.second);
+    } else if constexpr (kIs<T, std::optional> || kIs<T, std::shared_ptr>) {
+      (*this)(static_cast<bool>(value));
+      if (value) (*this)(*value);
+    } else if constexpr (std::is_same_v<T, LazyAnalysis>) {
+      (*this)(value.has_value());
+      if (!value.has_value()) return;
+      if (!value.decoded()) {
+        (*this)(value.stored_bytes());  // as read: written back without decoding
+      } else {
+        Writer piece;
+        piece(*value.decoded());
+        (*this)(piece.out);
+      }
+    } else {
+      cache_fields(*this, value);
+    }
   }
 
  private:
+  template <typename K, typename V>
+  static const K& key_of(const std::pair<const K, V>& element) {
+    return element.first;
+  }
+  template <typename K>
+  static const K& key_of(const K& element) {
+    return element;
+  }
+  void varint(uint64_t v) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+  }
+};
+
+/// Deeper than any fact (values nest as deep as the code's literals, and the analysis bounds
+/// that); a crafted entry cannot exhaust the stack of the recursive reader.
+constexpr size_t kMaxDepth = 512;
+
+/// The reader: decodes each value in place. The first problem marks it failed and empties what
+/// is left, so every later read fails at once (no exception, no partial trust: the caller drops
+/// the whole entry).
+class Reader {
+ public:
+  Reader(std::span<const uint8_t> bytes, bool eager) : p_(bytes.data()), end_(bytes.data() + bytes.size()), eager_(eager) {}
+  /// True when every read succeeded and the bytes are used up.
+  bool finished() const { return !failed_ && p_ == end_; }
+
+  template <typename T>
+  void operator()(T& value) {
+    if constexpr (std::is_same_v<T, bool>) {
+      const uint64_t v = p_ < end_ ? *p_++ : 2;
+      if (v > 1) fail();
+      value = v == 1;
+    } else if constexpr (std::is_enum_v<T>) {
+      const uint64_t v = varint();
+      if (v > static_cast<uint64_t>(cache_last_enumerator(T{}))) return fail();
+      value = static_cast<T>(v);
+    } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+      const uint64_t z = varint();
+      const auto v = static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+      if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max()) return fail();
+      value = static_cast<T>(v);
+    } else if constexpr (std::is_integral_v<T>) {
+      const uint64_t v = varint();
+      if (v > std::numeric_limits<T>::max()) return fail();
+      value = static_cast<T>(v);
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (end_ - p_ < 8) return fail();
+      uint64_t bits = 0;
+      for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(p_[i]) << (8 * i);
+      p_ += 8;
+      value = std::bit_cast<double>(bits);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      const size_t n = count();
+      value.assign(reinterpret_cast<const char*>(p_), n);
+      p_ += n;
+    } else if constexpr (kIs<T, std::vector>) {
+      const size_t n = count();
+      const Nested nested(*this);
+      value.clear();
+      value.reserve(n);
+      for (size_t i = 0; i < n && !failed_; ++i) (*this)(value.emplace_back());
+    } else if constexpr (kIs<T, std::map> || kIs<T, std::set> || kIs<T, std::unordered_map> ||
+                         kIs<T, std::unordered_set>) {
+      const size_t n = count();
+      const Nested nested(*this);
+      value.clear();
+      if constexpr (requires { value.reserve(n); }) value.reserve(n);
+      for (size_t i = 0; i < n && !failed_; ++i) {
+        // The writer never repeats a key: a repeated key is refused.
+        typename Element<typename T::value_type>::type element;
+        (*this)(element);
+        if (!value.emplace(std::move(element)).second) fail();
+      }
+    } else if constexpr (kIs<T, std::pair>) {
+      (*this)(value.first);
+      (*this)(value.second);
+    } else if constexpr (kIs<T, std::optional>) {
+      bool present = false;
+      (*this)(present);
+      value.reset();
+      if (present) (*this)(value.emplace());
+    } else if constexpr (kIs<T, std::shared_ptr>) {
+      bool present = false;
+      (*this)(present);
+      value.reset();
+      if (!present) return;
+      auto made = std::make_shared<std::remove_const_t<typename T::element_type>>();
+      (*this)(*made);
+      value = std::move(made);
+    } else if constexpr (std::is_same_v<T, LazyAnalysis>) {
+      bool present = false;
+      (*this)(present);
+      value.reset();
+      if (!present) return;
+      const size_t n = count();
+      if (n == 0) return fail();  // a piece is never empty: LazyAnalysis holds no empty bytes
+      const std::span<const uint8_t> piece(p_, n);
+      p_ += n;
+      if (!eager_) return value.set_stored_bytes(std::string(reinterpret_cast<const char*>(piece.data()), n));
+      Reader inner(piece, true);
+      CachedAnalysis analysis;
+      inner(analysis);
+      if (!inner.finished()) return fail();
+      value = std::move(analysis);
+    } else {
+      const Nested nested(*this);
+      if (!failed_) cache_fields(*this, value);
+    }
+  }
+
+ private:
+  /// One level of nesting for its lifetime; past kMaxDepth the reader fails.
+  struct Nested {
+    Reader& reader;
+    explicit Nested(Reader& r) : reader(r) {
+      if (++reader.depth_ > kMaxDepth) reader.fail();
+    }
+    ~Nested() { --reader.depth_; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+  };
+
+  void fail() {
+    failed_ = true;
+    p_ = end_;
+  }
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) break;
+      const uint8_t byte = *p_++;
+      if (shift == 63 && byte > 1) break;  // past 64 bits
+      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return v;
+    }
+    fail();
+    return 0;
+  }
+  /// A count of elements or bytes: each takes at least one byte, so more than are left is refused
+  /// before anything is allocated.
+  size_t count() {
+    const uint64_t n = varint();
+    if (n > static_cast<uint64_t>(end_ - p_)) {
+      fail();
+      return 0;
+    }
+    return static_cast<size_t>(n);
+  }
+
+  const uint8_t* p_;
+  const uint8_t* end_;
+  bool eager_;
+  bool failed_ = false;
   size_t depth_ = 0;
 };
+
+template <typename T>
+std::string encode(const T& value) {
+  Writer writer;
+  writer(value);
+  return std::move(writer.out);
+}
+
+constexpr char kMagic[4] = {'P', 'A', 'F', 'C'};
+constexpr size_t kHeaderSize = sizeof(kMagic) + 4 + 16 + 8;  // magic, format, key digest, payload checksum
 
 void put_u32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -272,23 +436,25 @@ std::string key_digest(const std::string& key) {
 
 }  // namespace
 
-std::string encode_cache_payload(const CacheEntry& entry) {
-  const std::vector<uint8_t> bytes = json::to_msgpack(json(entry));
-  return std::string(bytes.begin(), bytes.end());
+CachedAnalysis* LazyAnalysis::get() {
+  if (!value_ && !bytes_.empty()) {
+    Reader reader(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes_.data()), bytes_.size()), true);
+    CachedAnalysis analysis;
+    reader(analysis);
+    if (reader.finished()) value_ = std::move(analysis);
+    bytes_.clear();  // decoded, or dropped when it does not decode
+  }
+  return value_ ? &*value_ : nullptr;
 }
 
-std::optional<CacheEntry> decode_cache_payload(std::span<const uint8_t> payload) {
-  try {
-    json root;
-    BoundedDom dom(root);
-    if (!json::sax_parse(payload.begin(), payload.end(), &dom, json::input_format_t::msgpack, true) ||
-        dom.is_errored()) {
-      return std::nullopt;
-    }
-    return root.get<CacheEntry>();
-  } catch (const std::exception&) {  // a type or length mismatch anywhere: not an entry
-    return std::nullopt;
-  }
+std::string encode_cache_payload(const CacheEntry& entry) { return encode(entry); }
+
+std::optional<CacheEntry> decode_cache_payload(std::span<const uint8_t> payload, bool eager) {
+  Reader reader(payload, eager);
+  CacheEntry entry;
+  reader(entry);
+  if (!reader.finished()) return std::nullopt;
+  return entry;
 }
 
 std::string encode_cache_entry(const CacheEntry& entry, const std::string& key) {
@@ -307,14 +473,11 @@ std::optional<CacheEntry> decode_cache_entry(std::span<const uint8_t> bytes, con
   const std::string digest = key_digest(key);
   if (std::memcmp(bytes.data() + 8, digest.data(), digest.size()) != 0) return std::nullopt;  // a foreign entry
   const std::span<const uint8_t> payload = bytes.subspan(kHeaderSize);
-  // A torn or flipped payload: MessagePack alone would accept a changed string or number.
+  // A torn or flipped payload: the layout alone would accept a changed string or number.
   if (get_le(bytes.data() + 24, 8) != XXH3_64bits(payload.data(), payload.size())) return std::nullopt;
   return decode_cache_payload(payload);
 }
 
-std::string encode_wrappers(const std::vector<sqla::Wrapper>& wrappers) {
-  const std::vector<uint8_t> bytes = json::to_msgpack(json(wrappers));
-  return std::string(bytes.begin(), bytes.end());
-}
+std::string encode_wrappers(const std::vector<sqla::Wrapper>& wrappers) { return encode(wrappers); }
 
 }  // namespace app

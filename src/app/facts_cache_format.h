@@ -18,7 +18,7 @@ namespace app {
 
 /// Bump on any change of what an entry holds or how it is encoded (a field of FileFacts too):
 /// entries of another format are ignored and rewritten.
-inline constexpr uint32_t kFactsCacheFormat = 2;
+inline constexpr uint32_t kFactsCacheFormat = 3;
 
 /// The pre-filter's scan of a file. Imports are kept as module names, not file indices: the
 /// indices depend on the whole walk (ModuleIndex), the names only on the file.
@@ -42,6 +42,42 @@ struct CachedAnalysis {
   core::FileRole role = core::FileRole::kProduction;
 };
 
+/// An analysis piece of an entry, decoded only when the run uses it: a file the run only scans
+/// never pays for its facts. Until then it holds the piece's bytes as stored (the entry's checksum
+/// covered them), and an entry stored again writes them back unchanged.
+class LazyAnalysis {
+ public:
+  LazyAnalysis() = default;
+  LazyAnalysis& operator=(CachedAnalysis analysis) {
+    value_ = std::move(analysis);
+    bytes_.clear();
+    return *this;
+  }
+  /// True when the entry holds this piece (decoded or not).
+  bool has_value() const { return value_.has_value() || !bytes_.empty(); }
+  explicit operator bool() const { return has_value(); }
+  void reset() {
+    value_.reset();
+    bytes_.clear();
+  }
+  /// The piece, decoded on first use; null when the entry has none, or when its bytes do not
+  /// decode (then it is dropped: the caller computes it again, and the entry is rewritten).
+  CachedAnalysis* get();
+  CachedAnalysis* operator->() { return get(); }
+
+  // The format's reader and writer (facts_cache_format.cpp).
+  const std::optional<CachedAnalysis>& decoded() const { return value_; }
+  const std::string& stored_bytes() const { return bytes_; }
+  void set_stored_bytes(std::string bytes) {
+    value_.reset();
+    bytes_ = std::move(bytes);
+  }
+
+ private:
+  std::optional<CachedAnalysis> value_;
+  std::string bytes_;  ///< the encoded piece, while not decoded (never empty when held)
+};
+
 /// Everything cached of one file. Each piece is valid for the content hash; `wrapped` also only
 /// for the wrappers hashed into `wrappers_key`.
 struct CacheEntry {
@@ -54,24 +90,26 @@ struct CacheEntry {
   uint64_t inode = 0;
   core::FileRole role = core::FileRole::kProduction;  ///< classified from path and text, before analysis
   std::optional<CachedScan> scan;
-  std::optional<CachedAnalysis> plain;   ///< analysed without project wrappers (first pass)
+  LazyAnalysis plain;   ///< analysed without project wrappers (first pass)
   // Second pass (file_phase.cpp): a file that names a project wrapper is analysed again with the
   // wrappers known. That depends on other files, so it is keyed on a hash of the wrappers.
   uint64_t wrappers_key = 0;             ///< 0: nothing cached for any wrappers
   bool names_wrapper = false;            ///< for `wrappers_key`
-  std::optional<CachedAnalysis> wrapped; ///< for `wrappers_key`, when names_wrapper
+  LazyAnalysis wrapped; ///< for `wrappers_key`, when names_wrapper
 };
 
 /// The bytes of an entry file: a header (magic, format, the key it was written for, a checksum
-/// of the payload), then the MessagePack payload.
+/// of the payload), then the payload (facts_cache_format.cpp says how fields are encoded).
 std::string encode_cache_entry(const CacheEntry& entry, const std::string& key);
 
 /// The entry, or nullopt for anything else: another format or key, a bad checksum, a truncated
 /// or malformed payload. Never throws.
 std::optional<CacheEntry> decode_cache_entry(std::span<const uint8_t> bytes, const std::string& key);
 
-/// The payload alone (the fuzz target reads it without a header). Never throws.
-std::optional<CacheEntry> decode_cache_payload(std::span<const uint8_t> payload);
+/// The payload alone (the fuzz target reads it without a header). Never throws. The analysis
+/// pieces stay encoded until used (LazyAnalysis::get()); `eager` decodes them now, and then an
+/// entry with a piece that does not decode is rejected whole.
+std::optional<CacheEntry> decode_cache_payload(std::span<const uint8_t> payload, bool eager = false);
 std::string encode_cache_payload(const CacheEntry& entry);
 
 /// The wrappers as bytes, for the second pass's key.

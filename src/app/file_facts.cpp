@@ -299,14 +299,23 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
         dirty = true;
       }
       store();
+      if (cache && entry.plain) {
+        // Analysed by an earlier run, so likely by a later pass of this one (reach_imports):
+        // kept with its analysis still encoded, for that pass's load.
+        result.directives = *scan.comment_directives;
+        cache->park(key, std::move(entry));
+        return result;
+      }
       result.directives = std::move(*scan.comment_directives);
       return result;
     }
   }
-  std::optional<CachedAnalysis>& analysis = with_wrappers ? entry.wrapped : entry.plain;
+  LazyAnalysis& piece = with_wrappers ? entry.wrapped : entry.plain;
+  CachedAnalysis* analysis = piece.get();  // decoded here: a file that stops at its scan never is
   if (!analysis) {
     if (!read()) return failed();
-    analysis = analyze_file(*source, parser, file, pass, with_wrappers, entry.role);
+    piece = analyze_file(*source, parser, file, pass, with_wrappers, entry.role);
+    analysis = piece.get();
     dirty = true;
   }
   store();

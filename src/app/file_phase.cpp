@@ -173,6 +173,7 @@ std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sq
     pass.wrappers_key = wrappers_key(wrappers);
     reach_imports(files, results, pass, jobs);
   }
+  if (cache) cache->drop_parked();
   return results;
 }
 
