@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   }
   options.prefilter = !no_prefilter;
   options.cache = !no_cache;
+  options.exit_after_run = true;
   // Rule lists are split here, not by CLI11, which drops empty items: `--select PA101,` (an unset
   // shell variable) must reach app::run as an empty id and exit 2, not run the default set.
   for (std::vector<std::string>* list : {&options.select, &options.ignore, &options.extend_select}) {

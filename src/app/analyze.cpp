@@ -15,6 +15,7 @@
 #include "app/diagnostics.h"
 #include "app/excerpts.h"
 #include "app/facts_cache.h"
+#include "app/leave_to_exit.h"
 #include "app/file_facts.h"
 #include "app/file_phase.h"
 #include "app/inputs.h"
@@ -176,12 +177,15 @@ std::optional<core::Report> analyze(const Options& options, SettingsTree& tree,
     error = tree.error();
     return std::nullopt;
   }
-  if (!named.empty()) keep_named_files(named, walked.files, facts, report);
+  std::vector<sqla::FileFacts> others;
+  if (!named.empty()) others = keep_named_files(named, walked.files, facts, report);
   build_audit(facts, selected, report);
   // Text shows the line under each finding (ruff's "full" style) unless --concise or --statistics.
   if (options.format == "text" && !options.concise && !options.statistics) {
     collect_source_lines(walked.files, options.max_file_size, report);
   }
+  dispose(std::move(others), options.exit_after_run);
+  dispose(std::move(facts), options.exit_after_run);
   return report;
 }
 

@@ -59,8 +59,10 @@ std::string where(const core::Finding& f) {
 
 }  // namespace
 
-std::optional<FixOutcome> fix_project(const Options& options, SettingsTree& tree,
+std::optional<FixOutcome> fix_project(const Options& given, SettingsTree& tree,
                                       std::vector<const rules::Rule*>& selected, std::string& error) {
+  Options options = given;
+  options.exit_after_run = false;  // several analyses in one run: each frees its facts
   std::vector<InputFile> inputs;
   std::optional<core::Report> report = analyze(options, tree, selected, error, nullptr, &inputs);
   if (!report) return std::nullopt;

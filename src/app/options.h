@@ -51,6 +51,9 @@ struct Options {
   bool cache = false;                      ///< the facts cache; the command line turns it on (--no-cache: off)
   std::string cache_dir;                   ///< --cache-dir / POOLAUDIT_CACHE_DIR; "" = <project root>/.poolaudit_cache
   bool files_only = false;                 ///< named files are the whole project (no project root around them)
+  /// main(): the process ends after this run, so analyze() leaves its facts to the exit instead of
+  /// freeing them (leave_to_exit.h). Off for a caller that goes on, and for a fix run's analyses.
+  bool exit_after_run = false;
   // Output conventions shared with ruff (run.cpp, src/report/).
   bool statistics = false;                 ///< a count per rule instead of the findings
   bool concise = false;                    ///< text: one line per finding, no source excerpt

@@ -1,5 +1,7 @@
 #include "app/report_files.h"
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "sqla/roles.h"
@@ -43,15 +45,19 @@ DirectiveMap take_file_results(const SettingsFor& settings_for, const std::vecto
   return directives;
 }
 
-void keep_named_files(const std::set<std::string>& named, const std::vector<InputFile>& files,
-                      sqla::ProjectFacts& facts, core::Report& report) {
+std::vector<sqla::FileFacts> keep_named_files(const std::set<std::string>& named, const std::vector<InputFile>& files,
+                                              sqla::ProjectFacts& facts, core::Report& report) {
   std::set<std::string> project_files;
   for (const InputFile& f : files) project_files.insert(f.display_path);
   auto other = [&](const core::Finding& f) { return !named.count(f.where.path); };
   std::erase_if(report.findings, other);
   std::erase_if(report.diagnostics, [&](const core::Finding& f) { return other(f) && project_files.count(f.where.path); });
-  std::erase_if(facts.files, [&](const sqla::FileFacts& f) { return !named.count(f.path); });
+  const auto others = std::stable_partition(facts.files.begin(), facts.files.end(),
+                                            [&](const sqla::FileFacts& f) { return named.count(f.path) != 0; });
+  std::vector<sqla::FileFacts> dropped(std::make_move_iterator(others), std::make_move_iterator(facts.files.end()));
+  facts.files.erase(others, facts.files.end());
   std::erase_if(facts.ini_files, [&](const sqla::IniFile& f) { return !named.count(f.path); });
+  return dropped;
 }
 
 }  // namespace app

@@ -22,8 +22,9 @@ DirectiveMap take_file_results(const SettingsFor& settings_for, const std::vecto
                                core::Report& report);
 
 /// Keeps the findings, diagnostics and facts of the `named` files (diagnostics of files outside the
-/// project, such as configuration files, stay).
-void keep_named_files(const std::set<std::string>& named, const std::vector<InputFile>& files,
+/// project, such as configuration files, stay). Returns the other files' facts, for the caller to
+/// dispose of (leave_to_exit.h).
+std::vector<sqla::FileFacts> keep_named_files(const std::set<std::string>& named, const std::vector<InputFile>& files,
                       sqla::ProjectFacts& facts, core::Report& report);
 
 }  // namespace app
