@@ -142,9 +142,9 @@ std::optional<CacheEntry> FactsCache::load(const std::string& key) const {
       return entry;
     }
   }
-  const std::optional<std::string> bytes = read_regular_file(path_of(key), 1u << 30);
+  std::optional<std::string> bytes = read_regular_file(path_of(key), 1u << 30);
   if (!bytes) return std::nullopt;
-  return decode_cache_entry(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()), key);
+  return decode_cache_entry(std::make_shared<const std::string>(std::move(*bytes)), key);
 }
 
 void FactsCache::park(const std::string& key, CacheEntry entry) const {

@@ -208,7 +208,7 @@ class Writer {
     } else if constexpr (std::is_same_v<T, double>) {
       const auto bits = std::bit_cast<uint64_t>(value);
       for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
-    } else if constexpr (std::is_same_v<T, std::string>) {
+    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
       varint(value.size());
       out += value;
     } else if constexpr (kIs<T, std::vector> || kIs<T, std::map> || kIs<T, std::set>) {
@@ -270,7 +270,9 @@ constexpr size_t kMaxDepth = 512;
 /// the whole entry).
 class Reader {
  public:
-  Reader(std::span<const uint8_t> bytes, bool eager) : p_(bytes.data()), end_(bytes.data() + bytes.size()), eager_(eager) {}
+  /// `owner`, when given, holds `bytes`: lazy pieces point into it rather than copy.
+  Reader(std::span<const uint8_t> bytes, bool eager, std::shared_ptr<const std::string> owner = nullptr)
+      : p_(bytes.data()), end_(bytes.data() + bytes.size()), eager_(eager), owner_(std::move(owner)) {}
   /// True when every read succeeded and the bytes are used up.
   bool finished() const { return !failed_ && p_ == end_; }
 
@@ -346,7 +348,12 @@ class Reader {
       if (n == 0) return fail();  // a piece is never empty: LazyAnalysis holds no empty bytes
       const std::span<const uint8_t> piece(p_, n);
       p_ += n;
-      if (!eager_) return value.set_stored_bytes(std::string(reinterpret_cast<const char*>(piece.data()), n));
+      if (!eager_) {
+        const std::string_view view(reinterpret_cast<const char*>(piece.data()), n);
+        if (owner_) return value.set_stored_bytes(owner_, view);
+        auto copy = std::make_shared<const std::string>(view);
+        return value.set_stored_bytes(copy, *copy);
+      }
       Reader inner(piece, true);
       CachedAnalysis analysis;
       inner(analysis);
@@ -400,6 +407,7 @@ class Reader {
   const uint8_t* p_;
   const uint8_t* end_;
   bool eager_;
+  std::shared_ptr<const std::string> owner_;
   bool failed_ = false;
   size_t depth_ = 0;
 };
@@ -442,19 +450,41 @@ CachedAnalysis* LazyAnalysis::get() {
     CachedAnalysis analysis;
     reader(analysis);
     if (reader.finished()) value_ = std::move(analysis);
-    bytes_.clear();  // decoded, or dropped when it does not decode
+    drop_bytes();  // decoded, or dropped when it does not decode
   }
   return value_ ? &*value_ : nullptr;
 }
 
 std::string encode_cache_payload(const CacheEntry& entry) { return encode(entry); }
 
-std::optional<CacheEntry> decode_cache_payload(std::span<const uint8_t> payload, bool eager) {
-  Reader reader(payload, eager);
+namespace {
+
+std::optional<CacheEntry> decode_payload(std::span<const uint8_t> payload, bool eager,
+                                         std::shared_ptr<const std::string> owner) {
+  Reader reader(payload, eager, std::move(owner));
   CacheEntry entry;
   reader(entry);
   if (!reader.finished()) return std::nullopt;
   return entry;
+}
+
+/// The payload of an entry file written for `key`: empty for another format or key, or a payload
+/// that does not match its checksum.
+std::optional<std::span<const uint8_t>> checked_payload(std::span<const uint8_t> bytes, const std::string& key) {
+  if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) return std::nullopt;
+  if (get_le(bytes.data() + 4, 4) != kFactsCacheFormat) return std::nullopt;
+  const std::string digest = key_digest(key);
+  if (std::memcmp(bytes.data() + 8, digest.data(), digest.size()) != 0) return std::nullopt;  // a foreign entry
+  const std::span<const uint8_t> payload = bytes.subspan(kHeaderSize);
+  // A torn or flipped payload: the layout alone would accept a changed string or number.
+  if (get_le(bytes.data() + 24, 8) != XXH3_64bits(payload.data(), payload.size())) return std::nullopt;
+  return payload;
+}
+
+}  // namespace
+
+std::optional<CacheEntry> decode_cache_payload(std::span<const uint8_t> payload, bool eager) {
+  return decode_payload(payload, eager, nullptr);
 }
 
 std::string encode_cache_entry(const CacheEntry& entry, const std::string& key) {
@@ -468,14 +498,16 @@ std::string encode_cache_entry(const CacheEntry& entry, const std::string& key) 
 }
 
 std::optional<CacheEntry> decode_cache_entry(std::span<const uint8_t> bytes, const std::string& key) {
-  if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) return std::nullopt;
-  if (get_le(bytes.data() + 4, 4) != kFactsCacheFormat) return std::nullopt;
-  const std::string digest = key_digest(key);
-  if (std::memcmp(bytes.data() + 8, digest.data(), digest.size()) != 0) return std::nullopt;  // a foreign entry
-  const std::span<const uint8_t> payload = bytes.subspan(kHeaderSize);
-  // A torn or flipped payload: the layout alone would accept a changed string or number.
-  if (get_le(bytes.data() + 24, 8) != XXH3_64bits(payload.data(), payload.size())) return std::nullopt;
-  return decode_cache_payload(payload);
+  const std::optional<std::span<const uint8_t>> payload = checked_payload(bytes, key);
+  if (!payload) return std::nullopt;
+  return decode_payload(*payload, false, nullptr);
+}
+
+std::optional<CacheEntry> decode_cache_entry(const std::shared_ptr<const std::string>& file, const std::string& key) {
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(file->data()), file->size());
+  const std::optional<std::span<const uint8_t>> payload = checked_payload(bytes, key);
+  if (!payload) return std::nullopt;
+  return decode_payload(*payload, false, file);
 }
 
 std::string encode_wrappers(const std::vector<sqla::Wrapper>& wrappers) { return encode(wrappers); }

@@ -4,9 +4,11 @@
 // facts_cache_format.cpp: when sqla::FileFacts or app::FileResult change, that file changes (and
 // kFactsCacheFormat with it).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/suppressions.h"
@@ -50,7 +52,7 @@ class LazyAnalysis {
   LazyAnalysis() = default;
   LazyAnalysis& operator=(CachedAnalysis analysis) {
     value_ = std::move(analysis);
-    bytes_.clear();
+    drop_bytes();
     return *this;
   }
   /// True when the entry holds this piece (decoded or not).
@@ -58,7 +60,7 @@ class LazyAnalysis {
   explicit operator bool() const { return has_value(); }
   void reset() {
     value_.reset();
-    bytes_.clear();
+    drop_bytes();
   }
   /// The piece, decoded on first use; null when the entry has none, or when its bytes do not
   /// decode (then it is dropped: the caller computes it again, and the entry is rewritten).
@@ -67,15 +69,22 @@ class LazyAnalysis {
 
   // The format's reader and writer (facts_cache_format.cpp).
   const std::optional<CachedAnalysis>& decoded() const { return value_; }
-  const std::string& stored_bytes() const { return bytes_; }
-  void set_stored_bytes(std::string bytes) {
+  std::string_view stored_bytes() const { return bytes_; }
+  /// `bytes` lie in `owner` (the entry file as read: no copy per piece).
+  void set_stored_bytes(std::shared_ptr<const std::string> owner, std::string_view bytes) {
     value_.reset();
-    bytes_ = std::move(bytes);
+    owner_ = std::move(owner);
+    bytes_ = bytes;
   }
 
  private:
+  void drop_bytes() {
+    owner_.reset();
+    bytes_ = {};
+  }
   std::optional<CachedAnalysis> value_;
-  std::string bytes_;  ///< the encoded piece, while not decoded (never empty when held)
+  std::shared_ptr<const std::string> owner_;
+  std::string_view bytes_;  ///< the encoded piece in `owner_`, while not decoded (never empty when held)
 };
 
 /// Everything cached of one file. Each piece is valid for the content hash; `wrapped` also only
@@ -105,6 +114,9 @@ std::string encode_cache_entry(const CacheEntry& entry, const std::string& key);
 /// The entry, or nullopt for anything else: another format or key, a bad checksum, a truncated
 /// or malformed payload. Never throws.
 std::optional<CacheEntry> decode_cache_entry(std::span<const uint8_t> bytes, const std::string& key);
+/// The same, for an entry file read whole: its analysis pieces keep `file` alive instead of
+/// copying their bytes until they are decoded.
+std::optional<CacheEntry> decode_cache_entry(const std::shared_ptr<const std::string>& file, const std::string& key);
 
 /// The payload alone (the fuzz target reads it without a header). Never throws. The analysis
 /// pieces stay encoded until used (LazyAnalysis::get()); `eager` decodes them now, and then an

@@ -207,7 +207,7 @@ void ModuleIndex::add(const std::string& module_name, size_t file) {
 std::vector<size_t> ModuleIndex::files_for(std::string_view name) const {
   std::vector<size_t> out;
   auto exact = [&](std::string_view n) {
-    auto it = by_name_.find(std::string(n));
+    auto it = by_name_.find(n);
     if (it != by_name_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
   };
   // The name and its parent packages (Python runs each __init__.py on the way), and for each the

@@ -50,7 +50,13 @@ class ModuleIndex {
   std::vector<size_t> files_for(std::string_view name) const;
 
  private:
-  std::unordered_map<std::string, std::vector<size_t>> by_name_;
+  /// Looked up by string_view (no key string built per lookup: files_for tries every suffix of
+  /// every parent of every import, for every file).
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+  std::unordered_map<std::string, std::vector<size_t>, NameHash, std::equal_to<>> by_name_;
 };
 
 }  // namespace app
