@@ -231,8 +231,8 @@ class Writer {
     } else if constexpr (std::is_same_v<T, LazyAnalysis>) {
       (*this)(value.has_value());
       if (!value.has_value()) return;
-      if (!value.decoded()) {
-        (*this)(value.stored_bytes());  // as read: written back without decoding
+      if (!value.stored_bytes().empty()) {
+        (*this)(value.stored_bytes());  // as read: written back without encoding it again
       } else {
         Writer piece;
         piece(*value.decoded());
@@ -449,8 +449,11 @@ CachedAnalysis* LazyAnalysis::get() {
     Reader reader(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes_.data()), bytes_.size()), true);
     CachedAnalysis analysis;
     reader(analysis);
-    if (reader.finished()) value_ = std::move(analysis);
-    drop_bytes();  // decoded, or dropped when it does not decode
+    if (reader.finished()) {
+      value_ = std::move(analysis);
+    } else {
+      drop_bytes();  // not an analysis: dropped
+    }
   }
   return value_ ? &*value_ : nullptr;
 }

@@ -63,9 +63,17 @@ class LazyAnalysis {
     drop_bytes();
   }
   /// The piece, decoded on first use; null when the entry has none, or when its bytes do not
-  /// decode (then it is dropped: the caller computes it again, and the entry is rewritten).
+  /// decode (then it is dropped: the caller computes it again, and the entry is rewritten). The
+  /// bytes stay: they are what the entry is stored with (the decoded piece may be taken apart).
   CachedAnalysis* get();
   CachedAnalysis* operator->() { return get(); }
+  /// Moves the decoded piece out. A piece read from the entry keeps its bytes (the entry can be
+  /// stored, or decoded again); a piece computed this run is gone.
+  std::optional<CachedAnalysis> take() {
+    std::optional<CachedAnalysis> out = std::move(value_);
+    value_.reset();
+    return out;
+  }
 
   // The format's reader and writer (facts_cache_format.cpp).
   const std::optional<CachedAnalysis>& decoded() const { return value_; }
@@ -84,7 +92,7 @@ class LazyAnalysis {
   }
   std::optional<CachedAnalysis> value_;
   std::shared_ptr<const std::string> owner_;
-  std::string_view bytes_;  ///< the encoded piece in `owner_`, while not decoded (never empty when held)
+  std::string_view bytes_;  ///< the piece as read, in `owner_` (never empty when held)
 };
 
 /// Everything cached of one file. Each piece is valid for the content hash; `wrapped` also only

@@ -311,23 +311,25 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
     }
   }
   LazyAnalysis& piece = with_wrappers ? entry.wrapped : entry.plain;
-  CachedAnalysis* analysis = piece.get();  // decoded here: a file that stops at its scan never is
-  if (!analysis) {
+  if (!piece.get()) {  // decoded here: a file that stops at its scan never is
     if (!read()) return failed();
     piece = analyze_file(*source, parser, file, pass, with_wrappers, entry.role);
-    analysis = piece.get();
     dirty = true;
   }
   store();
+  std::optional<CachedAnalysis> taken = piece.take();
   result.analyzed = true;
-  result.diagnostics = std::move(analysis->diagnostics);
-  result.directives = std::move(analysis->directives);
-  result.skipped = analysis->skipped;
-  result.role = analysis->role;
-  if (analysis->python) {
-    result.python = std::make_unique<sqla::FileFacts>(std::move(*analysis->python));
+  result.diagnostics = std::move(taken->diagnostics);
+  result.directives = std::move(taken->directives);
+  result.skipped = taken->skipped;
+  result.role = taken->role;
+  if (taken->python) {
+    result.python = std::make_unique<sqla::FileFacts>(std::move(*taken->python));
     result.python->module_aliases = file.module_aliases;
   }
+  // The wrapper pass of this run analyses the file again if it names a wrapper, as it did last
+  // run: its entry, both pieces still as read, is kept for that pass's load.
+  if (cache && !pass.wrappers && entry.names_wrapper && entry.wrapped && entry.plain) cache->park(key, std::move(entry));
   return result;
 }
 
