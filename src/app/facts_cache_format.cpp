@@ -111,6 +111,9 @@ struct adl_serializer<std::shared_ptr<const T>> {
 }  // namespace nlohmann
 
 namespace core {
+// A path travels as its text; read back, it is interned again (one copy per file in memory).
+inline void to_json(json& j, const InternedPath& p) { j = p.str(); }
+inline void from_json(const json& j, InternedPath& p) { p = InternedPath(j.get<std::string>()); }
 PA_ENUM(FileRole, FileRole::kScript)
 PA_ENUM(Severity, Severity::kError)
 PA_ENUM(Applicability, Applicability::kUnsafe)

@@ -304,6 +304,11 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
     }
   }
   std::optional<CachedAnalysis>& analysis = with_wrappers ? entry.wrapped : entry.plain;
+  if (!analysis && pass.defer_analysis) {
+    store();
+    result.deferred = true;
+    return result;
+  }
   if (!analysis) {
     if (!read()) return failed();
     analysis = analyze_file(*source, parser, file, pass, with_wrappers, entry.role);
