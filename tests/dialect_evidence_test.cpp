@@ -69,7 +69,7 @@ TEST_CASE("dialect evidence: project_context records the declared distributions 
     if (d.name == "pymysql") {
       pymysql = true;
       CHECK(d.where.range.begin.line == 3);
-      CHECK(d.where.path.find("requirements.txt") != std::string::npos);
+      CHECK(d.where.path.str().find("requirements.txt") != std::string::npos);
     }
     if (d.name == "psycopg2-binary") psycopg2 = true;
   }

@@ -2,10 +2,13 @@
 // phase keeps of a file must carry no unused vector capacity, whatever order the facts were found in.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "app/file_facts.h"
+#include "app/file_phase.h"
 #include "core/source_file.h"
 #include "py/grammar.h"
 #include "sqla/fact_compaction.h"
@@ -84,4 +87,43 @@ TEST_CASE("drop_shadowed_facts() keeps the first call per caller and callee, the
   std::vector<uint32_t> release_lines;
   for (const sqla::RegistryRelease& r : facts.entry.registry_releases) release_lines.push_back(r.where.range.begin.line);
   CHECK(release_lines == std::vector<uint32_t>{3, 5});
+}
+
+TEST_CASE("a module no file imports keeps only the exports its own facts can look up") {
+  sqla::FileFacts facts;
+  auto value = [] { return py::Alts{py::Alt{std::make_shared<const py::Value>(py::Value::of_int(1, {})), {}}}; };
+  for (const char* name : {"POOL_SIZE", "helper", "make()", "Settings", "Settings.url", "Settings()"}) {
+    facts.exports.names.emplace(name, value());
+  }
+  facts.exports.classes.insert("Settings");
+  sqla::drop_unimported_exports(facts);
+  std::vector<std::string> kept;
+  for (const auto& [name, alts] : facts.exports.names) kept.push_back(name);
+  std::sort(kept.begin(), kept.end());
+  CHECK(kept == std::vector<std::string>{"Settings", "Settings()", "Settings.url", "make()"});
+  CHECK(facts.exports.classes.count("Settings") == 1);
+}
+
+TEST_CASE("the file phase trims the exports of the modules no file imports, and only theirs") {
+  auto python = [](std::string path, std::string module, std::string text) {
+    app::InputFile f;
+    f.path = f.display_path = std::move(path);
+    f.module_name = std::move(module);
+    f.text = std::move(text);
+    return f;
+  };
+  // Both files hold facts (an engine) and so are analysed; only app/db.py is imported.
+  const std::string body = "from sqlalchemy import create_engine\nPOOL_SIZE = 5\nengine = create_engine('sqlite://')\n";
+  const std::vector<app::InputFile> files = {python("app/db.py", "app.db", body),
+                                             python("app/main.py", "app.main", "from app.db import engine\n" + body)};
+  const sqla::ProjectContext context;
+  for (const bool prefilter : {true, false}) {
+    const std::vector<app::FileResult> results = app::file_phase(files, context, 1u << 20, false, prefilter, 1);
+    REQUIRE(results.size() == 2);
+    REQUIRE(results[0].python);
+    REQUIRE(results[1].python);
+    CHECK(results[0].python->exports.names.count("POOL_SIZE") == 1);
+    // Without the pre-filter the imports are not known: nothing is trimmed.
+    CHECK(results[1].python->exports.names.count("POOL_SIZE") == (prefilter ? 0 : 1));
+  }
 }

@@ -130,7 +130,7 @@ TEST_CASE("fix trees: every fix applied in place to the projects under $POOLAUDI
     fixes += apply_fixes(project.path(), findings);
     std::vector<std::string> files;
     for (const core::Finding& f : findings) {
-      if (f.autofix) files.push_back((project.path() / f.where.path).string());
+      if (f.autofix) files.push_back((project.path() / f.where.path.str()).string());
     }
     std::sort(files.begin(), files.end());
     files.erase(std::unique(files.begin(), files.end()), files.end());

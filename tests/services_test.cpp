@@ -151,7 +151,7 @@ TEST_CASE("services: a Lambda service and a gunicorn service each get their own 
   REQUIRE(report);
   std::vector<std::string> found;
   for (const core::Finding& f : report->findings) {
-    found.push_back(std::string(f.code) + " " + f.where.path.substr(f.where.path.find("services/")));
+    found.push_back(std::string(f.code) + " " + f.where.path.str().substr(f.where.path.str().find("services/")));
   }
   std::sort(found.begin(), found.end());
   // The Lambda's pooled engine is PA104; the web tier's identical one is not, and only the web

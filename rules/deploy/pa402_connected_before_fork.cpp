@@ -14,7 +14,7 @@ namespace {
 const sqla::EngineSite* engine_of(const sqla::ProjectFacts& facts, const sqla::ImportTimeConnect& c) {
   for (const sqla::FileFacts& file : facts.files) {
     if (c.engine >= 0) {
-      const std::string& home = c.engine_path.empty() ? c.where.path : c.engine_path;
+      const std::string& home = c.engine_path.empty() ? c.where.path.str() : c.engine_path;
       if (file.path == home && static_cast<size_t>(c.engine) < file.engines.size()) {
         return &file.engines[static_cast<size_t>(c.engine)];
       }

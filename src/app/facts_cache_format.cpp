@@ -60,6 +60,9 @@
   constexpr Type cache_last_enumerator(Type) { return Last; }
 
 namespace core {
+// A path travels as its text; read back, it is interned again (one copy per file in memory).
+inline void to_json(json& j, const InternedPath& p) { j = p.str(); }
+inline void from_json(const json& j, InternedPath& p) { p = InternedPath(j.get<std::string>()); }
 PA_ENUM(FileRole, FileRole::kScript)
 PA_ENUM(Severity, Severity::kError)
 PA_ENUM(Applicability, Applicability::kUnsafe)

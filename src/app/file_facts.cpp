@@ -311,6 +311,11 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
     }
   }
   LazyAnalysis& piece = with_wrappers ? entry.wrapped : entry.plain;
+  if (!piece.has_value() && pass.defer_analysis) {
+    store();
+    result.deferred = true;
+    return result;
+  }
   if (!piece.get()) {  // decoded here: a file that stops at its scan never is
     if (!read()) return failed();
     piece = analyze_file(*source, parser, file, pass, with_wrappers, entry.role);

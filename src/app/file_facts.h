@@ -42,6 +42,8 @@ struct FileResult {
   /// module imports is shared, sqla::OwnDict); known only with the pre-filter.
   std::vector<uint32_t> imports;
   bool imports_known = false;
+  /// pre-filter: relevant, but its analysis was left for a later pass (Pass::defer_analysis).
+  bool deferred = false;
   /// pre-filter: analysed only for PA207 (a `with` and the generators it may enter); its imports
   /// are followed only once a file that can hold facts reaches it.
   bool generator_only = false;
@@ -64,6 +66,10 @@ struct Pass {
   bool only_wrapper_callers = false;               ///< skip files that name no wrapper
   uint64_t wrappers_key = 0;                       ///< with `wrappers`: their hash (wrappers_key())
   const FactsCache* cache = nullptr;               ///< Python files' pieces are read from and stored here
+  /// With the pre-filter: a file to analyse whose analysis is not in the cache is only scanned
+  /// (FileResult::deferred), so that the file phase knows every file's imports before the facts
+  /// of any are held (what a module no file imports keeps of its exports, file_phase.cpp).
+  bool defer_analysis = false;
 };
 
 /// Reads one file and takes it as far as `pass` says. `nullopt` when `only_wrapper_callers` and

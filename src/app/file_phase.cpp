@@ -8,6 +8,7 @@
 
 #include "app/facts_cache.h"
 #include "py/grammar.h"
+#include "sqla/fact_compaction.h"
 
 namespace app {
 namespace {
@@ -42,6 +43,23 @@ void parallel(const std::vector<size_t>& items, unsigned jobs, Work&& work) {
   if (failed) std::rethrow_exception(failed);
 }
 
+/// Which files some file of the project imports (`imported[i]`), from every file's scan; empty
+/// without the pre-filter (imports unknown).
+std::vector<bool> imported_files(const std::vector<FileResult>& results) {
+  std::vector<bool> imported(results.size(), false);
+  for (const FileResult& r : results) {
+    if (!r.imports_known) continue;  // not Python, or not read: nothing imported
+    for (uint32_t j : r.imports) imported[j] = true;
+  }
+  return imported;
+}
+
+/// Gives back what a module no file imports cannot need of its exports, right after its analysis:
+/// the facts of every analysed file are held until the project phase (the peak of a run).
+void trim_exports(FileResult& result, size_t index, const std::vector<bool>& imported) {
+  if (result.python && !imported.empty() && !imported[index]) sqla::drop_unimported_exports(*result.python);
+}
+
 /// With the pre-filter, two reasons to analyse a file the scan skipped:
 /// - PA207: a `with` may enter a generator of a module it imports. The `with` file and the
 ///   imported modules that may define a generator are analysed; nothing else is needed, because
@@ -51,7 +69,7 @@ void parallel(const std::vector<size_t>& items, unsigned jobs, Work&& work) {
 ///   analysed for PA207 only is no reason to follow imports: most files of a large tree have a
 ///   `with` and import a module with a `yield`, and their imports reach the whole tree.
 void reach_imports(const std::vector<InputFile>& inputs, std::vector<FileResult>& results, const Pass& pass,
-                   unsigned jobs) {
+                   const std::vector<bool>& imported, unsigned jobs) {
   constexpr int kMaxLevels = 16;
   const size_t n = results.size();
   auto waiting = [&](size_t i) { return inputs[i].kind == FileKind::kPython && !results[i].analyzed && !results[i].skipped; };
@@ -69,6 +87,7 @@ void reach_imports(const std::vector<InputFile>& inputs, std::vector<FileResult>
     analyze.depth = Depth::kAnalyze;
     parallel(todo, jobs, [&](size_t i, ts::Parser& parser) {
       results[i] = *process(inputs[i], parser, analyze);
+      trim_exports(results[i], i, imported);
       results[i].generator_only = generator_only;
     });
     todo.clear();
@@ -109,7 +128,7 @@ void reach_imports(const std::vector<InputFile>& inputs, std::vector<FileResult>
 /// each call site. Only files that name a wrapper are analysed again (or for the first time, when
 /// the pre-filter skipped them). Returns the wrappers.
 std::vector<sqla::Wrapper> reanalyze_wrapper_callers(const std::vector<InputFile>& inputs, std::vector<FileResult>& results,
-                                                     const Pass& pass, unsigned jobs) {
+                                                     const Pass& pass, const std::vector<bool>& imported, unsigned jobs) {
   std::vector<sqla::Wrapper> wrappers;
   {
     // find_wrappers reads ProjectFacts: lend it the facts and take them back.
@@ -135,7 +154,10 @@ std::vector<sqla::Wrapper> reanalyze_wrapper_callers(const std::vector<InputFile
   again.only_wrapper_callers = true;
   parallel(candidates, jobs, [&](size_t i, ts::Parser& parser) {
     std::optional<FileResult> r = process(inputs[i], parser, again);
-    if (r && r->python) results[i] = std::move(*r);
+    if (r && r->python) {
+      results[i] = std::move(*r);
+      trim_exports(results[i], i, imported);
+    }
   });
   return wrappers;
 }
@@ -163,15 +185,33 @@ std::vector<FileResult> file_phase(const std::vector<InputFile>& files, const sq
   if (prefilter && !parse_only) pass.modules = &modules;
   std::vector<size_t> all(n);
   for (size_t i = 0; i < n; ++i) all[i] = i;
-  parallel(all, jobs, [&](size_t i, ts::Parser& parser) { results[i] = *process(files[i], parser, pass); });
+  // With the pre-filter, every file is scanned before any is analysed (only analyses the cache
+  // holds are taken at once): a module that no file imports then keeps less of its exports from
+  // its analysis on, and the facts held at the end of the file phase are smaller.
+  Pass first = pass;
+  first.defer_analysis = pass.modules != nullptr;
+  parallel(all, jobs, [&](size_t i, ts::Parser& parser) { results[i] = *process(files[i], parser, first); });
   if (parse_only) return results;
-  if (pass.modules) reach_imports(files, results, pass, jobs);
-  const std::vector<sqla::Wrapper> wrappers = reanalyze_wrapper_callers(files, results, pass, jobs);
+  std::vector<bool> imported;
+  if (pass.modules) {
+    imported = imported_files(results);
+    std::vector<size_t> deferred;
+    for (size_t i = 0; i < n; ++i) {
+      if (results[i].deferred) deferred.push_back(i);
+      trim_exports(results[i], i, imported);
+    }
+    parallel(deferred, jobs, [&](size_t i, ts::Parser& parser) {
+      results[i] = *process(files[i], parser, pass);
+      trim_exports(results[i], i, imported);
+    });
+    reach_imports(files, results, pass, imported, jobs);
+  }
+  const std::vector<sqla::Wrapper> wrappers = reanalyze_wrapper_callers(files, results, pass, imported, jobs);
   if (pass.modules && !wrappers.empty()) {
     // Files analysed for the first time by the wrapper pass import modules too.
     pass.wrappers = &wrappers;
     pass.wrappers_key = wrappers_key(wrappers);
-    reach_imports(files, results, pass, jobs);
+    reach_imports(files, results, pass, imported, jobs);
   }
   if (cache) cache->drop_parked();
   return results;

@@ -2,6 +2,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/interned_path.h"
+
 namespace core {
 
 /// A 1-based line and column; the column counts Unicode code points (a tab is one column).
@@ -21,9 +23,10 @@ struct SourceRange {
   bool valid() const { return begin.line > 0; }
 };
 
-/// A range inside a named file (display path: relative, '/' separators).
+/// A range inside a named file (display path: relative, '/' separators; one interned copy per
+/// file, shared by every location in it).
 struct Location {
-  std::string path;
+  InternedPath path;
   SourceRange range;
   bool valid() const { return range.valid(); }
   friend bool operator==(const Location&, const Location&) = default;

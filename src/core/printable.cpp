@@ -58,7 +58,7 @@ bool invisible_control(uint32_t cp) {
 
 void escape_in_place(std::string& s) { s = printable(s); }
 
-void escape_location(Location& where) { escape_in_place(where.path); }
+void escape_location(Location& where) { where.path = printable(where.path); }
 
 void escape_finding(Finding& f) {
   escape_location(f.where);

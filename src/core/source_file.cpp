@@ -10,7 +10,7 @@ bool is_lead_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x8
 }  // namespace
 
 SourceFile::SourceFile(std::string path, std::string text)
-    : path_(std::move(path)), text_(std::move(text)) {
+    : path_(path), text_(std::move(text)) {
   line_starts_.push_back(0);
   const size_t n = text_.size();
   bool ascii = true;

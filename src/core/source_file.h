@@ -16,7 +16,7 @@ namespace core {
 class SourceFile {
  public:
   SourceFile(std::string path, std::string text);
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return path_.str(); }
   std::string_view text() const { return text_; }
   /// 1-based position of a byte offset; the column counts code points.
   Position position(uint32_t byte_offset) const;
@@ -45,7 +45,7 @@ class SourceFile {
   /// Code points in text_[0, byte_offset).
   uint32_t code_points_before(uint32_t byte_offset) const;
 
-  std::string path_;
+  InternedPath path_;  // interned once: every location() shares it
   std::string text_;
   std::vector<uint32_t> line_starts_;  // byte offset of each line; \n, \r\n and lone \r end lines
   // Code points before each kBlockBytes-aligned offset; empty when the text is ASCII (a code point

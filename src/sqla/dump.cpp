@@ -116,7 +116,7 @@ void dump(const DialectInference& inference, std::ostream& out) {
   }
   for (const DialectClue& c : inference.clues) {
     out << "  evidence " << c.family << (c.driver.empty() ? "" : "+" + c.driver) << " " << c.what << " @"
-        << (c.where.valid() ? at(c.where) : c.where.path) << "\n";
+        << (c.where.valid() ? at(c.where) : c.where.path.str()) << "\n";
   }
 }
 

@@ -92,6 +92,17 @@ void compact(FileFacts& facts) {
   each_vector(facts, [](auto& v) { v.shrink_to_fit(); });
 }
 
+void drop_unimported_exports(FileFacts& facts) {
+  ModuleExports& exports = facts.exports;
+  std::erase_if(exports.names, [&exports](const auto& entry) {
+    const std::string& name = entry.first;
+    if (name.ends_with("()")) return false;
+    return exports.classes.count(name.substr(0, name.find('.'))) == 0;
+  });
+  // No rehash: erasing keeps the others in their iteration order, which add_flask_engines (the
+  // first SQLALCHEMY_ key of a config class makes its note) depends on; a rehash reorders them.
+}
+
 size_t vector_slack(const FileFacts& facts) {
   size_t bytes = 0;
   each_vector(facts, [&bytes](const auto& v) {
