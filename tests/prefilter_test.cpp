@@ -49,6 +49,14 @@ core::Report audit(const std::vector<std::string>& paths, bool prefilter, int jo
   return *report;
 }
 
+/// How many files the run analysed, as the credentials check says ("7 files checked").
+std::string files_checked(const core::Report& report) {
+  for (const core::Check& check : report.checks) {
+    if (check.id == "credentials") return check.detail;
+  }
+  return "";
+}
+
 bool has_root_marker(const fs::path& dir) {
   for (const char* marker : {"pyproject.toml", "setup.cfg", "alembic.ini", ".git"}) {
     if (fs::exists(dir / marker)) return true;
@@ -88,6 +96,35 @@ TEST_CASE("prefilter: literal relevance") {
   CHECK(local.local_generator);
   CHECK_FALSE(local.relevant);
   CHECK_FALSE(app::scan_python("def g():\n    yield 1\n", "m", false).local_generator);
+  // A `with` and a generator that no line calls again (twisted's tests): nothing for PA207.
+  CHECK_FALSE(app::scan_python("def g():\n    yield 1\n\nwith open('f') as f:\n    pass\n", "m", false).local_generator);
+  // Decorated generators are context managers (or what the decorator makes them): no generator.
+  const app::Scan decorated =
+      app::scan_python("@contextmanager\ndef g():\n    yield 1\n\nwith g():\n    pass\n", "m", false);
+  CHECK_FALSE(decorated.has_yield);
+  CHECK_FALSE(decorated.local_generator);
+}
+
+TEST_CASE("prefilter: undecorated generator names, read from logical lines") {
+  using V = std::vector<std::string>;
+  CHECK(app::plain_generator_names("def g():\n    yield 1\n") == V{"g"});
+  CHECK(app::plain_generator_names("async def g(): yield 1\n") == V{"g"});
+  // The yield belongs to the innermost def; nested and method generators count (PA207 reports a
+  // local function of any depth); a decorator line right above, comments between, leaves it out.
+  CHECK(app::plain_generator_names("def outer():\n    def inner():\n        yield 1\n    return inner\n") == V{"inner"});
+  CHECK(app::plain_generator_names("class A:\n    def m(self):\n        yield 1\n") == V{"m"});
+  CHECK(app::plain_generator_names("@contextmanager\n# why\ndef g():\n    yield 1\n").empty());
+  CHECK(app::plain_generator_names("@pytest.fixture(\n    scope='module',\n)\ndef g():\n    yield 1\n").empty());
+  // A decorator of another def does not leave this one out.
+  CHECK(app::plain_generator_names("@dec\ndef f():\n    pass\ndef g():\n    yield 1\n") == V{"g"});
+  // Strings, comments and brackets at column 0 do not end a body; a yield in them is no yield.
+  CHECK(app::plain_generator_names("def g():\n    x = '''\ndoc\n'''\n    y = (1,\n2)\n    yield x\n") == V{"g"});
+  CHECK(app::plain_generator_names("def g():\n    s = \"yield\"  # yield\n    return s\n").empty());
+  CHECK(app::plain_generator_names("def g():\n    x = 1 + \\\n2\n    yield x\n") == V{"g"});
+  CHECK(app::plain_generator_names("def f():\n    return 1\nyield_ = 2\n").empty());
+  CHECK(app::plain_generator_names("def g():\r\n    yield 1\r\n") == V{"g"});
+  CHECK(app::contains_word("g(); g()", "g", 2));
+  CHECK_FALSE(app::contains_word("def g(): gg()", "g", 2));
 }
 
 TEST_CASE("prefilter: import statements give absolute module names") {
@@ -160,6 +197,40 @@ TEST_CASE("prefilter: PA207 pairs and wrapper callers stay analysed; imports of 
   CHECK(full.find("jobs.py:6:") != std::string::npos);   // PA207 across modules
   CHECK(full.find("local.py:6:") != std::string::npos);  // PA207 in one file
   CHECK(full.find("worker.py") != std::string::npos);    // the wrapper at its call site
+}
+
+TEST_CASE("prefilter: a `with` file pairs with a generator module only when it writes a generator's name") {
+  tests::TempDir dir;
+  dir.write("pyproject.toml", "[project]\nname = 'demo'\n");
+  dir.write("app/__init__.py", "");
+  dir.write("app/gens.py", "from contextlib import contextmanager\n\n\ndef scope():\n    yield 1\n\n\n"
+                           "@contextmanager\ndef managed():\n    yield 2\n");
+  // Look-alikes that must still be found: an alias, an async generator entered by `async with`
+  // through a module attribute, a generator in a package's __init__.py. (A star import is not
+  // resolved for PA207; it must give the same either way.)
+  dir.write("app/alias.py", "from app.gens import scope as sc\n\n\ndef run():\n    with sc() as s:\n        return s\n");
+  dir.write("app/star.py", "from app.gens import *\n\n\ndef run():\n    with scope():\n        pass\n");
+  dir.write("app/agen.py", "async def provide():\n    yield 1\n");
+  dir.write("app/tasks.py", "import app.agen\n\n\nasync def run():\n    async with app.agen.provide() as p:\n"
+                            "        return p\n");
+  dir.write("pkg/__init__.py", "def opened():\n    yield 1\n");
+  dir.write("pkg/use.py", "from pkg import opened\n\n\ndef run():\n    with opened():\n        pass\n");
+  // Now skipped, and finding nothing either way: a `with` of something else, a decorated generator.
+  dir.write("app/files.py", "import app.gens\n\n\ndef run(p):\n    with open(p) as f:\n        return f.read()\n");
+  dir.write("app/managed.py", "from app.gens import managed\n\n\ndef run():\n    with managed():\n        pass\n");
+  const core::Report unfiltered = audit({dir.path().string()}, false);
+  const core::Report filtered = audit({dir.path().string()}, true, 2);
+  const std::string full = render(unfiltered.findings);
+  CHECK(render(filtered.findings) == full);
+  CHECK(files_checked(unfiltered) == "10 files checked");
+  // gens, alias, star, agen, tasks, pkg/__init__, use: not app/__init__, files, managed.
+  CHECK(files_checked(filtered) == "7 files checked");
+  for (const char* found : {"alias.py:5:", "tasks.py:5:", "use.py:5:"}) {
+    INFO(std::string(found));
+    CHECK(full.find(found) != std::string::npos);
+  }
+  CHECK(full.find("files.py") == std::string::npos);
+  CHECK(full.find("managed.py") == std::string::npos);
 }
 
 TEST_CASE("prefilter: findings are identical without it on the generated corpus") {

@@ -313,6 +313,8 @@ std::optional<FileResult> process(const InputFile& file, ts::Parser& parser, con
   LazyAnalysis& piece = with_wrappers ? entry.wrapped : entry.plain;
   if (!piece.has_value() && pass.defer_analysis) {
     store();
+    // Analysed later this run (Pass::defer_analysis): its entry is kept for that pass's load.
+    if (cache) cache->park(key, std::move(entry));
     result.deferred = true;
     return result;
   }

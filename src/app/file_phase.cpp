@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/facts_cache.h"
+#include "app/read_source.h"
 #include "py/grammar.h"
 #include "sqla/fact_compaction.h"
 
@@ -60,9 +61,69 @@ void trim_exports(FileResult& result, size_t index, const std::vector<bool>& imp
   if (result.python && !imported.empty() && !imported[index]) sqla::drop_unimported_exports(*result.python);
 }
 
+/// Reads a file the pre-filter needs the words of again; nullopt when it cannot be read (then it is
+/// taken as a match: process() reports why).
+std::optional<std::string> reread(const InputFile& file, const Pass& pass) {
+  FileProblem problem;
+  std::optional<std::string> bytes = read_file(file, pass.max_size, problem);
+  if (bytes && !text_problem(*bytes).empty()) bytes.reset();
+  return bytes;
+}
+
+/// PA207's pairs: each file with a `with` that may enter an undecorated generator of a module it
+/// imports, and those modules. resolve_sessions.cpp reports `with f()` when the symbol of `f` ends
+/// with the name of a plain generator of its home module: `f`'s name is written in the `with` file
+/// (`with gens.scope()`, `from app.gens import scope`), so a `with` file that writes none of the
+/// generator names of the modules it reaches cannot enter one of them. The names are read from
+/// the texts here (the scan keeps only `has_yield`), for the few files that still pair.
+std::vector<std::pair<uint32_t, std::vector<uint32_t>>> entered_generators(const std::vector<InputFile>& inputs,
+                                                                           const std::vector<FileResult>& results,
+                                                                           const Pass& pass, unsigned jobs) {
+  const size_t n = results.size();
+  std::vector<size_t> with_files;
+  std::vector<bool> generator_file(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    if (inputs[i].kind != FileKind::kPython || results[i].skipped || !results[i].has_with) continue;
+    bool pairs = false;
+    for (uint32_t j : results[i].reaches) {
+      if (j == i || !results[j].has_yield) continue;
+      pairs = true;
+      generator_file[j] = true;
+    }
+    if (pairs) with_files.push_back(i);
+  }
+  std::vector<size_t> generator_files;
+  for (size_t j = 0; j < n; ++j) {
+    if (generator_file[j]) generator_files.push_back(j);
+  }
+  std::vector<std::vector<std::string>> names(n);
+  std::vector<bool> unreadable(n, false);
+  parallel(generator_files, jobs, [&](size_t j, ts::Parser&) {
+    const std::optional<std::string> text = reread(inputs[j], pass);
+    if (text) names[j] = plain_generator_names(*text);
+    else unreadable[j] = true;
+  });
+  std::vector<std::vector<uint32_t>> entered(n);
+  parallel(with_files, jobs, [&](size_t i, ts::Parser&) {
+    const std::optional<std::string> text = reread(inputs[i], pass);
+    for (uint32_t j : results[i].reaches) {
+      if (j == i || !generator_file[j]) continue;
+      const bool writes = !text || unreadable[j] || std::any_of(names[j].begin(), names[j].end(), [&](const std::string& g) {
+                            return contains_word(*text, g);
+                          });
+      if (writes) entered[i].push_back(j);
+    }
+  });
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> out;
+  for (size_t i : with_files) {
+    if (!entered[i].empty()) out.emplace_back(static_cast<uint32_t>(i), std::move(entered[i]));
+  }
+  return out;
+}
+
 /// With the pre-filter, two reasons to analyse a file the scan skipped:
-/// - PA207: a `with` may enter a generator of a module it imports. The `with` file and the
-///   imported modules that may define a generator are analysed; nothing else is needed, because
+/// - PA207: a `with` may enter a generator of a module it imports (entered_generators()). The
+///   `with` file and those modules are analysed; nothing else is needed, because
 ///   resolve_sessions.cpp reads only the generator's own module (ModuleTable::home_of).
 /// - Facts: the modules that files able to hold facts import (settings and config modules whose
 ///   values the resolver follows), transitively, bounded like the resolver's own chains. A file
@@ -92,15 +153,9 @@ void reach_imports(const std::vector<InputFile>& inputs, std::vector<FileResult>
     });
     todo.clear();
   };
-  for (size_t i = 0; i < n; ++i) {
-    if (inputs[i].kind != FileKind::kPython || results[i].skipped || !results[i].has_with) continue;
-    bool enters = false;
-    for (uint32_t j : results[i].reaches) {
-      if (j == i || !results[j].has_yield) continue;
-      enters = true;
-      queue(j);
-    }
-    if (enters) queue(i);
+  for (const auto& [with_file, generator_files] : entered_generators(inputs, results, pass, jobs)) {
+    queue(with_file);
+    for (uint32_t j : generator_files) queue(j);
   }
   if (!todo.empty()) analyze_todo(true);
   std::vector<bool> expanded(n, false);

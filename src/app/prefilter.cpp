@@ -98,14 +98,130 @@ void for_each_item(std::string_view list, F&& f) {
 
 }  // namespace
 
-bool contains_word(std::string_view text, std::string_view word) {
+bool contains_word(std::string_view text, std::string_view word, size_t count) {
+  if (word.empty()) return false;
+  size_t seen = 0;
   for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
     const bool before = at == 0 || !ident_char(text[at - 1]);
     const size_t end = at + word.size();
     const bool after = end == text.size() || !ident_char(text[end]);
-    if (before && after) return true;
+    if (before && after && ++seen >= count) return true;
   }
   return false;
+}
+
+bool contains_word(std::string_view text, std::string_view word) { return contains_word(text, word, 1); }
+
+namespace {
+
+/// One logical line of Python source: where it starts, its indentation, its identifiers (outside
+/// strings and comments) and whether it is a decorator.
+struct LogicalLine {
+  size_t indent = 0;
+  bool decorator = false;
+  std::vector<std::string_view> words;
+};
+
+/// Reads the logical line starting at `at` (after its indentation); returns where the next begins.
+size_t read_logical_line(std::string_view text, size_t at, LogicalLine& line) {
+  const size_t n = text.size();
+  line.decorator = at < n && text[at] == '@';
+  line.words.clear();
+  int depth = 0;
+  size_t i = at;
+  while (i < n) {
+    const char c = text[i];
+    if (c == '\\' && i + 1 < n && (text[i + 1] == '\n' || text[i + 1] == '\r')) {  // continuation
+      i += (text[i + 1] == '\r' && i + 2 < n && text[i + 2] == '\n') ? size_t{3} : size_t{2};
+      continue;
+    }
+    if (c == '\n' || c == '\r') {
+      ++i;
+      if (depth == 0) return i;
+      continue;
+    }
+    if (c == '#') {
+      while (i < n && text[i] != '\n' && text[i] != '\r') ++i;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      const bool triple = i + 2 < n && text[i + 1] == c && text[i + 2] == c;
+      i += triple ? size_t{3} : size_t{1};
+      while (i < n) {
+        if (text[i] == '\\') {
+          i += 2;
+          continue;
+        }
+        if (!triple && (text[i] == '\n' || text[i] == '\r')) break;  // unterminated: the line ends it
+        if (text[i] == c && (!triple || (i + 2 < n && text[i + 1] == c && text[i + 2] == c))) {
+          i += triple ? size_t{3} : size_t{1};
+          break;
+        }
+        ++i;
+      }
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') ++depth;
+    if ((c == ')' || c == ']' || c == '}') && depth > 0) --depth;
+    if (ident_char(c)) {
+      const size_t begin = i;
+      while (i < n && ident_char(text[i])) ++i;
+      line.words.push_back(text.substr(begin, i - begin));
+      continue;
+    }
+    ++i;
+  }
+  return i;
+}
+
+}  // namespace
+
+std::vector<std::string> plain_generator_names(std::string_view text) {
+  struct OpenDef {
+    size_t indent;
+    std::string_view name;
+    bool decorated;
+    bool yields = false;
+  };
+  std::vector<OpenDef> open;
+  std::vector<std::string> names;
+  auto close = [&] {
+    if (open.back().yields && !open.back().decorated) names.emplace_back(open.back().name);
+    open.pop_back();
+  };
+  LogicalLine line;
+  bool after_decorator = false;
+  size_t decorator_indent = 0;
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    size_t indent = 0;
+    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\f')) {
+      indent = text[i] == '\t' ? (indent / 8 + 1) * 8 : indent + 1;
+      ++i;
+    }
+    if (i >= n) break;
+    if (text[i] == '\n' || text[i] == '\r' || text[i] == '#') {  // blank or comment: no statement
+      while (i < n && text[i] != '\n' && text[i] != '\r') ++i;
+      ++i;
+      continue;
+    }
+    i = read_logical_line(text, i, line);
+    line.indent = indent;
+    while (!open.empty() && indent <= open.back().indent) close();
+    const std::vector<std::string_view>& w = line.words;
+    const size_t def = !w.empty() && w[0] == "def" ? 0 : w.size() > 1 && w[0] == "async" && w[1] == "def" ? 1 : w.size();
+    if (def + 1 < w.size()) {
+      open.push_back(OpenDef{indent, w[def + 1], after_decorator && decorator_indent == indent});
+    }
+    if (!open.empty() && std::find(w.begin(), w.end(), "yield") != w.end()) open.back().yields = true;
+    after_decorator = line.decorator;
+    decorator_indent = indent;
+  }
+  while (!open.empty()) close();
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
 }
 
 bool relevant_path(std::string_view path) {
@@ -193,9 +309,15 @@ Scan scan_python(std::string_view text, std::string_view module_name, bool is_pa
   Scan scan;
   scan.relevant = relevant_text(text);
   scan.has_with = contains_word(text, "with");
-  scan.has_yield = contains_word(text, "yield");
-  // A generator entered by `with` in the same file (PA207) needs no other module.
-  scan.local_generator = scan.has_with && scan.has_yield;
+  // PA207 needs an undecorated generator function (a decorated one is not reported), named by the
+  // `with` that calls it: in this file, the name is written at its `def` and at the call.
+  if (contains_word(text, "yield")) {
+    const std::vector<std::string> generators = plain_generator_names(text);
+    scan.has_yield = !generators.empty();
+    scan.local_generator = scan.has_with && std::any_of(generators.begin(), generators.end(), [&](const std::string& g) {
+                             return contains_word(text, g, 2);
+                           });
+  }
   if (scan.relevant || scan.has_with) scan.imports = imported_names(text, module_name, is_package);
   return scan;
 }

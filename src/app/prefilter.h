@@ -15,9 +15,10 @@ namespace app {
 struct Scan {
   bool relevant = false;  ///< can hold facts by itself (engines, sessions, Alembic, Flask config, URLs, apps)
   bool has_with = false;  ///< a `with` statement: it may enter another module's generator (PA207)
-  bool has_yield = false; ///< it may define a generator that a `with` elsewhere enters
-  /// `with` and `yield` in one file: PA207 may fire on the file alone. Analysed, but not a reason
-  /// to follow its imports (PA207 reads only the generator's own module, resolve_sessions.cpp).
+  bool has_yield = false; ///< it may define an undecorated generator that a `with` elsewhere enters
+  /// A `with` and an undecorated generator whose name is written again (a call): PA207 may fire on
+  /// the file alone. Analysed, but not a reason to follow its imports (PA207 reads only the
+  /// generator's own module, resolve_sessions.cpp).
   bool local_generator = false;
   std::vector<std::string> imports;  ///< absolute names it imports: `from a.b import c` gives a.b and a.b.c
 };
@@ -34,6 +35,16 @@ bool contains_word(std::string_view text, std::string_view word);
 /// (`is_package`: the file is the package's __init__.py). A superset: docstring lines that look
 /// like imports count too.
 std::vector<std::string> imported_names(std::string_view text, std::string_view module_name, bool is_package);
+
+/// The names of the functions `text` may define as generators without a decorator: a superset of
+/// what PA207 reports on (py::FunctionInfo::is_generator with no decorator, at any depth). Read
+/// from logical lines (strings, comments, brackets and continuations skipped), so a `yield` counts
+/// for the innermost `def` whose indented body holds it; only a `def` right under a decorator line
+/// is left out.
+std::vector<std::string> plain_generator_names(std::string_view text);
+
+/// True when `text` writes at least `count` times `word` as a whole identifier.
+bool contains_word(std::string_view text, std::string_view word, size_t count);
 
 /// Everything the pre-filter wants to know about one Python file.
 Scan scan_python(std::string_view text, std::string_view module_name, bool is_package);
