@@ -60,9 +60,6 @@
   constexpr Type cache_last_enumerator(Type) { return Last; }
 
 namespace core {
-// A path travels as its text; read back, it is interned again (one copy per file in memory).
-inline void to_json(json& j, const InternedPath& p) { j = p.str(); }
-inline void from_json(const json& j, InternedPath& p) { p = InternedPath(j.get<std::string>()); }
 PA_ENUM(FileRole, FileRole::kScript)
 PA_ENUM(Severity, Severity::kError)
 PA_ENUM(Applicability, Applicability::kUnsafe)
@@ -214,6 +211,8 @@ class Writer {
     } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
       varint(value.size());
       out += value;
+    } else if constexpr (std::is_same_v<T, core::InternedPath>) {
+      (*this)(value.str());  // a path travels as its text
     } else if constexpr (kIs<T, std::vector> || kIs<T, std::map> || kIs<T, std::set>) {
       varint(value.size());
       for (const auto& element : value) (*this)(element);
@@ -307,6 +306,11 @@ class Reader {
     } else if constexpr (std::is_same_v<T, std::string>) {
       const size_t n = count();
       value.assign(reinterpret_cast<const char*>(p_), n);
+      p_ += n;
+    } else if constexpr (std::is_same_v<T, core::InternedPath>) {
+      const size_t n = count();
+      if (failed_) return;
+      value = core::InternedPath(std::string_view(reinterpret_cast<const char*>(p_), n));  // interned again
       p_ += n;
     } else if constexpr (kIs<T, std::vector>) {
       const size_t n = count();
