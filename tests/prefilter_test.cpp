@@ -107,22 +107,28 @@ TEST_CASE("prefilter: literal relevance") {
 
 TEST_CASE("prefilter: undecorated generator names, read from logical lines") {
   using V = std::vector<std::string>;
-  CHECK(app::plain_generator_names("def g():\n    yield 1\n") == V{"g"});
-  CHECK(app::plain_generator_names("async def g(): yield 1\n") == V{"g"});
+  CHECK(app::plain_generator_names("def g():\n    yield 1\n", false) == V{"g"});
+  CHECK(app::plain_generator_names("async def g(): yield 1\n", false) == V{"g"});
   // The yield belongs to the innermost def; nested and method generators count (PA207 reports a
   // local function of any depth); a decorator line right above, comments between, leaves it out.
-  CHECK(app::plain_generator_names("def outer():\n    def inner():\n        yield 1\n    return inner\n") == V{"inner"});
-  CHECK(app::plain_generator_names("class A:\n    def m(self):\n        yield 1\n") == V{"m"});
-  CHECK(app::plain_generator_names("@contextmanager\n# why\ndef g():\n    yield 1\n").empty());
-  CHECK(app::plain_generator_names("@pytest.fixture(\n    scope='module',\n)\ndef g():\n    yield 1\n").empty());
+  CHECK(app::plain_generator_names("def outer():\n    def inner():\n        yield 1\n    return inner\n", false) == V{"inner"});
+  CHECK(app::plain_generator_names("class A:\n    def m(self):\n        yield 1\n", false) == V{"m"});
+  CHECK(app::plain_generator_names("@contextmanager\n# why\ndef g():\n    yield 1\n", false).empty());
+  CHECK(app::plain_generator_names("@pytest.fixture(\n    scope='module',\n)\ndef g():\n    yield 1\n", false).empty());
   // A decorator of another def does not leave this one out.
-  CHECK(app::plain_generator_names("@dec\ndef f():\n    pass\ndef g():\n    yield 1\n") == V{"g"});
+  CHECK(app::plain_generator_names("@dec\ndef f():\n    pass\ndef g():\n    yield 1\n", false) == V{"g"});
   // Strings, comments and brackets at column 0 do not end a body; a yield in them is no yield.
-  CHECK(app::plain_generator_names("def g():\n    x = '''\ndoc\n'''\n    y = (1,\n2)\n    yield x\n") == V{"g"});
-  CHECK(app::plain_generator_names("def g():\n    s = \"yield\"  # yield\n    return s\n").empty());
-  CHECK(app::plain_generator_names("def g():\n    x = 1 + \\\n2\n    yield x\n") == V{"g"});
-  CHECK(app::plain_generator_names("def f():\n    return 1\nyield_ = 2\n").empty());
-  CHECK(app::plain_generator_names("def g():\r\n    yield 1\r\n") == V{"g"});
+  CHECK(app::plain_generator_names("def g():\n    x = '''\ndoc\n'''\n    y = (1,\n2)\n    yield x\n", false) == V{"g"});
+  CHECK(app::plain_generator_names("def g():\n    s = \"yield\"  # yield\n    return s\n", false).empty());
+  CHECK(app::plain_generator_names("def g():\n    x = 1 + \\\n2\n    yield x\n", false) == V{"g"});
+  CHECK(app::plain_generator_names("def f():\n    return 1\nyield_ = 2\n", false).empty());
+  CHECK(app::plain_generator_names("def g():\r\n    yield 1\r\n", false) == V{"g"});
+  // Another module's `with` enters only a generator outside any def or class (FileFacts::plain_generators).
+  const std::string nested =
+      "class A:\n    def m(self):\n        yield 1\nif X:\n    def top():\n        yield 2\n"
+      "def outer():\n    def inner():\n        yield 3\n    yield 4\n";
+  CHECK(app::plain_generator_names(nested, true) == V{"outer", "top"});
+  CHECK(app::plain_generator_names(nested, false) == V{"inner", "m", "outer", "top"});
   CHECK(app::contains_word("g(); g()", "g", 2));
   CHECK_FALSE(app::contains_word("def g(): gg()", "g", 2));
 }
@@ -204,7 +210,8 @@ TEST_CASE("prefilter: a `with` file pairs with a generator module only when it w
   dir.write("pyproject.toml", "[project]\nname = 'demo'\n");
   dir.write("app/__init__.py", "");
   dir.write("app/gens.py", "from contextlib import contextmanager\n\n\ndef scope():\n    yield 1\n\n\n"
-                           "@contextmanager\ndef managed():\n    yield 2\n");
+                           "@contextmanager\ndef managed():\n    yield 2\n\n\nclass Tree:\n    def walk(self):\n"
+                           "        yield 3\n");
   // Look-alikes that must still be found: an alias, an async generator entered by `async with`
   // through a module attribute, a generator in a package's __init__.py. (A star import is not
   // resolved for PA207; it must give the same either way.)
@@ -215,15 +222,17 @@ TEST_CASE("prefilter: a `with` file pairs with a generator module only when it w
                             "        return p\n");
   dir.write("pkg/__init__.py", "def opened():\n    yield 1\n");
   dir.write("pkg/use.py", "from pkg import opened\n\n\ndef run():\n    with opened():\n        pass\n");
-  // Now skipped, and finding nothing either way: a `with` of something else, a decorated generator.
+  // Now skipped, and finding nothing either way: a `with` of something else, a decorated
+  // generator, a method generator (another module's is never entered: FileFacts::plain_generators).
   dir.write("app/files.py", "import app.gens\n\n\ndef run(p):\n    with open(p) as f:\n        return f.read()\n");
   dir.write("app/managed.py", "from app.gens import managed\n\n\ndef run():\n    with managed():\n        pass\n");
+  dir.write("app/methods.py", "import app.gens\n\n\ndef run(tree):\n    with tree.walk():\n        pass\n");
   const core::Report unfiltered = audit({dir.path().string()}, false);
   const core::Report filtered = audit({dir.path().string()}, true, 2);
   const std::string full = render(unfiltered.findings);
   CHECK(render(filtered.findings) == full);
-  CHECK(files_checked(unfiltered) == "10 files checked");
-  // gens, alias, star, agen, tasks, pkg/__init__, use: not app/__init__, files, managed.
+  CHECK(files_checked(unfiltered) == "11 files checked");
+  // gens, alias, star, agen, tasks, pkg/__init__, use: not app/__init__, files, managed, methods.
   CHECK(files_checked(filtered) == "7 files checked");
   for (const char* found : {"alias.py:5:", "tasks.py:5:", "use.py:5:"}) {
     INFO(std::string(found));
@@ -231,6 +240,7 @@ TEST_CASE("prefilter: a `with` file pairs with a generator module only when it w
   }
   CHECK(full.find("files.py") == std::string::npos);
   CHECK(full.find("managed.py") == std::string::npos);
+  CHECK(full.find("methods.py") == std::string::npos);
 }
 
 TEST_CASE("prefilter: findings are identical without it on the generated corpus") {

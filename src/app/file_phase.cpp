@@ -72,7 +72,8 @@ std::optional<std::string> reread(const InputFile& file, const Pass& pass) {
 
 /// PA207's pairs: each file with a `with` that may enter an undecorated generator of a module it
 /// imports, and those modules. resolve_sessions.cpp reports `with f()` when the symbol of `f` ends
-/// with the name of a plain generator of its home module: `f`'s name is written in the `with` file
+/// with the name of a module-level plain generator of its home module (a method or a nested
+/// function of another module is never one): `f`'s name is written in the `with` file
 /// (`with gens.scope()`, `from app.gens import scope`), so a `with` file that writes none of the
 /// generator names of the modules it reaches cannot enter one of them. The names are read from
 /// the texts here (the scan keeps only `has_yield`), for the few files that still pair.
@@ -100,7 +101,7 @@ std::vector<std::pair<uint32_t, std::vector<uint32_t>>> entered_generators(const
   std::vector<bool> unreadable(n, false);
   parallel(generator_files, jobs, [&](size_t j, ts::Parser&) {
     const std::optional<std::string> text = reread(inputs[j], pass);
-    if (text) names[j] = plain_generator_names(*text);
+    if (text) names[j] = plain_generator_names(*text, true);
     else unreadable[j] = true;
   });
   std::vector<std::vector<uint32_t>> entered(n);

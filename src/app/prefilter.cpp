@@ -176,17 +176,19 @@ size_t read_logical_line(std::string_view text, size_t at, LogicalLine& line) {
 
 }  // namespace
 
-std::vector<std::string> plain_generator_names(std::string_view text) {
-  struct OpenDef {
+std::vector<std::string> plain_generator_names(std::string_view text, bool module_level) {
+  // The open `def` and `class` blocks (other compound statements do not change what a def is).
+  struct Block {
     size_t indent;
     std::string_view name;
-    bool decorated;
+    bool is_class;
+    bool candidate;  ///< a def, undecorated, at module level when `module_level`
     bool yields = false;
   };
-  std::vector<OpenDef> open;
+  std::vector<Block> open;
   std::vector<std::string> names;
   auto close = [&] {
-    if (open.back().yields && !open.back().decorated) names.emplace_back(open.back().name);
+    if (open.back().candidate && open.back().yields) names.emplace_back(open.back().name);
     open.pop_back();
   };
   LogicalLine line;
@@ -211,10 +213,20 @@ std::vector<std::string> plain_generator_names(std::string_view text) {
     while (!open.empty() && indent <= open.back().indent) close();
     const std::vector<std::string_view>& w = line.words;
     const size_t def = !w.empty() && w[0] == "def" ? 0 : w.size() > 1 && w[0] == "async" && w[1] == "def" ? 1 : w.size();
+    const bool decorated = after_decorator && decorator_indent == indent;
     if (def + 1 < w.size()) {
-      open.push_back(OpenDef{indent, w[def + 1], after_decorator && decorator_indent == indent});
+      open.push_back(Block{indent, w[def + 1], false, !decorated && (!module_level || open.empty())});
+    } else if (w.size() > 1 && w[0] == "class") {
+      open.push_back(Block{indent, w[1], true, false});
     }
-    if (!open.empty() && std::find(w.begin(), w.end(), "yield") != w.end()) open.back().yields = true;
+    if (std::find(w.begin(), w.end(), "yield") != w.end()) {
+      // The function it makes a generator: the innermost def (a class body is not a function).
+      for (auto b = open.rbegin(); b != open.rend(); ++b) {
+        if (b->is_class) continue;
+        b->yields = true;
+        break;
+      }
+    }
     after_decorator = line.decorator;
     decorator_indent = indent;
   }
@@ -312,7 +324,7 @@ Scan scan_python(std::string_view text, std::string_view module_name, bool is_pa
   // PA207 needs an undecorated generator function (a decorated one is not reported), named by the
   // `with` that calls it: in this file, the name is written at its `def` and at the call.
   if (contains_word(text, "yield")) {
-    const std::vector<std::string> generators = plain_generator_names(text);
+    const std::vector<std::string> generators = plain_generator_names(text, false);
     scan.has_yield = !generators.empty();
     scan.local_generator = scan.has_with && std::any_of(generators.begin(), generators.end(), [&](const std::string& g) {
                              return contains_word(text, g, 2);

@@ -37,11 +37,12 @@ bool contains_word(std::string_view text, std::string_view word);
 std::vector<std::string> imported_names(std::string_view text, std::string_view module_name, bool is_package);
 
 /// The names of the functions `text` may define as generators without a decorator: a superset of
-/// what PA207 reports on (py::FunctionInfo::is_generator with no decorator, at any depth). Read
-/// from logical lines (strings, comments, brackets and continuations skipped), so a `yield` counts
-/// for the innermost `def` whose indented body holds it; only a `def` right under a decorator line
-/// is left out.
-std::vector<std::string> plain_generator_names(std::string_view text);
+/// what PA207 reports on (py::FunctionInfo::is_generator with no decorator: at any depth for a
+/// `with` in the same file, only outside any def or class, FileFacts::plain_generators, for one in
+/// another module: `module_level`). Read from logical lines (strings, comments, brackets and
+/// continuations skipped), so a `yield` counts for the innermost `def` whose indented body holds
+/// it; a `def` right under a decorator line is left out.
+std::vector<std::string> plain_generator_names(std::string_view text, bool module_level);
 
 /// True when `text` writes at least `count` times `word` as a whole identifier.
 bool contains_word(std::string_view text, std::string_view word, size_t count);
