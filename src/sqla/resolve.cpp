@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/text.h"
@@ -350,9 +351,16 @@ void add_flask_engines(ProjectFacts& facts, const Resolver& resolver) {
       if (alts.size() != 1) continue;
       FlaskCandidate& c = by_class[cls];
       py::ValuePtr v = resolver.resolve(alts[0].value);
+      // The note points at the class's last SQLALCHEMY_ key in the source, whatever order the
+      // exports map (a hash table, rebuilt in key order by the facts cache) is walked in: a
+      // subclass's own keys come after those it inherits (its bases are defined before it).
+      const core::Location& origin = alts[0].value->origin;
       if (c.label.empty()) {
         c.label = "config class " + cls;
-        c.notes.push_back(core::Note{alts[0].value->origin, "configuration when the app uses config class " + cls});
+        c.notes.push_back(core::Note{origin, "configuration when the app uses config class " + cls});
+      } else if (const core::Location& noted = c.notes.front().where;
+                 std::tie(noted.path, noted.range.begin) < std::tie(origin.path, origin.range.begin)) {
+        c.notes.front().where = origin;
       }
       c.keys[name.substr(dot + 1)] = py::Argument{name.substr(dot + 1), v, v->origin, {}, {}};
     }
