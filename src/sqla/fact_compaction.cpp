@@ -99,8 +99,6 @@ void drop_unimported_exports(FileFacts& facts) {
     if (name.ends_with("()")) return false;
     return exports.classes.count(name.substr(0, name.find('.'))) == 0;
   });
-  // No rehash: erasing keeps the others in their iteration order, which add_flask_engines (the
-  // first SQLALCHEMY_ key of a config class makes its note) depends on; a rehash reorders them.
 }
 
 size_t vector_slack(const FileFacts& facts) {
