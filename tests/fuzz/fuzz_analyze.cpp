@@ -11,6 +11,8 @@ namespace fuzz {
 int analyze(const uint8_t *data, size_t size) {
   const std::string_view text(reinterpret_cast<const char *>(data), size);
   (void)app::scan_python(text, "pkg.fuzz", data != nullptr && size % 2 == 0);
+  // The module-level generator names the PA207 pairing reads (scan_python asks for all of them).
+  (void)app::plain_generator_names(text, true);
   for (const core::Finding &f : app::analyze_source(text, "fuzz.py")) {
     expect(f.where.path == "fuzz.py", "analyze",
            "a finding about another file: " + f.where.path);
